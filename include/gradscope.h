@@ -1,0 +1,139 @@
+/*
+ * gradscope: a small neural-network training core (dense layers, batch norm,
+ * dropout, SGD/Adam) that records per-layer gradient statistics on every
+ * training pass. C11, no globals: all state lives in the network handle.
+ *
+ * Conventions
+ * - Matrices are row-major. x is (B, inputs); a dense weight is (out, in),
+ *   the PyTorch nn.Linear layout; gradients share the layouts of their
+ *   parameters.
+ * - Functions return GS_OK (0) or a negative gs_status; library code never
+ *   prints or exits.
+ */
+#ifndef GRADSCOPE_H
+#define GRADSCOPE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gs_net gs_net;
+
+typedef enum {
+    GS_OK = 0,
+    GS_NONFINITE = 1,      /* step skipped: loss or a gradient was NaN/Inf */
+    GS_ERR_ARG = -1,       /* an argument is out of range */
+    GS_ERR_NOMEM = -2,     /* allocation failed */
+    GS_ERR_STATE = -3,     /* call not valid in this state (e.g. before build) */
+    GS_ERR_BATCH = -4      /* batch of 1 with batch norm in training */
+} gs_status;
+
+typedef enum {
+    GS_ACT_LINEAR = 0,
+    GS_ACT_RELU = 1,
+    GS_ACT_LEAKY_RELU = 2, /* slope 0.01 for negative inputs */
+    GS_ACT_SIGMOID = 3,
+    GS_ACT_TANH = 4
+} gs_activation;
+
+typedef enum {
+    GS_LOSS_MSE = 0,        /* mean over all elements */
+    GS_LOSS_BCE = 1,        /* BCE with logits, mean over all elements */
+    GS_LOSS_SOFTMAX_CE = 2  /* cross-entropy on logits, mean over batch; y holds class indices */
+} gs_loss;
+
+typedef enum {
+    GS_INIT_HE = 0,         /* N(0, 2/fan_in), bias 0 */
+    GS_INIT_XAVIER = 1,     /* U(+-sqrt(6/(fan_in+fan_out))), bias 0 */
+    GS_INIT_LECUN = 2,      /* N(0, 1/fan_in), bias 0 */
+    GS_INIT_PYTORCH = 3,    /* nn.Linear default: W and b ~ U(+-1/sqrt(fan_in)) */
+    GS_INIT_NORMAL = 4,     /* N(0, scale^2), bias 0 */
+    GS_INIT_UNIFORM = 5,    /* U(+-scale), bias 0 */
+    GS_INIT_ZEROS = 6
+} gs_init;
+
+typedef enum { GS_OPT_SGD = 0, GS_OPT_ADAM = 1 } gs_optimizer;
+
+/* Which parameter tensor of a layer (gs_net_param_offset). */
+typedef enum { GS_P_WEIGHT = 0, GS_P_BIAS = 1, GS_P_GAMMA = 2, GS_P_BETA = 3 } gs_param;
+
+/* Per-layer statistics of the last training pass, GS_STAT_COUNT floats per layer. */
+typedef enum {
+    GS_STAT_GRAD_NORM = 0,      /* L2 norm of the dense weight gradient */
+    GS_STAT_BIAS_GRAD_NORM,     /* L2 norm of the dense bias gradient */
+    GS_STAT_WEIGHT_NORM,        /* L2 norm of the dense weight (after the update) */
+    GS_STAT_UPDATE_RATIO,       /* ||dW applied|| / ||W before||; 0 when no update was applied */
+    GS_STAT_DEAD_FRACTION,      /* relu: share of units that are 0 for every example */
+    GS_STAT_SATURATED_FRACTION, /* sigmoid <0.01 or >0.99, tanh |a|>0.99: share of all activations */
+    GS_STAT_ACT_MEAN,           /* mean of the activation output (before dropout) */
+    GS_STAT_ACT_STD,            /* its standard deviation (population) */
+    GS_STAT_NONFINITE,          /* 1 if an activation or gradient of this layer was NaN/Inf */
+    GS_STAT_COUNT
+} gs_stat;
+
+/* --- building a network --------------------------------------------------- */
+gs_net *gs_net_create(int inputs, int loss, uint32_t seed);
+int gs_net_add_layer(gs_net *net, int units, int activation, int batch_norm, float dropout);
+int gs_net_set_init(gs_net *net, int kind, float scale);
+int gs_net_set_sgd(gs_net *net, float lr, float momentum, int nesterov, float weight_decay);
+int gs_net_set_adam(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay);
+int gs_net_set_clip_norm(gs_net *net, float clip_norm);
+int gs_net_build(gs_net *net); /* allocates parameters and initializes them from the seed */
+void gs_net_free(gs_net *net);
+
+/* --- shape and memory ---------------------------------------------------- */
+int gs_net_layer_count(const gs_net *net);
+int gs_net_inputs(const gs_net *net);
+int gs_net_outputs(const gs_net *net);
+int gs_net_layer_units(const gs_net *net, int layer);
+int gs_net_param_count(const gs_net *net);
+/* float offset of a parameter tensor inside params/grads, or -1 if absent */
+int gs_net_param_offset(const gs_net *net, int layer, int which);
+float *gs_net_params(gs_net *net);       /* (param_count,) */
+float *gs_net_grads(gs_net *net);        /* (param_count,) */
+float *gs_net_opt_m(gs_net *net);        /* momentum buffer / Adam first moment */
+float *gs_net_opt_v(gs_net *net);        /* Adam second moment */
+float *gs_net_running(gs_net *net, int layer); /* (2, units): mean then var; NULL without BN */
+int gs_net_opt_step(const gs_net *net);  /* number of updates applied */
+int gs_net_set_opt_step(gs_net *net, int step);
+uint32_t *gs_net_rng_state(gs_net *net); /* 4 words */
+const float *gs_net_layer_stats(const gs_net *net); /* (layers, GS_STAT_COUNT) */
+int gs_net_nonfinite_layer(const gs_net *net); /* first layer with a non-finite value in the last pass, -1 none, L for the loss */
+
+/* Staging buffers for one batch: x (rows, inputs) and y (rows, outputs). */
+int gs_net_reserve_io(gs_net *net, int rows);
+float *gs_net_io_x(gs_net *net);
+float *gs_net_io_y(gs_net *net);
+
+/* --- training and inference ---------------------------------------------- */
+/* One training-mode pass. update != 0: clip, optimizer step, running stats.
+ * update == 0: gradients only; parameters, running stats, optimizer state and
+ * the RNG are left as they were. Returns GS_OK, GS_NONFINITE (update skipped)
+ * or an error. */
+int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, int update,
+                      float *loss_out);
+/* Eval mode: writes (rows, outputs) probabilities (bce: sigmoid, softmax-ce:
+ * softmax, mse: raw outputs) to out. */
+int gs_net_predict(gs_net *net, const float *x, int rows, float *out);
+/* Eval mode loss and accuracy (accuracy NaN for mse). */
+int gs_net_evaluate(gs_net *net, const float *x, const float *y, int rows, float *loss_out,
+                    float *accuracy_out);
+
+/* --- fit: the epoch loop in C over a dataset already in memory ------------ */
+int gs_net_set_dataset(gs_net *net, int rows);  /* allocates data x/y */
+float *gs_net_data_x(gs_net *net);
+float *gs_net_data_y(gs_net *net);
+/* One epoch of minibatch training. Writes, per step, 1 + layers*GS_STAT_COUNT
+ * floats (loss, then stats) to the epoch log. A final batch of a single
+ * example is skipped when the network has batch norm. */
+int gs_net_fit_epoch(gs_net *net, int batch, int shuffle, float *mean_loss_out);
+const float *gs_net_epoch_log(const gs_net *net);
+int gs_net_epoch_steps(const gs_net *net);
+int gs_net_epoch_skipped(const gs_net *net); /* steps skipped for non-finite values */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,128 @@
+/* Internal layout of a gradscope network and the kernels that work on it. */
+#ifndef GS_INTERNAL_H
+#define GS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gradscope.h"
+
+#define GS_BN_MOMENTUM 0.1f
+#define GS_BN_EPS 1e-5f
+#define GS_LEAKY_SLOPE 0.01f
+#define GS_MAX_LAYERS 256
+#define GS_MAX_UNITS (1 << 20)
+
+/* ---- rng.c: xoshiro128**, state lives in the network ---------------------- */
+typedef struct { uint32_t s[4]; } gs_rng;
+void gs_rng_seed(gs_rng *rng, uint32_t seed);
+uint32_t gs_rng_next(gs_rng *rng);
+float gs_rng_uniform(gs_rng *rng);              /* [0, 1) with 24 random bits */
+float gs_rng_normal(gs_rng *rng);               /* N(0, 1), Box-Muller */
+uint32_t gs_rng_below(gs_rng *rng, uint32_t n); /* [0, n) */
+
+typedef struct {
+    int in, out;        /* dense layer: W is (out, in) */
+    int act;            /* gs_activation */
+    int bn;             /* batch norm after the dense layer */
+    float dropout;      /* drop probability p in [0, 1]; 0 = no dropout */
+    int w_off, b_off;   /* offsets of W and b in params / grads */
+    int g_off, be_off;  /* offsets of gamma and beta, -1 without batch norm */
+    float *running;     /* (2, out): running mean, running var (BN only) */
+    /* workspace, valid for up to ws_rows rows */
+    float *zx;          /* (B, out) dense output; overwritten by x-hat with BN */
+    float *h;           /* (B, out) activation output (aliases zx without BN) */
+    float *mask;        /* (B, out) dropout scale: 0 or 1/(1-p) (dropout only) */
+    float *y;           /* (B, out) dropout output (aliases h without dropout) */
+    float *bn_mean, *bn_var, *bn_rstd; /* (out,) batch statistics (BN only) */
+} gs_layer;
+
+struct gs_net {
+    int inputs, loss, n_layers, built;
+    gs_layer layers[GS_MAX_LAYERS];
+    int init_kind;
+    float init_scale;
+    int opt, nesterov;
+    float lr, momentum, beta1, beta2, eps, weight_decay, clip_norm;
+    int step;                 /* updates applied so far */
+    gs_rng rng;
+
+    int n_params;
+    float *arena;             /* params | grads | m | v | running stats */
+    float *params, *grads, *opt_m, *opt_v;
+
+    int ws_rows, max_units;
+    float *ws;                /* activations for ws_rows rows + scratch */
+    float *d0, *d1;           /* (B, max_units) gradient ping-pong buffers */
+    float *wt;                /* (max in*out) transposed weight for the forward GEMM */
+
+    float *stats;             /* (n_layers, GS_STAT_COUNT) */
+    int nonfinite_layer;
+
+    int io_rows;
+    float *io_x, *io_y;       /* (io_rows, inputs), (io_rows, outputs) */
+
+    int data_rows, batch_cap, log_cap, log_steps, epoch_skipped;
+    float *data_x, *data_y;   /* dataset for fit: (rows, inputs), (rows, ydim) */
+    float *batch_x, *batch_y; /* gathered minibatch */
+    uint32_t *perm;           /* (rows,) epoch order */
+    float *log;               /* (log_cap, 1 + n_layers*GS_STAT_COUNT) */
+};
+
+int gs_net_ydim(const gs_net *net); /* floats of y per example */
+int gs_net_has_bn(const gs_net *net);
+int gs_net_ensure_workspace(gs_net *net, int rows);
+
+/* ---- gemm.c: C (M,N) (+)= A (M,K) . B (K,N), A read through strides -------- */
+/* a(i,k) = A[i*a_rs + k*a_ks]; B and C are dense row-major. */
+void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N, int K,
+             int accumulate);
+void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N,
+                    int K, int accumulate);
+int gs_gemm_is_simd(void);
+
+/* ---- dense.c ------------------------------------------------------------------ */
+void gs_dense_forward(float *y, float *wt, const float *x, const float *w, const float *b, int B,
+                      int in, int out);
+void gs_dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
+                       const float *w, int B, int in, int out);
+
+/* ---- activation.c ------------------------------------------------------------ */
+void gs_activation_forward(float *h, int n, int act);
+void gs_activation_backward(float *d, const float *h, int n, int act);
+
+/* ---- batchnorm.c ------------------------------------------------------------- */
+void gs_batchnorm_forward_train(float *out, float *zx, float *mean, float *var, float *rstd,
+                                const float *gamma, const float *beta, int B, int C);
+void gs_batchnorm_forward_eval(float *out, const float *z, const float *running,
+                               const float *gamma, const float *beta, int B, int C);
+void gs_batchnorm_backward(float *d, float *dgamma, float *dbeta, float *scratch,
+                           const float *xhat, const float *gamma, const float *rstd, int B, int C);
+void gs_batchnorm_update_running(float *running, const float *mean, const float *var, int B, int C);
+
+/* ---- dropout.c --------------------------------------------------------------- */
+void gs_dropout_forward(float *y, float *mask, const float *h, int n, float p, gs_rng *rng);
+void gs_dropout_backward(float *d, const float *mask, int n);
+
+/* ---- loss.c ------------------------------------------------------------------ */
+double gs_loss_forward_backward(float *dlogits, const float *logits, const float *y, int B, int O,
+                                int loss);
+double gs_loss_value(const float *logits, const float *y, int B, int O, int loss);
+int gs_loss_correct(const float *logits, const float *y, int B, int O, int loss);
+void gs_loss_probabilities(float *out, const float *logits, int B, int O, int loss);
+
+/* ---- init.c ------------------------------------------------------------------ */
+void gs_init_params(gs_net *net);
+
+/* ---- optim.c ----------------------------------------------------------------- */
+double gs_sumsq(const float *g, int n);
+void gs_clip_grads(gs_net *net);
+void gs_optimizer_step(gs_net *net, double *update_sumsq_per_layer);
+
+/* ---- stats.c ----------------------------------------------------------------- */
+void gs_stats_activations(float *stats, const float *h, int B, int C, int act);
+void gs_stats_grads(float *stats, const gs_net *net, int layer);
+void gs_stats_weights(float *stats, const gs_net *net, int layer, double update_sumsq,
+                      double weight_sumsq_before);
+
+#endif

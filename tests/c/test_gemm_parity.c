@@ -1,0 +1,35 @@
+/* The SIMD GEMM (wasm_simd128.h through SIMDe) against the scalar reference,
+ * for all three stride patterns a dense layer uses and awkward shapes. */
+#include "check.h"
+#include "internal.h"
+
+int main(void) {
+    const int shapes[][3] = {{1, 1, 1},  {4, 8, 3},   {5, 9, 7},   {3, 13, 17}, {17, 33, 9},
+                             {32, 64, 10}, {10, 1, 8}, {7, 4, 64}, {64, 129, 31}};
+    double worst = 0.0;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+        float *a = malloc(sizeof(float) * M * K), *b = malloc(sizeof(float) * K * N);
+        float *c1 = malloc(sizeof(float) * M * N), *c2 = malloc(sizeof(float) * M * N);
+        for (int i = 0; i < M * K; i++) a[i] = test_uniform();
+        for (int i = 0; i < K * N; i++) b[i] = test_uniform();
+        /* (row, k) strides: A row-major, and A stored transposed (as dY^T) */
+        const int strides[2][2] = {{K, 1}, {1, M}};
+        for (int t = 0; t < 2; t++)
+            for (int acc = 0; acc < 2; acc++) {
+                for (int i = 0; i < M * N; i++) c1[i] = c2[i] = acc ? test_uniform() : 1e30f;
+                gs_gemm(c1, a, strides[t][0], strides[t][1], b, M, N, K, acc);
+                gs_gemm_scalar(c2, a, strides[t][0], strides[t][1], b, M, N, K, acc);
+                for (int i = 0; i < M * N; i++) {
+                    const double d = fabs((double)c1[i] - c2[i]) / (1.0 + fabs(c2[i]));
+                    if (d > worst) worst = d;
+                    CHECK(d < 1e-5, "M=%d N=%d K=%d strides %d acc %d at %d: %g vs %g", M, N, K, t,
+                          acc, i, c1[i], c2[i]);
+                }
+            }
+        free(a), free(b), free(c1), free(c2);
+    }
+    CHECK(gs_gemm_is_simd(), "the SIMD kernel was not compiled in");
+    printf("gemm parity: worst relative difference %.2e\n", worst);
+    return check_summary("gemm_parity");
+}

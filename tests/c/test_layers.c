@@ -1,0 +1,179 @@
+/* Layer kinds on their own: dropout statistics, batch norm train vs eval,
+ * numerically extreme losses, initializer statistics. */
+#include "check.h"
+#include "internal.h"
+
+static void test_dropout_statistics(void) {
+    enum { N = 200000 };
+    float *h = malloc(N * sizeof(float)), *y = malloc(N * sizeof(float)), *mask = malloc(N * sizeof(float));
+    for (int i = 0; i < N; i++) h[i] = 1.0f + 0.5f * test_uniform();
+    gs_rng rng;
+    gs_rng_seed(&rng, 3);
+    const float ps[] = {0.1f, 0.5f, 0.9f};
+    for (int k = 0; k < 3; k++) {
+        const float p = ps[k];
+        gs_dropout_forward(y, mask, h, N, p, &rng);
+        int kept = 0, scaled_ok = 1;
+        double sum_h = 0, sum_y = 0;
+        for (int i = 0; i < N; i++) {
+            if (mask[i] != 0.0f) {
+                kept++;
+                scaled_ok &= fabsf(y[i] - h[i] / (1.0f - p)) <= 1e-6f * fabsf(y[i]);
+            } else {
+                scaled_ok &= y[i] == 0.0f;
+            }
+            sum_h += h[i], sum_y += y[i];
+        }
+        const double rate = (double)kept / N, sigma = sqrt(p * (1 - p) / N);
+        printf("  dropout p=%.1f keep rate %.4f (expected %.4f, sigma %.4f), mean ratio %.4f\n", p,
+               rate, 1 - p, sigma, sum_y / sum_h);
+        CHECK(fabs(rate - (1 - p)) < 5 * sigma, "p=%g keep rate %g", p, rate);
+        CHECK(scaled_ok, "p=%g: kept values must be h/(1-p), dropped ones 0", p);
+        CHECK(fabs(sum_y / sum_h - 1.0) < 0.02, "p=%g: expectation not preserved: %g", p, sum_y / sum_h);
+    }
+    gs_dropout_forward(y, mask, h, N, 1.0f, &rng);
+    int zeros = 1;
+    for (int i = 0; i < N; i++) zeros &= y[i] == 0.0f && mask[i] == 0.0f;
+    CHECK(zeros, "p=1 must output exactly zeros");
+    free(h), free(y), free(mask);
+}
+
+/* p = 1 in a network: zero outputs, finite loss, no gradient below it */
+static void test_dropout_one_in_network(void) {
+    const int units[] = {16, 1}, acts[] = {GS_ACT_RELU, GS_ACT_LINEAR};
+    const float dropout[] = {1.0f, 0.0f};
+    gs_net *net = make_net(3, GS_LOSS_BCE, 1, 2, units, acts, NULL, dropout);
+    float x[8 * 3], y[8];
+    for (int i = 0; i < 24; i++) x[i] = test_uniform();
+    fill_targets(y, 8, 1, GS_LOSS_BCE);
+    float loss;
+    for (int s = 0; s < 5; s++) CHECK(gs_net_train_step(net, x, y, 8, 1, &loss) == GS_OK, "step");
+    CHECK(isfinite(loss), "loss %g", loss);
+    const float *g = gs_net_grads(net);
+    double below = gs_sumsq(g + gs_net_param_offset(net, 0, GS_P_WEIGHT), 16 * 3) +
+                   gs_sumsq(g + gs_net_param_offset(net, 0, GS_P_BIAS), 16);
+    double top_w = gs_sumsq(g + gs_net_param_offset(net, 1, GS_P_WEIGHT), 16);
+    CHECK(below == 0.0, "layer under dropout 1.0 got gradient %g", below);
+    CHECK(top_w == 0.0, "output weights see only zeros, gradient %g", top_w);
+    gs_net_free(net);
+}
+
+/* same seed, same init; dropout must be the identity in eval mode */
+static void test_dropout_eval_identity(void) {
+    const int units[] = {32, 2}, acts[] = {GS_ACT_TANH, GS_ACT_LINEAR};
+    const float dropout[] = {0.5f, 0.0f};
+    gs_net *a = make_net(4, GS_LOSS_MSE, 9, 2, units, acts, NULL, dropout);
+    gs_net *b = make_net(4, GS_LOSS_MSE, 9, 2, units, acts, NULL, NULL);
+    float x[10 * 4], pa[20], pb[20];
+    for (int i = 0; i < 40; i++) x[i] = test_uniform();
+    gs_net_predict(a, x, 10, pa);
+    gs_net_predict(b, x, 10, pb);
+    CHECK(memcmp(pa, pb, sizeof pa) == 0, "eval output differs with dropout");
+    gs_net_free(a), gs_net_free(b);
+}
+
+static void test_batchnorm_train_eval(void) {
+    enum { B = 16, IN = 3, C = 5 };
+    const int units[] = {C}, acts[] = {GS_ACT_LINEAR}, bn[] = {1};
+    gs_net *net = make_net(IN, GS_LOSS_MSE, 5, 1, units, acts, bn, NULL);
+    gs_net_set_sgd(net, 0.0f, 0.0f, 0, 0.0f); /* lr 0: only running stats move */
+    float x[B * IN], y[B * C], out[B * C];
+    for (int i = 0; i < B * IN; i++) x[i] = 2.0f * test_uniform() + 1.0f;
+    for (int i = 0; i < B * C; i++) y[i] = 0.0f;
+    float loss;
+    gs_net_train_step(net, x, y, B, 1, &loss);
+    /* training output: per-feature mean 0 and biased variance 1 */
+    const gs_layer *L = &net->layers[0];
+    double worst_mean = 0, worst_var = 0;
+    for (int c = 0; c < C; c++) {
+        double m = 0, v = 0;
+        for (int r = 0; r < B; r++) m += L->h[r * C + c];
+        m /= B;
+        for (int r = 0; r < B; r++) v += (L->h[r * C + c] - m) * (L->h[r * C + c] - m);
+        v /= B;
+        worst_mean = fmax(worst_mean, fabs(m));
+        worst_var = fmax(worst_var, fabs(v - 1.0));
+    }
+    CHECK(worst_mean < 1e-5 && worst_var < 1e-3, "train output mean %g var-1 %g", worst_mean, worst_var);
+    /* after many steps on one batch, running stats converge to the batch mean
+     * and the unbiased variance: eval output = (z - mean) / sqrt(var*B/(B-1) + eps) */
+    for (int s = 0; s < 300; s++) gs_net_train_step(net, x, y, B, 1, &loss);
+    gs_net_predict(net, x, B, out);
+    const float *w = gs_net_params(net), *b = w + gs_net_param_offset(net, 0, GS_P_BIAS);
+    double worst = 0;
+    for (int c = 0; c < C; c++) {
+        double z[B], m = 0, v = 0;
+        for (int r = 0; r < B; r++) {
+            z[r] = b[c];
+            for (int i = 0; i < IN; i++) z[r] += (double)w[c * IN + i] * x[r * IN + i];
+            m += z[r];
+        }
+        m /= B;
+        for (int r = 0; r < B; r++) v += (z[r] - m) * (z[r] - m);
+        v /= (B - 1);
+        for (int r = 0; r < B; r++)
+            worst = fmax(worst, fabs(out[r * C + c] - (z[r] - m) / sqrt(v + 1e-5)));
+    }
+    printf("  batchnorm eval vs expected running-stat output: worst %.2e\n", worst);
+    CHECK(worst < 1e-4, "eval output off by %g", worst);
+    gs_net_free(net);
+}
+
+static void test_extreme_logits(void) {
+    float logits[3] = {1e4f, -1e4f, 0.0f}, d[3];
+    float t_bce[3] = {0.0f, 0.0f, 1.0f};
+    double l = gs_loss_forward_backward(d, logits, t_bce, 1, 3, GS_LOSS_BCE);
+    /* (1e4 + 0 + log 2) / 3 */
+    const double want = (1e4 + log(2.0)) / 3.0;
+    CHECK(fabs(l - want) < 1e-6 * want, "bce %g want %g", l, want);
+    CHECK(isfinite(d[0]) && isfinite(d[1]) && isfinite(d[2]), "bce gradient not finite");
+    CHECK(fabsf(d[0] - 1.0f / 3) < 1e-6f && fabsf(d[2] + 0.5f / 3) < 1e-6f, "bce grad %g %g", d[0], d[2]);
+    float cls = 1.0f;
+    l = gs_loss_forward_backward(d, logits, &cls, 1, 3, GS_LOSS_SOFTMAX_CE);
+    CHECK(fabs(l - 2e4) < 1e-2, "softmax-ce %g want 2e4", l);
+    CHECK(fabsf(d[0] - 1.0f) < 1e-6f && fabsf(d[1] + 1.0f) < 1e-6f && fabsf(d[2]) < 1e-6f,
+          "softmax-ce grad %g %g %g", d[0], d[1], d[2]);
+    cls = 0.0f;
+    l = gs_loss_forward_backward(d, logits, &cls, 1, 3, GS_LOSS_SOFTMAX_CE);
+    CHECK(l == 0.0, "softmax-ce of the winning class %g", l);
+    float p[3];
+    gs_loss_probabilities(p, logits, 1, 3, GS_LOSS_SOFTMAX_CE);
+    CHECK(p[0] == 1.0f && p[1] == 0.0f, "softmax probabilities %g %g", p[0], p[1]);
+    gs_loss_probabilities(p, logits, 1, 3, GS_LOSS_BCE);
+    CHECK(p[0] == 1.0f && p[1] == 0.0f && p[2] == 0.5f, "sigmoid probabilities %g %g %g", p[0], p[1], p[2]);
+}
+
+static void test_init_statistics(void) {
+    const int units[] = {400, 300}, acts[] = {GS_ACT_RELU, GS_ACT_LINEAR};
+    const int kinds[] = {GS_INIT_HE, GS_INIT_LECUN, GS_INIT_XAVIER, GS_INIT_PYTORCH, GS_INIT_NORMAL, GS_INIT_UNIFORM, GS_INIT_ZEROS};
+    const char *names[] = {"he", "lecun", "xavier", "pytorch", "normal(0.05)", "uniform(0.2)", "zeros"};
+    const int fan_in = 500, fan_out = 400;
+    const double want_std[] = {sqrt(2.0 / fan_in), sqrt(1.0 / fan_in),
+                               sqrt(6.0 / (fan_in + fan_out)) / sqrt(3.0), 1.0 / sqrt(fan_in) / sqrt(3.0),
+                               0.05, 0.2 / sqrt(3.0), 0.0};
+    for (int k = 0; k < 7; k++) {
+        gs_net *net = gs_net_create(fan_in, GS_LOSS_MSE, 11);
+        gs_net_set_init(net, kinds[k], kinds[k] == GS_INIT_NORMAL ? 0.05f : 0.2f);
+        for (int l = 0; l < 2; l++) gs_net_add_layer(net, units[l], acts[l], 0, 0.0f);
+        gs_net_build(net);
+        const float *w = gs_net_params(net);
+        const int n = fan_in * fan_out;
+        double s = 0, s2 = 0;
+        for (int i = 0; i < n; i++) s += w[i], s2 += (double)w[i] * w[i];
+        const double mean = s / n, std = sqrt(s2 / n - mean * mean);
+        printf("  init %-13s std %.5f (expected %.5f)\n", names[k], std, want_std[k]);
+        CHECK(fabs(std - want_std[k]) <= 0.01 * want_std[k] + 1e-12, "%s std %g want %g", names[k], std, want_std[k]);
+        CHECK(fabs(mean) < 0.01 * want_std[k] + 1e-12, "%s mean %g", names[k], mean);
+        gs_net_free(net);
+    }
+}
+
+int main(void) {
+    test_dropout_statistics();
+    test_dropout_one_in_network();
+    test_dropout_eval_identity();
+    test_batchnorm_train_eval();
+    test_extreme_logits();
+    test_init_statistics();
+    return check_summary("layers");
+}
