@@ -1,0 +1,37 @@
+// Builds the two WebAssembly cores (SIMD and scalar) with Emscripten through
+// CMake into build/wasm and copies them to dist/. Incremental: make rebuilds
+// only what changed.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const buildDir = join(root, 'build', 'wasm');
+const dist = join(root, 'dist');
+
+function have(cmd) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!have('emcmake') || !have('cmake')) {
+  console.error('gradscope build: emcmake/cmake not found. Install Emscripten and CMake, e.g. `apt-get install -y emscripten cmake` on Debian, or activate an emsdk.');
+  process.exit(1);
+}
+// Debian's Emscripten finds acorn through NODE_PATH
+const env = { ...process.env, NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') };
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+
+mkdirSync(buildDir, { recursive: true });
+run('emcmake', ['cmake', '-S', root, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Release']);
+run('cmake', ['--build', buildDir, '--parallel', '2']);
+mkdirSync(dist, { recursive: true });
+for (const variant of ['simd', 'scalar']) {
+  copyFileSync(join(buildDir, `gradscope_${variant}.wasm`), join(dist, `gradscope_${variant}.wasm`));
+}
+console.log('gradscope build: dist/gradscope_simd.wasm, dist/gradscope_scalar.wasm');

@@ -1,0 +1,14 @@
+// Builds the C core natively (gcc, ASan + UBSan) and runs its tests with ctest.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const buildDir = join(root, 'build', 'native');
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+
+mkdirSync(buildDir, { recursive: true });
+run('cmake', ['-S', root, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Debug', '-DGS_SANITIZE=ON']);
+run('cmake', ['--build', buildDir, '--parallel', '2']);
+run('ctest', ['--test-dir', buildDir, '--output-on-failure']);
