@@ -82,7 +82,7 @@ const cache = new Map();
  * (ArrayBuffer / typed array), a WebAssembly.Module, a Response, or a URL /
  * string to fetch. Instances for the default files are shared.
  */
-export function loadCore(options = {}) {
+export async function loadCore(options = {}) {
   const { simd, wasm } = options;
   if (simd !== undefined && typeof simd !== 'boolean') {
     throw new Error(`loadCore: simd is ${JSON.stringify(simd)}; expected true, false or undefined (detect)`);
