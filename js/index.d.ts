@@ -1,0 +1,206 @@
+// Type declarations for gradscope (hand-written; see README for the API in brief).
+
+export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh';
+export type Loss = 'mse' | 'bce' | 'softmax-ce';
+export type Init =
+  | 'he'
+  | 'xavier'
+  | 'lecun'
+  | 'pytorch'
+  | 'zeros'
+  | { type: 'normal'; std: number }
+  | { type: 'uniform'; limit: number }
+  | { type: 'he' | 'xavier' | 'lecun' | 'pytorch' | 'zeros' };
+
+export interface LayerConfig {
+  /** number of units (>= 1) */
+  units: number;
+  /** default 'linear' */
+  activation?: Activation;
+  /** BatchNorm1d after the dense layer, before the activation; default false */
+  batchNorm?: boolean;
+  /** inverted dropout after the activation, p in [0, 1]; default 0 */
+  dropout?: number;
+}
+
+export interface SgdConfig {
+  type: 'sgd';
+  /** default 0.01 */
+  learningRate?: number;
+  /** default 0 */
+  momentum?: number;
+  /** default false; needs momentum > 0 */
+  nesterov?: boolean;
+  /** L2 on dense weights only; default 0 */
+  weightDecay?: number;
+}
+
+export interface AdamConfig {
+  type: 'adam';
+  /** default 1e-3 */
+  learningRate?: number;
+  /** default 0.9 */
+  beta1?: number;
+  /** default 0.999 */
+  beta2?: number;
+  /** default 1e-8 */
+  eps?: number;
+  /** L2 on dense weights only; default 0 */
+  weightDecay?: number;
+}
+
+export interface NetworkConfig {
+  inputs: number;
+  /** dense -> batchNorm? -> activation -> dropout?; the last layer is the output */
+  layers: LayerConfig[];
+  /** default 'mse' */
+  loss?: Loss;
+  /** default 'he' */
+  init?: Init;
+  /** default { type: 'sgd', learningRate: 0.01 } */
+  optimizer?: SgdConfig | AdamConfig;
+  /** clip the total gradient L2 norm (all parameters); 0 = off (default) */
+  clipNorm?: number;
+  /** unsigned 32-bit; same seed + same build => bit-identical training; default 0 */
+  seed?: number;
+  /** throw instead of skipping a step whose loss or gradients are not finite; default false */
+  throwOnNonFinite?: boolean;
+}
+
+/** NetworkConfig with every default filled in. */
+export type ResolvedConfig = Required<Omit<NetworkConfig, 'layers' | 'optimizer' | 'init'>> & {
+  layers: Required<LayerConfig>[];
+  optimizer: Required<SgdConfig> | Required<AdamConfig>;
+  init: { type: string; std?: number; limit?: number };
+};
+
+export interface CoreOptions {
+  /** true: SIMD build, false: scalar build; default: detect */
+  simd?: boolean;
+  /** the .wasm to use instead of the packaged one: bytes, a compiled module, a Response or a URL */
+  wasm?: ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response | URL | string;
+}
+
+/** Class indices for softmax-ce. */
+export type Labels = Int32Array | Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | number[];
+/** Targets: Float32Array [batch x outputs] for mse / bce, class indices for softmax-ce. */
+export type Targets = Float32Array | Labels;
+
+export interface LayerTensors {
+  /** [out x in], row-major (PyTorch nn.Linear layout) */
+  weight: Float32Array;
+  bias: Float32Array;
+  gamma?: Float32Array;
+  beta?: Float32Array;
+}
+
+export interface LayerParameters extends LayerTensors {
+  runningMean?: Float32Array;
+  runningVar?: Float32Array;
+}
+
+export interface LayerStats {
+  /** L2 norm of the dense weight gradient (before clipping) */
+  gradNorm: number;
+  biasGradNorm: number;
+  /** L2 norm of the dense weight after the update */
+  weightNorm: number;
+  /** ||applied weight update|| / ||weight before||; 0 when no update was applied */
+  updateRatio: number;
+  /** ReLU layers: share of units that output 0 for every example of the batch; else 0 */
+  deadFraction: number;
+  /** sigmoid (< 0.01 or > 0.99) and tanh (|a| > 0.99): share of all activations; else 0 */
+  saturatedFraction: number;
+  activationMean: number;
+  activationStd: number;
+  /** a NaN or Infinity appeared in this layer's activations or gradients */
+  nonFinite: boolean;
+}
+
+export interface StepResult {
+  /** loss of the batch before the update */
+  loss: number;
+  /** present and true when a non-finite value skipped the update */
+  skipped?: true;
+  /** first layer with a non-finite value; layers.length means the loss itself */
+  nonFiniteLayer?: number;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  /** mean training loss over the epoch's steps */
+  loss: number;
+  skippedSteps: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+export interface FitOptions {
+  /** default 1 */
+  epochs?: number;
+  /** default 32; a final batch of one example is skipped when the network uses batch norm */
+  batchSize?: number;
+  /** reshuffle (with the network's RNG) every epoch; default true */
+  shuffle?: boolean;
+  validation?: { x: Float32Array; y: Targets };
+  /** called after each epoch; may return a promise, which fit awaits */
+  onEpoch?: (info: EpochInfo) => void | Promise<void>;
+  /** checked between epochs; an aborted fit resolves with the history so far and aborted: true */
+  signal?: AbortSignal;
+}
+
+export type StatSeries = { [K in keyof LayerStats]: Float32Array };
+
+export interface FitHistory {
+  epochs: number;
+  loss: number[];
+  valLoss?: number[];
+  valAccuracy?: number[];
+  skippedSteps: number[];
+  aborted: boolean;
+  /** one entry per training step, over all epochs */
+  steps: { loss: Float32Array; layers: StatSeries[] };
+}
+
+export interface NetworkJSON {
+  format: 'gradscope-network';
+  version: 1;
+  config: ResolvedConfig;
+  parameters: { [name: string]: number[] }[];
+  optimizer: { step: number; m?: number[]; v?: number[] };
+  rng: number[];
+}
+
+export declare class Network {
+  readonly config: ResolvedConfig;
+  readonly inputs: number;
+  readonly outputs: number;
+  /** true when running on the SIMD build */
+  readonly simd: boolean;
+  trainStep(x: Float32Array, y: Targets): StepResult;
+  computeGradients(x: Float32Array, y: Targets): StepResult & { layers: LayerTensors[] };
+  predict(x: Float32Array): Float32Array;
+  evaluate(x: Float32Array, y: Targets): { loss: number; accuracy?: number };
+  fit(x: Float32Array, y: Targets, options?: FitOptions): Promise<FitHistory>;
+  layerStats(): LayerStats[];
+  getParameters(): LayerParameters[];
+  setParameters(layers: Partial<Record<keyof LayerParameters, Float32Array | number[]>>[]): void;
+  toJSON(): NetworkJSON;
+  dispose(): void;
+}
+
+export declare function createNetwork(config: NetworkConfig, options?: CoreOptions): Promise<Network>;
+export declare function loadNetwork(json: NetworkJSON | string, options?: CoreOptions): Promise<Network>;
+
+export interface Core {
+  readonly simd: boolean;
+  readonly memory: WebAssembly.Memory;
+}
+export declare function loadCore(options?: CoreOptions): Promise<Core>;
+export declare function simdSupported(): boolean;
+
+export declare const STAT_NAMES: (keyof LayerStats)[];
+export declare const ACTIVATIONS: Activation[];
+export declare const LOSSES: Loss[];
+export declare const INITS: string[];
+export declare const OPTIMIZERS: ('sgd' | 'adam')[];
