@@ -6,26 +6,20 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ensureTools } from './toolchain.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build', 'wasm');
 const dist = join(root, 'dist');
 
-function have(cmd) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-if (!have('emcmake') || !have('cmake')) {
-  console.error('gradscope build: emcmake/cmake not found. Install Emscripten and CMake, e.g. `apt-get install -y emscripten cmake` on Debian, or activate an emsdk.');
-  process.exit(1);
-}
+ensureTools([
+  { cmd: 'emcmake', pkg: 'emscripten' },
+  { cmd: 'cmake', pkg: 'cmake' },
+]);
 // Debian's Emscripten finds acorn through NODE_PATH
 const env = { ...process.env, NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') };
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+// progress goes to stderr, so `npm pack --json` (which runs this as prepack) keeps a clean stdout
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, env, stdio: ['ignore', 2, 2] });
 
 mkdirSync(buildDir, { recursive: true });
 run('emcmake', ['cmake', '-S', root, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Release']);
@@ -34,4 +28,4 @@ mkdirSync(dist, { recursive: true });
 for (const variant of ['simd', 'scalar']) {
   copyFileSync(join(buildDir, `gradscope_${variant}.wasm`), join(dist, `gradscope_${variant}.wasm`));
 }
-console.log('gradscope build: dist/gradscope_simd.wasm, dist/gradscope_scalar.wasm');
+console.error('gradscope build: dist/gradscope_simd.wasm, dist/gradscope_scalar.wasm');

@@ -4,10 +4,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ensureTools } from './toolchain.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build', 'native');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 
+ensureTools([
+  { cmd: 'cmake', pkg: 'cmake' },
+  { cmd: 'gcc', pkg: 'gcc' },
+  { cmd: 'make', pkg: 'make' },
+  { file: '/usr/include/simde/wasm/simd128.h', pkg: 'libsimde-dev' },
+]);
 mkdirSync(buildDir, { recursive: true });
 run('cmake', ['-S', root, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Debug', '-DGS_SANITIZE=ON']);
 run('cmake', ['--build', buildDir, '--parallel', '2']);
