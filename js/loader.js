@@ -1,6 +1,6 @@
 // Loads and instantiates the gradscope WebAssembly core: SIMD when the engine
 // supports it (or as told), the scalar build otherwise. Works in browsers,
-// workers (fetch + instantiateStreaming) and Node.js (fs). The `new URL(...,
+// workers (fetch + compileStreaming) and Node.js (fs). The `new URL(...,
 // import.meta.url)` expressions are literal so bundlers find the .wasm files.
 
 // i32.const 0; i8x16.splat; i8x16.popcnt — validates only where SIMD exists
@@ -54,25 +54,39 @@ async function fetchBytes(url) {
   return response;
 }
 
-async function instantiate(source, label) {
-  const imports = { env: { emscripten_notify_memory_growth() {} } };
-  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports);
+// Imports for a standalone Emscripten module: memory-growth notification (our
+// views are made fresh per use, so nothing to do). Other Emscripten versions may
+// add WASI imports; they get stubs that fail loudly if the core ever calls them.
+function importsFor(module) {
+  const imports = {};
+  for (const { module: mod, name, kind } of WebAssembly.Module.imports(module)) {
+    if (kind !== 'function') continue;
+    imports[mod] ??= {};
+    imports[mod][name] =
+      name === 'emscripten_notify_memory_growth'
+        ? () => {}
+        : () => {
+            throw new Error(`gradscope: the core called the unexpected import ${mod}.${name}`);
+          };
+  }
+  return imports;
+}
+
+async function compile(source, label) {
+  if (source instanceof WebAssembly.Module) return source;
   if (typeof Response !== 'undefined' && source instanceof Response) {
-    if (WebAssembly.instantiateStreaming && /application\/wasm/.test(source.headers.get('content-type') ?? '')) {
+    if (WebAssembly.compileStreaming && /application\/wasm/.test(source.headers.get('content-type') ?? '')) {
       const fallback = source.clone();
       try {
-        return (await WebAssembly.instantiateStreaming(source, imports)).instance;
+        return await WebAssembly.compileStreaming(source);
       } catch {
-        source = fallback; // report the bytes below
+        source = fallback; // report what the bytes are below
       }
     }
-    const bytes = new Uint8Array(await source.arrayBuffer());
-    checkMagic(bytes, label);
-    return (await WebAssembly.instantiate(bytes, imports)).instance;
+    source = new Uint8Array(await source.arrayBuffer());
   }
-  const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
-  checkMagic(bytes, label);
-  return (await WebAssembly.instantiate(bytes, imports)).instance;
+  checkMagic(source, label);
+  return WebAssembly.compile(source);
 }
 
 const cache = new Map();
@@ -101,8 +115,11 @@ export async function loadCore(options = {}) {
       source = await fetchBytes(source instanceof URL ? source : new URL(source, globalThis.location?.href));
     } else if (ArrayBuffer.isView(source)) {
       source = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    } else if (source instanceof ArrayBuffer) {
+      source = new Uint8Array(source);
     }
-    const instance = await instantiate(source, label);
+    const module = await compile(source, label);
+    const instance = await WebAssembly.instantiate(module, importsFor(module));
     instance.exports._initialize?.();
     return createCore(instance.exports, useSimd);
   })();
