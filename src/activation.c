@@ -4,12 +4,6 @@
 
 #include "internal.h"
 
-static inline float sigmoidf(float z) {
-    if (z >= 0.0f) return 1.0f / (1.0f + expf(-z));
-    const float e = expf(z); /* no overflow for very negative z */
-    return e / (1.0f + e);
-}
-
 void gs_activation_forward(float *h, int n, int act) {
     switch (act) {
     case GS_ACT_RELU:
@@ -19,7 +13,7 @@ void gs_activation_forward(float *h, int n, int act) {
         for (int i = 0; i < n; i++) h[i] = h[i] > 0.0f ? h[i] : GS_LEAKY_SLOPE * h[i];
         break;
     case GS_ACT_SIGMOID:
-        for (int i = 0; i < n; i++) h[i] = sigmoidf(h[i]);
+        for (int i = 0; i < n; i++) h[i] = gs_sigmoidf(h[i]);
         break;
     case GS_ACT_TANH:
         for (int i = 0; i < n; i++) h[i] = tanhf(h[i]);

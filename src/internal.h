@@ -2,6 +2,7 @@
 #ifndef GS_INTERNAL_H
 #define GS_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,6 +87,13 @@ void gs_dense_forward(float *y, float *wt, const float *x, const float *w, const
                       int in, int out);
 void gs_dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
                        const float *w, int B, int in, int out);
+
+/* numerically stable logistic function: no overflow for very negative z */
+static inline float gs_sigmoidf(float z) {
+    if (z >= 0.0f) return 1.0f / (1.0f + expf(-z));
+    const float e = expf(z);
+    return e / (1.0f + e);
+}
 
 /* ---- activation.c ------------------------------------------------------------ */
 void gs_activation_forward(float *h, int n, int act);

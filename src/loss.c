@@ -12,12 +12,6 @@ static inline double bce_term(float x, float t) {
     return (x > 0.0f ? (double)x : 0.0) - (double)x * t + log1p(exp(-fabs((double)x)));
 }
 
-static inline float sigmoidf(float z) {
-    if (z >= 0.0f) return 1.0f / (1.0f + expf(-z));
-    const float e = expf(z);
-    return e / (1.0f + e);
-}
-
 /* log-sum-exp of one row of O logits, and the row's max */
 static double row_lse(const float *x, int O, float *max_out) {
     float m = x[0];
@@ -46,7 +40,7 @@ double gs_loss_forward_backward(float *dlogits, const float *logits, const float
         const float scale = 1.0f / (float)n;
         for (size_t i = 0; i < n; i++) {
             total += bce_term(logits[i], y[i]);
-            dlogits[i] = scale * (sigmoidf(logits[i]) - y[i]);
+            dlogits[i] = scale * (gs_sigmoidf(logits[i]) - y[i]);
         }
         return total / (double)n;
     }
@@ -107,7 +101,7 @@ int gs_loss_correct(const float *logits, const float *y, int B, int O, int loss)
 void gs_loss_probabilities(float *out, const float *logits, int B, int O, int loss) {
     const size_t n = (size_t)B * O;
     if (loss == GS_LOSS_BCE) {
-        for (size_t i = 0; i < n; i++) out[i] = sigmoidf(logits[i]);
+        for (size_t i = 0; i < n; i++) out[i] = gs_sigmoidf(logits[i]);
     } else if (loss == GS_LOSS_SOFTMAX_CE) {
         for (int r = 0; r < B; r++) {
             float m;

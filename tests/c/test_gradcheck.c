@@ -18,7 +18,7 @@ static unsigned long active_pattern(const gs_net *net, int B) {
     for (int l = 0; l < net->n_layers; l++)
         if (net->layers[l].act == GS_ACT_RELU || net->layers[l].act == GS_ACT_LEAKY_RELU)
             for (int i = 0; i < B * net->layers[l].out; i++)
-            hash = (hash ^ (net->layers[l].h[i] > 0.0f)) * 16777619u;
+                hash = (hash ^ (net->layers[l].h[i] > 0.0f)) * 16777619u;
     return hash;
 }
 

@@ -38,3 +38,12 @@ export function xorData(n, seed = 1) {
   for (let i = 0; i < n; i++) y[i] = x[2 * i] * x[2 * i + 1] > 0 ? 1 : 0;
   return { x, y };
 }
+
+/** A small network with every layer kind, for the memory tests. */
+export const MEMORY_TEST_CONFIG = {
+  inputs: 2,
+  layers: [{ units: 32, activation: 'relu', batchNorm: true, dropout: 0.1 }, { units: 1 }],
+  loss: 'bce',
+  optimizer: { type: 'adam', learningRate: 0.01 },
+  seed: 3,
+};

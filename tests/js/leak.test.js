@@ -4,15 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createNetwork, loadCore } from '../../js/index.js';
-import { xorData } from './helpers.js';
+import { MEMORY_TEST_CONFIG, xorData } from './helpers.js';
 
-const CONFIG = {
-  inputs: 2,
-  layers: [{ units: 32, activation: 'relu', batchNorm: true, dropout: 0.1 }, { units: 1 }],
-  loss: 'bce',
-  optimizer: { type: 'adam', learningRate: 0.01 },
-  seed: 3,
-};
+const CONFIG = MEMORY_TEST_CONFIG;
 
 test('10,000 create / train / dispose cycles do not grow memory', async (t) => {
   const core = await loadCore();

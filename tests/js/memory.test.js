@@ -3,15 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createNetwork, loadCore } from '../../js/index.js';
-import { randomFloats, xorData } from './helpers.js';
+import { MEMORY_TEST_CONFIG, randomFloats, xorData } from './helpers.js';
 
-const CONFIG = {
-  inputs: 2,
-  layers: [{ units: 32, activation: 'relu', batchNorm: true, dropout: 0.1 }, { units: 1 }],
-  loss: 'bce',
-  optimizer: { type: 'adam', learningRate: 0.01 },
-  seed: 3,
-};
+const CONFIG = MEMORY_TEST_CONFIG;
 
 test('memory growth in the middle of training gives the same result as without', async (t) => {
   const core = await loadCore();
