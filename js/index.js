@@ -3,3 +3,4 @@
 export { createNetwork, loadNetwork, Network, STAT_NAMES } from './network.js';
 export { loadCore, simdSupported } from './loader.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './config.js';
+export * as datasets from './datasets.js';
