@@ -5,7 +5,7 @@
 // them alive.
 import { parseArgs } from 'node:util';
 
-import { createNetwork } from './index.js';
+import { createNetwork, datasets } from './index.js';
 
 const USAGE = `usage: gradscope <command> [options]
 
@@ -15,26 +15,6 @@ commands:
 
 options:
   -h, --help   show this help`;
-
-/** two interleaved noisy circles: label 1 inside radius 0.5 */
-function circleData(n, seed) {
-  let s = seed >>> 0 || 1;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const x = new Float32Array(2 * n);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const inside = i % 2 === 0;
-    const r = inside ? 0.5 * rand() : 0.7 + 0.3 * rand();
-    const a = 2 * Math.PI * rand();
-    x[2 * i] = r * Math.cos(a) + 0.05 * (rand() - 0.5);
-    x[2 * i + 1] = r * Math.sin(a) + 0.05 * (rand() - 0.5);
-    y[i] = inside ? 1 : 0;
-  }
-  return { x, y };
-}
 
 const fmt = (v) => (v === 0 ? '0' : v.toExponential(1)).padStart(8);
 
@@ -51,8 +31,7 @@ async function demo(args) {
   const seed = Number(values.seed);
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs is ${values.epochs}; expected a positive integer`);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed is ${values.seed}; expected a non-negative integer`);
-  const train = circleData(400, seed);
-  const test = circleData(200, seed + 1);
+  const { train, test } = datasets.circle({ samples: 600, noise: 0.05, seed, testRatio: 1 / 3 });
   const depth = 6;
   const runs = [
     { name: 'deep sigmoid, xavier init', activation: 'sigmoid', init: 'xavier' },

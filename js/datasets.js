@@ -41,7 +41,8 @@ function options(where, opts, defaults) {
  * labels (binary: 0 <-> 1; classes: another class). Test labels stay clean.
  */
 function split(name, { x, y, inputs, outputs, loss, classes }, o, r) {
-  const n = y.length / (loss === 'mse' ? outputs : 1);
+  const ydim = loss === 'mse' ? outputs : 1;
+  const n = y.length / ydim;
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(r.uniform() * (i + 1));
@@ -50,7 +51,6 @@ function split(name, { x, y, inputs, outputs, loss, classes }, o, r) {
   const nTest = Math.round(n * o.testRatio);
   const nTrain = n - nTest;
   const Labels = loss === 'softmax-ce' ? Int32Array : Float32Array;
-  const ydim = loss === 'mse' ? outputs : 1;
   const take = (rows) => {
     const xs = new Float32Array(rows.length * inputs);
     const ys = new Labels(rows.length * ydim);

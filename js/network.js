@@ -115,11 +115,12 @@ export class Network {
     return this.#config.loss === 'softmax-ce' ? 1 : this.outputs;
   }
 
-  /** copies x (and y) into the staging buffers; returns their pointers */
-  #stage(where, x, y) {
+  /** checks, then copies x (and y) into the staging buffers; returns their pointers */
+  #stage(where, x, y, training = false) {
     const e = this.#live(where);
     const rows = rowsOf(where, 'x', x, this.inputs);
     if (y !== undefined) checkTargets(where, 'y', y, rows, this.outputs, this.#config.loss);
+    if (training) this.#checkBatch(where, rows);
     checkStatus(where, e.gs_net_reserve_io(this.#handle, rows));
     const px = e.gs_net_io_x(this.#handle);
     const py = e.gs_net_io_y(this.#handle);
@@ -134,8 +135,7 @@ export class Network {
   }
 
   #pass(where, x, y, update) {
-    const { rows, px, py } = this.#stage(where, x, y);
-    this.#checkBatch(where, rows);
+    const { rows, px, py } = this.#stage(where, x, y, true);
     const e = this.#core.exports;
     const status = checkStatus(where, e.gs_net_train_step(this.#handle, px, py, rows, update ? 1 : 0, this.#core.scratch));
     this.#trained = true;

@@ -131,6 +131,6 @@ void gs_optimizer_step(gs_net *net, double *update_sumsq_per_layer);
 void gs_stats_activations(float *stats, const float *h, int B, int C, int act);
 void gs_stats_grads(float *stats, const gs_net *net, int layer);
 void gs_stats_weights(float *stats, const gs_net *net, int layer, double update_sumsq,
-                      double weight_sumsq_before);
+                      double weight_sumsq_before, int updated);
 
 #endif

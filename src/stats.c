@@ -49,11 +49,13 @@ void gs_stats_grads(float *stats, const gs_net *net, int layer) {
     if (!isfinite(w) || !isfinite(b) || !isfinite(bn)) stats[GS_STAT_NONFINITE] = 1.0f;
 }
 
-/* weight norm after the update; update ratio ||applied update|| / ||W before|| */
+/* weight norm after the update (the norm before, when none was applied);
+ * update ratio ||applied update|| / ||W before|| */
 void gs_stats_weights(float *stats, const gs_net *net, int layer, double update_sumsq,
-                      double weight_sumsq_before) {
+                      double weight_sumsq_before, int updated) {
     const gs_layer *L = &net->layers[layer];
-    stats[GS_STAT_WEIGHT_NORM] = (float)sqrt(gs_sumsq(net->params + L->w_off, L->in * L->out));
+    const double after = updated ? gs_sumsq(net->params + L->w_off, L->in * L->out) : weight_sumsq_before;
+    stats[GS_STAT_WEIGHT_NORM] = (float)sqrt(after);
     if (weight_sumsq_before > 0.0)
         stats[GS_STAT_UPDATE_RATIO] = (float)sqrt(update_sumsq / weight_sumsq_before);
     else

@@ -83,8 +83,9 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     }
     if (net->nonfinite_layer < 0 && !isfinite(loss)) net->nonfinite_layer = L_count;
     const int skip = net->nonfinite_layer >= 0;
+    const int updated = update && !skip;
 
-    if (update && !skip) {
+    if (updated) {
         gs_clip_grads(net);
         gs_optimizer_step(net, upd);
         for (int l = 0; l < L_count; l++) {
@@ -94,7 +95,7 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     }
     if (!update) net->rng = rng_before; /* computeGradients leaves the RNG as it was */
     for (int l = 0; l < L_count; l++)
-        gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, net, l, upd[l], w_before[l]);
+        gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, net, l, upd[l], w_before[l], updated);
     return skip ? GS_NONFINITE : GS_OK;
 }
 
