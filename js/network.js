@@ -54,6 +54,8 @@ export class Network {
   #handle;
   #config;
   #trained = false;
+  // what diagnose() reads: every update's [loss, stats...] row, and fit's epochs
+  #record = emptyRecord();
 
   /** Use createNetwork(). */
   constructor(core, config) {
@@ -140,6 +142,13 @@ export class Network {
     const status = checkStatus(where, e.gs_net_train_step(this.#handle, px, py, rows, update ? 1 : 0, this.#core.scratch));
     this.#trained = true;
     const result = { loss: this.#core.f32(this.#core.scratch, 1)[0] };
+    if (update) {
+      const n = this.#config.layers.length;
+      const row = new Float32Array(1 + n * STAT_COUNT);
+      row[0] = result.loss;
+      row.set(this.#core.f32(e.gs_net_layer_stats(this.#handle), n * STAT_COUNT), 1);
+      this.#remember(row);
+    }
     if (status === NONFINITE) {
       const layer = e.gs_net_nonfinite_layer(this.#handle);
       if (this.#config.throwOnNonFinite) throw this.#nonFiniteError(where, layer);
@@ -246,17 +255,21 @@ export class Network {
         const steps = e.gs_net_epoch_steps(handle);
         const log = this.#core.f32(e.gs_net_epoch_log(handle), steps * perStep).slice();
         logs.push(log);
+        this.#remember(log);
         const skipped = e.gs_net_epoch_skipped(handle);
         history.epochs++;
         history.loss.push(loss);
         history.skippedSteps.push(skipped);
+        this.#record.epochs.loss.push(loss);
         const info = { epoch, loss, skippedSteps: skipped };
         if (valRows) {
           const val = this.#evaluateAt(where, valX, valY, valRows);
           history.valLoss.push(val.loss);
+          this.#record.epochs.valLoss.push(val.loss);
           info.valLoss = val.loss;
           if (history.valAccuracy) {
             history.valAccuracy.push(val.accuracy);
+            this.#record.epochs.valAccuracy.push(val.accuracy);
             info.valAccuracy = val.accuracy;
           }
         }
@@ -274,6 +287,40 @@ export class Network {
     }
     history.steps = stepSeries(logs, nLayers);
     return history;
+  }
+
+  #remember(rows) {
+    const perStep = 1 + this.#config.layers.length * STAT_COUNT;
+    const r = this.#record;
+    r.chunks.push(rows);
+    r.steps += rows.length / perStep;
+    // bounded: drop the oldest rows past RECORD_LIMIT steps
+    while (r.steps - r.chunks[0].length / perStep >= RECORD_LIMIT) {
+      const dropped = r.chunks.shift().length / perStep;
+      r.steps -= dropped;
+      r.droppedSteps += dropped;
+    }
+  }
+
+  /**
+   * What training recorded since creation (or resetRecord): every update's loss
+   * and layer statistics (the newest RECORD_LIMIT steps), and fit's per-epoch
+   * losses. diagnose() reads this.
+   */
+  trainingRecord() {
+    this.#live('trainingRecord');
+    const { chunks, droppedSteps, epochs } = this.#record;
+    return {
+      firstStep: droppedSteps,
+      steps: stepSeries(chunks, this.#config.layers.length),
+      epochs: structuredClone(epochs),
+    };
+  }
+
+  /** Forgets what was recorded (e.g. after changing the learning rate). */
+  resetRecord() {
+    this.#live('resetRecord');
+    this.#record = emptyRecord();
   }
 
   /** Per-layer statistics of the most recent training-mode pass ([] before any). */
@@ -399,6 +446,13 @@ export class Network {
     this.#core.exports.gs_net_free(this.#handle);
     this.#handle = 0;
   }
+}
+
+/** steps kept by a network's training record (about 110 bytes a step for a 3-layer net) */
+export const RECORD_LIMIT = 100_000;
+
+function emptyRecord() {
+  return { chunks: [], steps: 0, droppedSteps: 0, epochs: { loss: [], valLoss: [], valAccuracy: [] } };
 }
 
 function statsObject(stats, base) {
