@@ -4,3 +4,5 @@ export { createNetwork, loadNetwork, Network, STAT_NAMES } from './network.js';
 export { loadCore, simdSupported } from './loader.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './config.js';
 export * as datasets from './datasets.js';
+export { diagnose, THRESHOLDS } from './diagnose.js';
+export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset } from './presets.js';
