@@ -1,52 +1,291 @@
 #!/usr/bin/env node
-// gradscope command line. `gradscope demo` trains two small deep networks on a
-// 2-D task headlessly and prints each layer's gradient norm as they train:
-// sigmoid layers whose lower gradients vanish, and ReLU + He init, which keeps
-// them alive.
+// gradscope command line: train presets or configs headlessly, compare two runs
+// side by side, sweep dropout or learning rate, and diagnose what went wrong.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { createNetwork, datasets } from './index.js';
+import { createNetwork, datasets, presets, PRESET_NAMES, presetScenario, runScenario, loadDataset } from './index.js';
+import { compareText, findingsText, layerTable, sci, summary, sweepChart, sweepTable } from './report.js';
 
-const USAGE = `usage: gradscope <command> [options]
+class UsageError extends Error {}
+
+const HELP = {
+  main: `usage: gradscope <command> [options]
 
 commands:
-  demo    train a deep sigmoid and a deep ReLU network side by side and print
-          per-layer gradient norms (options: --epochs N, --seed N)
+  train     train a preset or a config file, print per-layer gradient norms and the diagnosis
+  compare   train two presets or configs with the same seed and data, side by side
+  sweep     train at several dropout rates or learning rates: train vs test loss
+  presets   list the failure-case presets
+  demo      a deep sigmoid net next to a deep ReLU net (what npm start runs)
 
-options:
-  -h, --help   show this help`;
+gradscope <command> --help shows each command's options.`,
+  train: `usage: gradscope train (--preset NAME [--remedy] | --config FILE) [options]
+
+  --preset NAME        ${PRESET_NAMES.join(', ')}
+  --remedy             train the preset's remedy instead of its failure
+  --config FILE        JSON: { "network": {layers, init, optimizer, ...}, "dataset": {name, ...}, "fit": {epochs, batchSize} }
+                       (or the network keys at the top level)
+  --dataset NAME       circle, xor, gaussian, spiral, moons, regressionPlane, regressionGaussian, digits
+  --epochs N           override the number of epochs
+  --seed N             seed for data, init and dropout (default 1)
+  --json               print the result as JSON on stdout
+  --csv FILE           write per-epoch losses and per-layer gradient norms as CSV`,
+  compare: `usage: gradscope compare A [B] [--epochs N] [--seed N] [--json]
+
+  A, B are preset names (the failure side), NAME:remedy, or config files.
+  With one preset name, compares its failure with its remedy.`,
+  sweep: `usage: gradscope sweep (--dropout LIST | --lr LIST) [--preset NAME | --config FILE] [options]
+
+  --dropout 0,0.1,...,1  dropout rate applied to every hidden layer
+  --lr 0.001,0.01,0.1    learning rate
+  --preset NAME          the scenario to sweep (default: overfitting)
+  --config FILE          or a config file (see train --help)
+  --epochs N, --seed N, --json`,
+  presets: 'usage: gradscope presets [--json]',
+  demo: 'usage: gradscope demo [--epochs N] [--seed N]',
+};
+
+function parse(command, args, options, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError(`${err.message.split('\n')[0]} (see gradscope ${command} --help)`);
+  }
+}
+
+function intOption(name, value, min) {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} is "${value}"; expected an integer >= ${min}`);
+  return n;
+}
+
+function numberList(name, value, { min = 0, max = Infinity } = {}) {
+  const values = value.split(',').map((v) => Number(v.trim()));
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v) || v < min || v > max || value.split(',')[i].trim() === '') {
+      throw new UsageError(`--${name} has "${value.split(',')[i]}"; expected numbers in [${min}, ${max}] separated by commas`);
+    }
+  });
+  return values;
+}
+
+function scenarioFromFile(file, datasetName) {
+  let json;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+  const { dataset = { name: 'circle' }, fit = { epochs: 30, batchSize: 20 }, network, ...rest } = json;
+  return {
+    name: file,
+    label: file,
+    dataset: datasetName ? { name: datasetName } : dataset,
+    config: network ?? rest,
+    fit,
+  };
+}
+
+/** "NAME", "NAME:remedy", "NAME:failure" or a config file path */
+function scenarioFromSpec(spec) {
+  const [name, side = 'failure'] = spec.split(':');
+  if (presets[name]) {
+    if (side !== 'failure' && side !== 'remedy') throw new UsageError(`"${spec}": expected NAME, NAME:failure or NAME:remedy`);
+    if (!presets[name][side]) throw new UsageError(`preset ${name} has no ${side}`);
+    return presetScenario(name, side);
+  }
+  if (spec.endsWith('.json')) return scenarioFromFile(spec);
+  throw new UsageError(`"${spec}" is neither a preset (${PRESET_NAMES.join(', ')}) nor a .json config file`);
+}
+
+function progress(epochs) {
+  if (!process.stderr.isTTY) return undefined;
+  return ({ epoch, loss, valLoss }) => {
+    process.stderr.write(`\repoch ${epoch + 1}/${epochs}  loss ${sci(loss)}${valLoss !== undefined ? `  test loss ${sci(valLoss)}` : ''}   `);
+    if (epoch + 1 === epochs) process.stderr.write('\n');
+  };
+}
+
+async function run(scenario, { seed, epochs, quiet }) {
+  const total = epochs ?? scenario.fit.epochs;
+  try {
+    return await runScenario(scenario, { seed, epochs, onEpoch: quiet ? undefined : progress(total) });
+  } catch (err) {
+    // the library's validation errors are the user's bad input
+    throw new UsageError(`${scenario.name}: ${err.message}`);
+  }
+}
+
+function perEpochCsv(config, history) {
+  const perEpoch = history.steps.loss.length / history.epochs;
+  const cols = ['epoch', 'loss', 'valLoss', 'valAccuracy', ...config.layers.map((_, l) => `layer${l}GradNorm`)];
+  const lines = [cols.join(',')];
+  for (let e = 0; e < history.epochs; e++) {
+    const mean = (series) => {
+      let s = 0;
+      for (let i = e * perEpoch; i < (e + 1) * perEpoch; i++) s += series[i];
+      return s / perEpoch;
+    };
+    lines.push([e + 1, history.loss[e], history.valLoss?.[e] ?? '', history.valAccuracy?.[e] ?? '', ...history.steps.layers.map((l) => mean(l.gradNorm))].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function train(args) {
+  const { values } = parse('train', args, {
+    preset: { type: 'string' },
+    remedy: { type: 'boolean' },
+    config: { type: 'string' },
+    dataset: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    csv: { type: 'string' },
+  });
+  if (values.help) return console.log(HELP.train);
+  if (!values.preset === !values.config) throw new UsageError('train needs exactly one of --preset NAME or --config FILE (see gradscope train --help)');
+  let scenario;
+  if (values.preset) {
+    if (!presets[values.preset]) throw new UsageError(`--preset is "${values.preset}"; expected one of ${PRESET_NAMES.join(', ')}`);
+    scenario = scenarioFromSpec(`${values.preset}:${values.remedy ? 'remedy' : 'failure'}`);
+    if (values.dataset) scenario = { ...scenario, dataset: { name: values.dataset } };
+  } else {
+    if (values.remedy) throw new UsageError('--remedy goes with --preset');
+    scenario = scenarioFromFile(values.config, values.dataset);
+  }
+  const seed = intOption('seed', values.seed, 0) ?? 1;
+  const epochs = intOption('epochs', values.epochs, 1);
+  const { net, history, findings } = await run(scenario, { seed, epochs, quiet: values.json });
+  const stats = net.layerStats();
+  const config = net.config;
+  net.dispose();
+  if (values.csv) writeFileSync(values.csv, perEpochCsv(config, history));
+  if (values.json) {
+    console.log(JSON.stringify({ scenario: scenario.name, seed, config, summary: summary(history), history: { loss: history.loss, valLoss: history.valLoss, valAccuracy: history.valAccuracy }, layers: stats, findings }, null, 2));
+    return;
+  }
+  const s = summary(history);
+  console.log(`${scenario.name} (${scenario.label}), seed ${seed}, ${s.epochs} epochs`);
+  console.log(`train loss ${sci(s.trainLoss)}  test loss ${sci(s.testLoss)} (best ${sci(s.bestTestLoss)})${s.testAccuracy !== undefined ? `  test accuracy ${(100 * s.testAccuracy).toFixed(1)}%` : ''}${s.skippedSteps ? `  skipped steps ${s.skippedSteps}` : ''}`);
+  console.log(`\n${layerTable(config, stats)}\n\n${findingsText(findings)}`);
+}
+
+async function compare(args) {
+  const { values, positionals } = parse('compare', args, { epochs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } }, true);
+  if (values.help) return console.log(HELP.compare);
+  if (positionals.length < 1 || positionals.length > 2) throw new UsageError('compare needs one preset name, or two presets / config files (see gradscope compare --help)');
+  let specs = positionals;
+  if (specs.length === 1) {
+    scenarioFromSpec(specs[0]); // says what is wrong with the spec itself
+    if (!presets[specs[0]]?.remedy) throw new UsageError(`"${specs[0]}" alone must be a preset with a remedy`);
+    specs = [specs[0], `${specs[0]}:remedy`];
+  }
+  const seed = intOption('seed', values.seed, 0) ?? 1;
+  const epochs = intOption('epochs', values.epochs, 1);
+  const runs = [];
+  for (const spec of specs) {
+    const scenario = scenarioFromSpec(spec);
+    const { net, history, findings } = await run(scenario, { seed, epochs, quiet: values.json });
+    runs.push({ title: scenario.name, label: scenario.label, stats: net.layerStats(), history, findings });
+    net.dispose();
+  }
+  if (values.json) {
+    console.log(JSON.stringify(runs.map((r) => ({ scenario: r.title, summary: summary(r.history), layers: r.stats, findings: r.findings })), null, 2));
+    return;
+  }
+  console.log(`seed ${seed}: ${runs[0].title} = ${runs[0].label}; ${runs[1].title} = ${runs[1].label}\n`);
+  console.log(compareText(runs[0], runs[1]));
+}
+
+function withParam(scenario, param, value) {
+  const config = structuredClone(scenario.config);
+  if (param === 'dropout') {
+    config.layers = config.layers.map((layer, l) => (l < config.layers.length - 1 ? { ...layer, dropout: value } : layer));
+  } else {
+    config.optimizer = { ...(config.optimizer ?? { type: 'sgd' }), learningRate: value };
+  }
+  return { ...scenario, name: `${scenario.name} ${param}=${value}`, config };
+}
+
+async function sweep(args) {
+  const { values } = parse('sweep', args, {
+    dropout: { type: 'string' },
+    lr: { type: 'string' },
+    preset: { type: 'string' },
+    config: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return console.log(HELP.sweep);
+  if (!values.dropout === !values.lr) throw new UsageError('sweep needs exactly one of --dropout LIST or --lr LIST (see gradscope sweep --help)');
+  if (values.preset && values.config) throw new UsageError('sweep takes --preset or --config, not both');
+  const param = values.dropout ? 'dropout' : 'lr';
+  const list = param === 'dropout' ? numberList('dropout', values.dropout, { max: 1 }) : numberList('lr', values.lr);
+  let base;
+  if (values.config) base = scenarioFromFile(values.config);
+  else {
+    const name = values.preset ?? 'overfitting';
+    if (!presets[name]) throw new UsageError(`--preset is "${name}"; expected one of ${PRESET_NAMES.join(', ')}`);
+    base = presetScenario(name, 'failure');
+  }
+  const seed = intOption('seed', values.seed, 0) ?? 1;
+  const epochs = intOption('epochs', values.epochs, 1);
+  const rows = [];
+  const tty = process.stderr.isTTY && !values.json;
+  for (const value of list) {
+    if (tty) process.stderr.write(`\rtraining ${param} = ${value} ...      `);
+    const { net, dataset, history } = await run(withParam(base, param, value), { seed, epochs, quiet: true });
+    const train = net.evaluate(dataset.train.x, dataset.train.y); // eval mode: no dropout noise
+    const test = net.evaluate(dataset.test.x, dataset.test.y);
+    rows.push({ value, trainLoss: train.loss, testLoss: test.loss, testAccuracy: test.accuracy, bestTestLoss: Math.min(...history.valLoss) });
+    net.dispose();
+  }
+  if (tty) process.stderr.write('\r\x1b[K');
+  if (values.json) {
+    console.log(JSON.stringify({ scenario: base.name, param, seed, rows }, null, 2));
+    return;
+  }
+  console.log(`${base.name}, seed ${seed}: final train loss (eval mode) and test loss per ${param}\n`);
+  console.log(sweepTable(param, rows));
+  if (process.stdout.isTTY) console.log(`\n${sweepChart(param, rows)}`);
+}
+
+function listPresets(args) {
+  const { values } = parse('presets', args, { json: { type: 'boolean' } });
+  if (values.help) return console.log(HELP.presets);
+  if (values.json) return console.log(JSON.stringify(presets, null, 2));
+  for (const [name, p] of Object.entries(presets)) {
+    const first = p.remedy ? `failure: ${p.failure.label}\n  remedy:  ${p.remedy.label}` : `network: ${p.failure.label}`;
+    console.log(`${name}: ${p.title}\n  ${first}\n  ${p.description}\n`);
+  }
+}
 
 const fmt = (v) => (v === 0 ? '0' : v.toExponential(1)).padStart(8);
 
 async function demo(args) {
-  const { values } = parseArgs({
-    args,
-    options: { epochs: { type: 'string', default: '30' }, seed: { type: 'string', default: '1' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    console.log('usage: gradscope demo [--epochs N] [--seed N]');
-    return;
-  }
-  const epochs = Number(values.epochs);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs is ${values.epochs}; expected a positive integer`);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed is ${values.seed}; expected a non-negative integer`);
+  const { values } = parse('demo', args, { epochs: { type: 'string' }, seed: { type: 'string' } });
+  if (values.help) return console.log(HELP.demo);
+  const epochs = intOption('epochs', values.epochs, 1) ?? 30;
+  const seed = intOption('seed', values.seed, 0) ?? 1;
   const { train, test } = datasets.circle({ samples: 600, noise: 0.05, seed, testRatio: 1 / 3 });
   const depth = 6;
   const runs = [
     { name: 'deep sigmoid, xavier init', activation: 'sigmoid', init: 'xavier' },
     { name: 'deep ReLU, He init (the remedy)', activation: 'relu', init: 'he' },
   ];
-  for (const run of runs) {
+  for (const r of runs) {
     const net = await createNetwork({
       inputs: 2,
-      layers: [...Array.from({ length: depth }, () => ({ units: 16, activation: run.activation })), { units: 1 }],
+      layers: [...Array.from({ length: depth }, () => ({ units: 16, activation: r.activation })), { units: 1 }],
       loss: 'bce',
-      init: run.init,
+      init: r.init,
       optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 },
       seed,
     });
-    console.log(`\n${run.name} (${net.simd ? 'SIMD' : 'scalar'} core): gradient norm of each layer's weights`);
+    console.log(`\n${r.name} (${net.simd ? 'SIMD' : 'scalar'} core): gradient norm of each layer's weights`);
     console.log(`epoch  ${Array.from({ length: depth + 1 }, (_, l) => `layer ${l}`.padStart(8)).join(' ')}   train loss  test acc`);
     const t0 = performance.now();
     const every = Math.max(1, Math.floor(epochs / 6));
@@ -67,20 +306,21 @@ async function demo(args) {
     console.log(`layer 0 / layer ${depth} gradient norm after epoch 1: ${firstRatio.toExponential(1)}; ${ms.toFixed(1)} ms per epoch`);
     net.dispose();
   }
+  console.log('\nMore: gradscope presets, gradscope compare vanishing-gradients, gradscope sweep --dropout 0,0.2,0.4,0.6,0.8,1');
 }
+
+const COMMANDS = { train, compare, sweep, presets: listPresets, demo };
 
 async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help') {
-    console.log(USAGE);
-    return command ? 0 : 1;
+    console.log(HELP.main);
+    return command ? 0 : 2;
   }
-  if (command === 'demo') {
-    await demo(rest);
-    return 0;
-  }
-  console.error(`gradscope: unknown command "${command}"; expected one of: demo (see gradscope --help)`);
-  return 2;
+  const fn = COMMANDS[command];
+  if (!fn) throw new UsageError(`unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see gradscope --help)`);
+  await fn(rest);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
@@ -88,7 +328,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    console.error(`gradscope: ${err.message}`);
-    process.exitCode = 2;
+    console.error(`gradscope: ${err instanceof UsageError ? err.message : err.stack}`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

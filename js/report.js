@@ -1,0 +1,85 @@
+// Text output for the CLI: per-layer tables, findings, side-by-side
+// comparisons and a small bar chart. Pure functions returning strings.
+
+const pad = (s, n) => String(s).padStart(n);
+const padEnd = (s, n) => String(s).padEnd(n);
+
+export const sci = (v) => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
+const pct = (v) => `${(100 * v).toFixed(0)}%`;
+
+export function layerTable(config, stats) {
+  const rows = [['layer', 'units', 'activation', 'grad norm', 'dead', 'saturated', 'update/weight']];
+  config.layers.forEach((layer, l) => {
+    const s = stats[l];
+    const kind = `${layer.activation}${layer.batchNorm ? '+bn' : ''}${layer.dropout ? ` drop ${layer.dropout}` : ''}`;
+    rows.push([l, layer.units, kind, sci(s.gradNorm), pct(s.deadFraction), pct(s.saturatedFraction), sci(s.updateRatio)]);
+  });
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  return rows.map((r) => r.map((cell, c) => (c === 2 ? padEnd(cell, widths[c]) : pad(cell, widths[c]))).join('  ')).join('\n');
+}
+
+export function findingsText(findings) {
+  if (findings.length === 0) return 'diagnosis: no failure case found';
+  return ['diagnosis:', ...findings.map((f) => `  [${f.severity}] ${f.kind}${f.layers.length ? ` (layers ${f.layers.join(', ')})` : ''}: ${f.message}\n      remedy: ${f.remedy}`)].join('\n');
+}
+
+export function summary(history) {
+  const last = history.epochs - 1;
+  const out = { epochs: history.epochs, trainLoss: history.loss[last] };
+  if (history.valLoss) {
+    out.testLoss = history.valLoss[last];
+    out.bestTestLoss = Math.min(...history.valLoss);
+  }
+  if (history.valAccuracy) out.testAccuracy = history.valAccuracy[last];
+  out.skippedSteps = history.skippedSteps.reduce((a, b) => a + b, 0);
+  return out;
+}
+
+/** two runs side by side: per-layer gradient norms, losses, findings */
+export function compareText(a, b) {
+  const rows = [['', a.title, b.title]];
+  const row = (label, x, y) => rows.push([label, String(x), String(y)]);
+  const n = Math.max(a.stats.length, b.stats.length);
+  const each = (run, l, f) => (run.stats[l] ? f(run, l) : '-');
+  const gradNow = (run, l) => sci(run.stats[l].gradNorm);
+  const gradMax = (run, l) => sci(Math.max(0, ...Array.from(run.history.steps.layers[l].gradNorm).filter(Number.isFinite)));
+  const deadSat = (run, l) => `${pct(run.stats[l].deadFraction)} / ${pct(run.stats[l].saturatedFraction)}`;
+  for (let l = 0; l < n; l++) row(`layer ${l} grad norm`, each(a, l, gradNow), each(b, l, gradNow));
+  for (let l = 0; l < n; l++) row(`layer ${l} max in run`, each(a, l, gradMax), each(b, l, gradMax));
+  for (let l = 0; l < n; l++) row(`layer ${l} dead/sat.`, each(a, l, deadSat), each(b, l, deadSat));
+  const sa = summary(a.history);
+  const sb = summary(b.history);
+  row('train loss', sci(sa.trainLoss), sci(sb.trainLoss));
+  row('test loss (best)', `${sci(sa.testLoss)} (${sci(sa.bestTestLoss)})`, `${sci(sb.testLoss)} (${sci(sb.bestTestLoss)})`);
+  if (sa.testAccuracy !== undefined || sb.testAccuracy !== undefined) {
+    row('test accuracy', sa.testAccuracy !== undefined ? pct(sa.testAccuracy) : '-', sb.testAccuracy !== undefined ? pct(sb.testAccuracy) : '-');
+  }
+  row('skipped steps', sa.skippedSteps, sb.skippedSteps);
+  const kinds = (f) => (f.length ? f.map((x) => x.kind).join(', ') : 'none');
+  row('findings', kinds(a.findings), kinds(b.findings));
+  const w0 = Math.max(...rows.map((r) => r[0].length)) + 2;
+  const w1 = Math.max(...rows.map((r) => r[1].length)) + 3;
+  return rows.map((r) => `${padEnd(r[0], w0)}${padEnd(r[1], w1)}${r[2]}`.trimEnd()).join('\n');
+}
+
+/** sweep rows [{ value, trainLoss, testLoss, testAccuracy? }] as a table */
+export function sweepTable(param, rows) {
+  const header = [param, 'train loss', 'test loss', 'gap', 'test acc'];
+  const body = rows.map((r) => [r.value, sci(r.trainLoss), sci(r.testLoss), sci(r.testLoss - r.trainLoss), r.testAccuracy !== undefined ? pct(r.testAccuracy) : '-']);
+  const all = [header, ...body];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
+  return all.map((r) => r.map((cell, c) => pad(cell, widths[c])).join('  ')).join('\n');
+}
+
+/** horizontal bars of train (#) and test (=) loss per value, scaled to the largest finite loss */
+export function sweepChart(param, rows, width = 40) {
+  const max = Math.max(...rows.flatMap((r) => [r.trainLoss, r.testLoss]).filter(Number.isFinite), 1e-9);
+  const bar = (v, ch) => (Number.isFinite(v) ? ch.repeat(Math.max(v > 0 ? 1 : 0, Math.round((v / max) * width))) : '(not finite)');
+  const label = Math.max(param.length, ...rows.map((r) => String(r.value).length));
+  const lines = [`${padEnd(param, label)}  loss: # train  = test   (full bar = ${sci(max)})`];
+  for (const r of rows) {
+    lines.push(`${pad(r.value, label)}  ${bar(r.trainLoss, '#')}`);
+    lines.push(`${pad('', label)}  ${bar(r.testLoss, '=')}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,113 @@
+// The CLI as a user runs it: exit codes, --help, JSON and CSV output, errors.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
+const gradscope = (...args) => spawnSync('node', [cli, ...args], { encoding: 'utf8' });
+
+test('--help for the tool and each command', () => {
+  const main = gradscope('--help');
+  assert.equal(main.status, 0);
+  assert.match(main.stdout, /usage: gradscope <command>/);
+  for (const command of ['train', 'compare', 'sweep', 'presets', 'demo']) {
+    const r = gradscope(command, '--help');
+    assert.equal(r.status, 0, command);
+    assert.match(r.stdout, new RegExp(`usage: gradscope ${command}`));
+  }
+  const none = gradscope();
+  assert.equal(none.status, 2, 'no command is a usage error');
+});
+
+test('bad arguments exit non-zero with a one-line message', () => {
+  const cases = [
+    [['frobnicate'], /unknown command "frobnicate"; expected one of train, compare, sweep, presets, demo/],
+    [['train'], /train needs exactly one of --preset NAME or --config FILE/],
+    [['train', '--preset', 'nope'], /--preset is "nope"; expected one of healthy, vanishing-gradients/],
+    [['train', '--preset', 'healthy', '--epochs', '0'], /--epochs is "0"; expected an integer >= 1/],
+    [['train', '--preset', 'healthy', '--bogus'], /Unknown option '--bogus'/],
+    [['train', '--config', '/nonexistent.json'], /--config \/nonexistent\.json: no such file/],
+    [['compare'], /compare needs one preset name, or two presets/],
+    [['compare', 'healthy'], /"healthy" alone must be a preset with a remedy/],
+    [['compare', 'vanishing-gradients:cure'], /expected NAME, NAME:failure or NAME:remedy/],
+    [['sweep', '--preset', 'healthy'], /sweep needs exactly one of --dropout LIST or --lr LIST/],
+    [['sweep', '--dropout', '0,1.5'], /--dropout has "1\.5"; expected numbers in \[0, 1\]/],
+    [['train', '--preset', 'healthy', '--dataset', 'iris'], /dataset\.name is "iris"; expected one of circle/],
+  ];
+  for (const [args, message] of cases) {
+    const r = gradscope(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+  }
+});
+
+test('train --json: a preset run with its diagnosis', () => {
+  const r = gradscope('train', '--preset', 'vanishing-gradients', '--epochs', '5', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.scenario, 'vanishing-gradients');
+  assert.equal(out.history.loss.length, 5);
+  assert.equal(out.layers.length, 9);
+  assert.ok(out.findings.some((f) => f.kind === 'vanishing-gradients'));
+});
+
+test('train prints the per-layer table and the diagnosis; --csv writes per-epoch rows', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const csv = join(dir, 'run.csv');
+  const r = gradscope('train', '--preset', 'dead-relu', '--csv', csv);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /layer\s+units\s+activation\s+grad norm\s+dead\s+saturated/);
+  assert.match(r.stdout, /\[critical\] dead-relu/);
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'epoch,loss,valLoss,valAccuracy,layer0GradNorm,layer1GradNorm,layer2GradNorm,layer3GradNorm');
+  assert.equal(lines.length, 21);
+  // a config file, with the network keys at the top level
+  const config = join(dir, 'net.json');
+  writeFileSync(config, JSON.stringify({ layers: [{ units: 8, activation: 'tanh' }, { units: 1 }], optimizer: { type: 'adam', learningRate: 0.02 }, dataset: { name: 'xor', samples: 200 }, fit: { epochs: 10, batchSize: 10 } }));
+  const c = gradscope('train', '--config', config, '--json');
+  assert.equal(c.status, 0, c.stderr);
+  assert.equal(JSON.parse(c.stdout).history.loss.length, 10);
+  writeFileSync(config, JSON.stringify({ layers: [{ units: 0 }] }));
+  const bad = gradscope('train', '--config', config);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /layers\[0\]\.units is 0; expected an integer/);
+});
+
+test('compare: failure and remedy side by side', () => {
+  const r = gradscope('compare', 'exploding-gradients');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /exploding-gradients\s+exploding-gradients:remedy/);
+  assert.match(r.stdout, /findings\s+non-finite, exploding-gradients.*\s+none/);
+  const j = gradscope('compare', 'vanishing-gradients', 'healthy', '--epochs', '3', '--json');
+  assert.equal(j.status, 0, j.stderr);
+  assert.deepEqual(JSON.parse(j.stdout).map((x) => x.scenario), ['vanishing-gradients', 'healthy']);
+});
+
+test('sweep: the regularization curve over dropout rates', () => {
+  const r = gradscope('sweep', '--dropout', '0,0.6,1', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const { rows, param } = JSON.parse(r.stdout);
+  assert.equal(param, 'dropout');
+  assert.deepEqual(rows.map((x) => x.value), [0, 0.6, 1]);
+  // no dropout memorizes (small train loss, large gap); 0.6 closes the gap; 1.0 learns nothing
+  assert.ok(rows[0].testLoss - rows[0].trainLoss > 0.5, JSON.stringify(rows[0]));
+  assert.ok(rows[1].testLoss < rows[0].testLoss, JSON.stringify(rows));
+  assert.ok(rows[2].testAccuracy < 0.6, JSON.stringify(rows[2]));
+  const table = gradscope('sweep', '--lr', '0.001,0.01', '--preset', 'healthy', '--epochs', '3');
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /lr\s+train loss\s+test loss\s+gap\s+test acc/);
+});
+
+test('presets lists every preset', () => {
+  const r = gradscope('presets');
+  assert.equal(r.status, 0);
+  for (const name of ['healthy', 'vanishing-gradients', 'exploding-gradients', 'dead-relu', 'overfitting', 'dropout-one']) {
+    assert.match(r.stdout, new RegExp(`^${name}: `, 'm'));
+  }
+});
