@@ -186,8 +186,142 @@ export declare class Network {
   getParameters(): LayerParameters[];
   setParameters(layers: Partial<Record<keyof LayerParameters, Float32Array | number[]>>[]): void;
   toJSON(): NetworkJSON;
+  /** every update's loss and layer statistics (newest 100,000 steps) and fit's epoch losses; diagnose() reads it */
+  trainingRecord(): TrainingRecord;
+  /** forget the record (e.g. after changing the setup) */
+  resetRecord(): void;
   dispose(): void;
 }
+
+export interface TrainingRecord {
+  /** index of the first step kept (older ones were dropped past the limit) */
+  firstStep: number;
+  steps: { loss: Float32Array; layers: StatSeries[] };
+  epochs: { loss: number[]; valLoss: number[]; valAccuracy: number[] };
+}
+
+// ---- diagnose --------------------------------------------------------------
+export type FindingKind = 'vanishing-gradients' | 'exploding-gradients' | 'dead-relu' | 'saturation' | 'overfitting' | 'non-finite';
+
+export interface Finding {
+  kind: FindingKind;
+  /** layer indices concerned ([] for overfitting) */
+  layers: number[];
+  severity: 'warning' | 'critical';
+  /** the numbers that triggered the finding */
+  evidence: Record<string, unknown>;
+  message: string;
+  /** what usually cures it, in plain words */
+  remedy: string;
+}
+
+export interface Thresholds {
+  window: number;
+  vanishingRatio: number;
+  vanishingCritical: number;
+  explodingNorm: number;
+  explodingGrowth: number;
+  explodingUpdateRatio: number;
+  deadFraction: number;
+  deadCritical: number;
+  saturatedFraction: number;
+  overfitRise: number;
+  overfitMinRise: number;
+  overfitMinEpochs: number;
+}
+
+/** Findings about what the network recorded while training; [] for a healthy run. */
+export declare function diagnose(net: Network, thresholds?: Partial<Thresholds>): Finding[];
+export declare const THRESHOLDS: Readonly<Thresholds>;
+
+// ---- datasets ----------------------------------------------------------------
+export interface Dataset {
+  name: string;
+  inputs: number;
+  outputs: number;
+  loss: Loss;
+  classes?: number;
+  classValues?: number[];
+  train: { x: Float32Array; y: Float32Array | Int32Array };
+  test: { x: Float32Array; y: Float32Array | Int32Array };
+}
+
+export interface GeneratorOptions {
+  /** default 400 */
+  samples?: number;
+  noise?: number;
+  seed?: number;
+  /** share of samples held out for testing, default 0.5 */
+  testRatio?: number;
+  /** share of training labels flipped, default 0 */
+  labelNoise?: number;
+}
+
+export declare namespace datasets {
+  function circle(options?: GeneratorOptions): Dataset;
+  function xor(options?: GeneratorOptions): Dataset;
+  function gaussian(options?: GeneratorOptions): Dataset;
+  function spiral(options?: GeneratorOptions): Dataset;
+  function moons(options?: GeneratorOptions): Dataset;
+  function regressionPlane(options?: GeneratorOptions): Dataset;
+  function regressionGaussian(options?: GeneratorOptions): Dataset;
+  function digits(options?: { seed?: number; testRatio?: number; labelNoise?: number }): Promise<Dataset>;
+  function parseCsv(
+    text: string,
+    options: { labelColumn: string; task?: 'classification' | 'regression'; seed?: number; testRatio?: number; labelNoise?: number; name?: string },
+  ): Dataset;
+}
+
+// ---- presets -------------------------------------------------------------------
+export interface DatasetSpec extends GeneratorOptions {
+  name: 'circle' | 'xor' | 'gaussian' | 'spiral' | 'moons' | 'regressionPlane' | 'regressionGaussian' | 'digits';
+}
+
+export interface PresetRun {
+  label: string;
+  /** a NetworkConfig without inputs and loss (the dataset decides those) */
+  config: Omit<NetworkConfig, 'inputs' | 'loss'>;
+  fit: { epochs: number; batchSize: number };
+}
+
+export interface Preset {
+  title: string;
+  /** what happens and what to look at */
+  description: string;
+  /** the finding diagnose() raises on the failure (null for the healthy baseline) */
+  expect: FindingKind | null;
+  dataset: DatasetSpec;
+  failure: PresetRun;
+  remedy: PresetRun | null;
+}
+
+export interface Scenario extends PresetRun {
+  name: string;
+  dataset: DatasetSpec;
+}
+
+export interface ScenarioResult {
+  /** the trained network; dispose it when done */
+  net: Network;
+  dataset: Dataset;
+  history: FitHistory;
+  findings: Finding[];
+}
+
+export interface RunOptions {
+  seed?: number;
+  epochs?: number;
+  onEpoch?: (info: EpochInfo) => void | Promise<void>;
+  signal?: AbortSignal;
+  coreOptions?: CoreOptions;
+}
+
+export declare const presets: Record<string, Preset>;
+export declare const PRESET_NAMES: string[];
+export declare function presetScenario(name: string, side?: 'failure' | 'remedy'): Scenario;
+export declare function runPreset(name: string, side?: 'failure' | 'remedy', options?: RunOptions): Promise<ScenarioResult>;
+export declare function runScenario(scenario: Omit<Scenario, 'name' | 'label'>, options?: RunOptions): Promise<ScenarioResult>;
+export declare function loadDataset(spec: DatasetSpec, seed?: number): Promise<Dataset>;
 
 export declare function createNetwork(config: NetworkConfig, options?: CoreOptions): Promise<Network>;
 export declare function loadNetwork(json: NetworkJSON | string, options?: CoreOptions): Promise<Network>;

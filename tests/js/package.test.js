@@ -16,7 +16,7 @@ test('npm pack output installs into a fresh folder and trains from Node', { time
   const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root));
   const files = packed[0].files.map((f) => f.path);
-  for (const f of ['dist/gradscope_simd.wasm', 'dist/gradscope_scalar.wasm', 'js/index.js', 'js/index.d.ts', 'js/cli.js', 'package.json']) {
+  for (const f of ['data/digits.csv.gz', 'data/README.md', 'dist/gradscope_simd.wasm', 'dist/gradscope_scalar.wasm', 'js/index.js', 'js/index.d.ts', 'js/cli.js', 'package.json']) {
     assert.ok(files.includes(f), `${f} missing from the package`);
   }
   assert.ok(!files.some((f) => f.startsWith('tests/') || f.startsWith('build/')), 'tests or build output packed');
@@ -29,13 +29,17 @@ test('npm pack output installs into a fresh folder and trains from Node', { time
 
   writeFileSync(
     join(dir, 'main.js'),
-    `import { createNetwork, loadNetwork } from 'gradscope';
+    `import { createNetwork, loadNetwork, datasets, runPreset } from 'gradscope';
+const digits = await datasets.digits();
+const preset = await runPreset('dead-relu', 'failure', { epochs: 2 });
+preset.net.dispose();
 const net = await createNetwork({ inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1 }], loss: 'bce',
   optimizer: { type: 'adam', learningRate: 0.05 }, seed: 1 });
 const x = new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), y = new Float32Array([0, 1, 1, 0]);
 const h = await net.fit(x, y, { epochs: 300, batchSize: 4 });
 const copy = await loadNetwork(JSON.stringify(net.toJSON()), { simd: false });
-console.log(JSON.stringify({ first: h.loss[0], last: h.loss.at(-1), p: Array.from(net.predict(x)), q: Array.from(copy.predict(x)), simd: net.simd }));
+console.log(JSON.stringify({ first: h.loss[0], last: h.loss.at(-1), p: Array.from(net.predict(x)), q: Array.from(copy.predict(x)), simd: net.simd,
+  digits: digits.train.y.length + digits.test.y.length, presetFindings: preset.findings.map((f) => f.kind) }));
 `,
   );
   const out = JSON.parse(execFileSync('node', ['main.js'], { cwd: dir, encoding: 'utf8' }));
@@ -43,6 +47,8 @@ console.log(JSON.stringify({ first: h.loss[0], last: h.loss.at(-1), p: Array.fro
   assert.ok(out.p[0] < 0.2 && out.p[1] > 0.8 && out.p[2] > 0.8 && out.p[3] < 0.2, `XOR predictions ${out.p}`);
   out.q.forEach((v, i) => assert.ok(Math.abs(v - out.p[i]) < 1e-5, 'scalar copy predicts the same'));
   assert.equal(out.simd, true);
+  assert.equal(out.digits, 1797, 'the digits data ships in the package');
+  assert.ok(Array.isArray(out.presetFindings));
   const help = execFileSync(join(dir, 'node_modules', '.bin', 'gradscope'), ['--help'], { encoding: 'utf8' });
   assert.match(help, /usage: gradscope <command>/);
 });
