@@ -133,6 +133,8 @@ export interface EpochInfo {
   skippedSteps: number;
   valLoss?: number;
   valAccuracy?: number;
+  /** this epoch's steps: loss and every layer statistic at each step */
+  steps: { loss: Float32Array; layers: StatSeries[] };
 }
 
 export interface FitOptions {

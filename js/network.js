@@ -261,7 +261,7 @@ export class Network {
         history.loss.push(loss);
         history.skippedSteps.push(skipped);
         this.#record.epochs.loss.push(loss);
-        const info = { epoch, loss, skippedSteps: skipped };
+        const info = { epoch, loss, skippedSteps: skipped, steps: stepSeries([log], nLayers) };
         if (valRows) {
           const val = this.#evaluateAt(where, valX, valY, valRows);
           history.valLoss.push(val.loss);

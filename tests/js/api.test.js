@@ -70,7 +70,9 @@ test('fit learns XOR and returns a complete history', async () => {
   assert.deepEqual(history.skippedSteps, new Array(40).fill(0));
   assert.equal(history.aborted, false);
   assert.equal(seen.length, 40);
-  assert.deepEqual(Object.keys(seen[0]).sort(), ['epoch', 'loss', 'skippedSteps', 'valAccuracy', 'valLoss']);
+  assert.deepEqual(Object.keys(seen[0]).sort(), ['epoch', 'loss', 'skippedSteps', 'steps', 'valAccuracy', 'valLoss']);
+  assert.equal(seen[0].steps.loss.length, 10);
+  assert.deepEqual(seen[39].steps.layers[0].gradNorm, history.steps.layers[0].gradNorm.slice(390));
   assert.ok(history.loss[39] < 0.5 * history.loss[0], `train loss ${history.loss[0]} -> ${history.loss[39]}`);
   assert.ok(history.valAccuracy[39] > 0.9, `val accuracy ${history.valAccuracy[39]}`);
   // per-step series: 10 steps per epoch, every statistic for every layer
