@@ -3,6 +3,7 @@
 // network) and returns { name, inputs, outputs, loss, train: { x, y }, test: { x, y } }
 // with x a Float32Array [n x inputs] and y ready for fit: Float32Array 0/1 labels
 // for 'bce', Int32Array class indices for 'softmax-ce', Float32Array values for 'mse'.
+import { importNode } from './loader.js';
 import { checkKeys, fail, integer, isPlainObject, number } from './validate.js';
 
 /** mulberry32: small, fast, good enough for data generation */
@@ -203,13 +204,17 @@ export async function digits({ seed = 0, testRatio = 0.2, labelNoise = 0 } = {})
   const url = new URL('../data/digits.csv.gz', import.meta.url);
   let bytes;
   if (typeof process !== 'undefined' && process.versions?.node && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    const { gunzipSync } = await import('node:zlib');
+    const { readFile } = await importNode('node:fs/promises');
+    const { gunzipSync } = await importNode('node:zlib');
     bytes = gunzipSync(await readFile(url));
   } else {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`datasets.digits: fetching ${url} failed with HTTP ${response.status}`);
-    bytes = new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    bytes = new Uint8Array(await response.arrayBuffer());
+    // a server may already have undone the gzip (Content-Encoding); only gunzip real gzip bytes
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    }
   }
   const lines = new TextDecoder().decode(bytes).trim().split('\n');
   const header = [...Array.from({ length: 64 }, (_, i) => `p${i}`), 'digit'].join(',');

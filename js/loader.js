@@ -25,6 +25,9 @@ function defaultUrl(simd) {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
+/** Node built-ins, imported only when running in Node; hidden from bundlers building for browsers. */
+export const importNode = (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+
 function describeBytes(bytes) {
   const head = new TextDecoder().decode(bytes.slice(0, 60)).replace(/\s+/g, ' ').trim();
   return /^[\x20-\x7e]*$/.test(head) ? `text starting "${head}"` : `${bytes.length} bytes of another format`;
@@ -42,7 +45,7 @@ function checkMagic(bytes, source) {
 
 async function fetchBytes(url) {
   if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await importNode('node:fs/promises');
     try {
       return new Uint8Array(await readFile(url));
     } catch (err) {
