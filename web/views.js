@@ -1,0 +1,193 @@
+// Canvas and HTML views: the network diagram, the decision map with its points,
+// the digits confusion matrix, and per-layer dead / saturated bars.
+import { layerColor } from './charts.js';
+
+const MAX_NODES = 12; // drawn per layer; the rest are summarized as "+n"
+
+/** gradient norm -> colour: grey-blue when tiny (vanishing), green mid, red when huge */
+export function gradColor(g) {
+  if (!Number.isFinite(g)) return '#111827';
+  const t = Math.min(1, Math.max(0, (Math.log10(Math.max(g, 1e-12)) + 7) / 9)); // 1e-7 .. 1e2
+  const hue = 220 - 220 * t;
+  return `hsl(${hue}, 75%, ${35 + 20 * (1 - Math.abs(t - 0.5) * 2)}%)`;
+}
+
+export function drawNetwork(canvas, config, stats, weights) {
+  const ctx = canvas.getContext('2d');
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || canvas.width;
+  const h = canvas.clientHeight || canvas.height;
+  if (canvas.width !== Math.round(w * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const sizes = [config.inputs, ...config.layers.map((l) => l.units)];
+  const cols = sizes.length;
+  const x = (c) => 30 + (c * (w - 60)) / (cols - 1);
+  const shown = sizes.map((n) => Math.min(n, MAX_NODES));
+  const y = (c, i) => 30 + ((i + 0.5) * (h - 58)) / shown[c];
+  // links: weight sign and size, per layer scaled to its largest weight
+  for (let l = 0; l < config.layers.length; l++) {
+    const W = weights?.[l];
+    if (!W) continue;
+    const fanIn = sizes[l];
+    let max = 1e-12;
+    for (let o = 0; o < shown[l + 1]; o++) for (let i = 0; i < shown[l]; i++) max = Math.max(max, Math.abs(W[o * fanIn + i]) || 0);
+    for (let o = 0; o < shown[l + 1]; o++) {
+      for (let i = 0; i < shown[l]; i++) {
+        const v = W[o * fanIn + i];
+        if (!Number.isFinite(v)) continue;
+        const a = Math.abs(v) / max;
+        ctx.strokeStyle = v >= 0 ? `rgba(37,99,235,${0.1 + 0.6 * a})` : `rgba(234,88,12,${0.1 + 0.6 * a})`;
+        ctx.lineWidth = 0.3 + 2.5 * a;
+        ctx.beginPath();
+        ctx.moveTo(x(l), y(l, i));
+        ctx.lineTo(x(l + 1), y(l + 1, o));
+        ctx.stroke();
+      }
+    }
+  }
+  // nodes: coloured by the gradient norm of the layer's weights
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  for (let c = 0; c < cols; c++) {
+    const layer = c === 0 ? null : config.layers[c - 1];
+    const s = c === 0 ? null : stats?.[c - 1];
+    ctx.fillStyle = s ? gradColor(s.gradNorm) : '#9ca3af';
+    for (let i = 0; i < shown[c]; i++) {
+      ctx.beginPath();
+      ctx.arc(x(c), y(c, i), 6, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.fillStyle = '#374151';
+    const short = { relu: 'relu', 'leaky-relu': 'lrelu', sigmoid: 'sigm', tanh: 'tanh', linear: 'lin' };
+    const top = c === 0 ? 'input' : c === cols - 1 ? 'output' : `${short[layer.activation]}${layer.batchNorm ? '+bn' : ''}${layer.dropout ? ` d${layer.dropout}` : ''}`;
+    ctx.fillText(top, x(c), 11);
+    ctx.fillText(String(sizes[c]), x(c), 22);
+    if (sizes[c] > MAX_NODES) ctx.fillText(`+${sizes[c] - MAX_NODES}`, x(c), h - 6);
+    if (s) ctx.fillText(s.gradNorm.toExponential(0), x(c), h - (sizes[c] > MAX_NODES ? 18 : 6));
+  }
+}
+
+const CLASS_COLORS = [
+  [234, 88, 12],
+  [37, 99, 235],
+];
+
+/** Heat map of the network's output over the plane, with the data on top. */
+export function drawBoundary(canvas, { points, boundary, grid = 64, regression, domain }) {
+  const ctx = canvas.getContext('2d');
+  const size = canvas.width;
+  ctx.clearRect(0, 0, size, size);
+  if (boundary) {
+    const img = ctx.createImageData(grid, grid);
+    let lo = 0;
+    let hi = 1;
+    if (regression) {
+      lo = Infinity;
+      hi = -Infinity;
+      for (const v of boundary) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    }
+    for (let i = 0; i < grid * grid; i++) {
+      const p = Number.isFinite(boundary[i]) ? Math.min(1, Math.max(0, (boundary[i] - lo) / (hi - lo || 1))) : 0.5;
+      for (let k = 0; k < 3; k++) img.data[4 * i + k] = 255 - (255 - (p * CLASS_COLORS[1][k] + (1 - p) * CLASS_COLORS[0][k])) * 0.45;
+      img.data[4 * i + 3] = 255;
+    }
+    const tmp = new OffscreenCanvas(grid, grid);
+    tmp.getContext('2d').putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(tmp, 0, 0, size, size);
+  }
+  if (!points) return;
+  const [lo, hi] = domain;
+  const px = (v) => ((v - lo) / (hi - lo)) * size;
+  const py = (v) => size - ((v - lo) / (hi - lo)) * size;
+  let yLo = 0;
+  let yHi = 1;
+  if (regression) {
+    yLo = Math.min(...points.train.y);
+    yHi = Math.max(...points.train.y);
+  }
+  const colorOf = (label) => {
+    const p = regression ? (label - yLo) / (yHi - yLo || 1) : label;
+    return `rgb(${[0, 1, 2].map((k) => Math.round(p * CLASS_COLORS[1][k] + (1 - p) * CLASS_COLORS[0][k])).join(',')})`;
+  };
+  const draw = (part, hollow) => {
+    for (let i = 0; i < part.y.length; i++) {
+      ctx.beginPath();
+      ctx.arc(px(part.x[2 * i]), py(part.x[2 * i + 1]), 3.2, 0, 2 * Math.PI);
+      if (hollow) {
+        ctx.strokeStyle = colorOf(part.y[i]);
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = colorOf(part.y[i]);
+        ctx.fill();
+        ctx.strokeStyle = 'white';
+        ctx.lineWidth = 0.8;
+        ctx.stroke();
+      }
+    }
+  };
+  draw(points.train, false);
+  draw(points.test, true);
+}
+
+/** canvas pixel -> data coordinates */
+export function canvasToData(canvas, event, domain) {
+  const rect = canvas.getBoundingClientRect();
+  const [lo, hi] = domain;
+  return {
+    x: lo + ((event.clientX - rect.left) / rect.width) * (hi - lo),
+    y: hi - ((event.clientY - rect.top) / rect.height) * (hi - lo),
+  };
+}
+
+export function renderConfusion(el, matrix, k) {
+  const max = Math.max(1, ...matrix);
+  const total = matrix.reduce((a, b) => a + b, 0);
+  let correct = 0;
+  for (let i = 0; i < k; i++) correct += matrix[i * k + i];
+  const head = `<tr><th scope="col">true \\ predicted</th>${Array.from({ length: k }, (_, j) => `<th scope="col">${j}</th>`).join('')}</tr>`;
+  const rows = Array.from({ length: k }, (_, i) => {
+    const cells = Array.from({ length: k }, (_, j) => {
+      const v = matrix[i * k + j];
+      const a = v / max;
+      const bg = i === j ? `rgba(22,163,74,${a})` : `rgba(220,38,38,${a})`;
+      return `<td style="background:${bg}">${v || ''}</td>`;
+    }).join('');
+    return `<tr><th scope="row">${i}</th>${cells}</tr>`;
+  }).join('');
+  el.innerHTML = `<table><caption>Confusion matrix, test set: ${correct}/${total} correct</caption>${head}${rows}</table>`;
+}
+
+export function renderUnitBars(el, config, stats) {
+  const rows = el.querySelectorAll('.unit-row');
+  if (rows.length === config.layers.length && el.dataset.layout === JSON.stringify(config.layers)) {
+    // same layers: move the bars, no new DOM
+    rows.forEach((row, l) => {
+      const [dead, sat] = row.querySelectorAll('.fill');
+      const [deadNum, satNum] = row.querySelectorAll('.num');
+      dead.style.width = `${100 * stats[l].deadFraction}%`;
+      sat.style.width = `${100 * stats[l].saturatedFraction}%`;
+      if (config.layers[l].activation === 'relu') deadNum.textContent = `dead ${Math.round(100 * stats[l].deadFraction)}%`;
+      if (['sigmoid', 'tanh'].includes(config.layers[l].activation)) satNum.textContent = `sat. ${Math.round(100 * stats[l].saturatedFraction)}%`;
+    });
+    return;
+  }
+  el.dataset.layout = JSON.stringify(config.layers);
+  el.innerHTML = config.layers
+    .map((layer, l) => {
+      const s = stats[l];
+      const dead = layer.activation === 'relu' ? `${Math.round(100 * s.deadFraction)}%` : 'n/a';
+      const sat = layer.activation === 'sigmoid' || layer.activation === 'tanh' ? `${Math.round(100 * s.saturatedFraction)}%` : 'n/a';
+      return `<div class="unit-row" data-layer="${l}">
+        <span class="unit-name" style="color:${layerColor(l)}">layer ${l} · ${layer.activation}</span>
+        <span class="bar" title="dead ReLU units: ${dead}"><span class="fill dead" style="width:${100 * s.deadFraction}%"></span></span><span class="num">dead ${dead}</span>
+        <span class="bar" title="saturated outputs: ${sat}"><span class="fill sat" style="width:${100 * s.saturatedFraction}%"></span></span><span class="num">sat. ${sat}</span>
+      </div>`;
+    })
+    .join('');
+}
