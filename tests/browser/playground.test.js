@@ -223,3 +223,27 @@ test('readable on a phone: no horizontal scrolling', async () => {
   assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
   await page.close();
 });
+
+test('CSV upload: a numeric CSV with a header trains as a classification task', async () => {
+  const { page, problems } = await open('#speed=0');
+  const rows = ['a,b,c,label'];
+  for (let i = 0; i < 120; i++) {
+    const a = Math.sin(i * 1.3);
+    const b = Math.cos(i * 0.7);
+    rows.push(`${a.toFixed(3)},${b.toFixed(3)},${(a * b).toFixed(3)},${a + b > 0 ? 'yes' : 'no'}`.replace(/yes|no/, (w) => (w === 'yes' ? '1' : '0')));
+  }
+  await page.selectOption('#dataset', 'csv');
+  await page.setInputFiles('#csv-file', { name: 'data.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page.waitForFunction(() => window.__gradscope.trainSize === 60); // 120 rows, test share 0.5
+  await page.click('#step');
+  await page.waitForSelector('#confusion table');
+  assert.equal(await page.$eval('#csv-column', (s) => s.value), 'label');
+  const bad = await open('#speed=0');
+  await bad.page.selectOption('#dataset', 'csv');
+  await bad.page.setInputFiles('#csv-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x,label\n1,0\n2\n3,1') });
+  await bad.page.waitForSelector('#findings .error');
+  assert.match(await bad.page.textContent('#findings .error'), /row 3 has 1 cells; expected 2/);
+  assert.deepEqual(problems, []);
+  await page.close();
+  await bad.page.close();
+});
