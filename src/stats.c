@@ -5,21 +5,42 @@
 #include <math.h>
 
 #include "internal.h"
+#include "simd.h"
 
 /* h (B,C): activation output before dropout */
 void gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
+    const size_t n = (size_t)B * C;
     double sum = 0.0, sumsq = 0.0;
     long saturated = 0;
     int dead = 0;
-    for (size_t i = 0; i < (size_t)B * C; i++) {
+    /* saturation band: sigmoid outside [0.01, 0.99]; tanh outside [-0.99, 0.99] */
+    const int saturating = act == GS_ACT_SIGMOID || act == GS_ACT_TANH;
+    const float lo = act == GS_ACT_SIGMOID ? 0.01f : -0.99f, hi = 0.99f;
+    size_t i = 0;
+#ifdef GS_SIMD
+    v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, q0 = s0, q1 = s0, sat = wasm_i32x4_splat(0);
+    const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+    for (; i + 4 <= n; i += 4) {
+        const v128_t x = wasm_v128_load(h + i);
+        const v128_t xl = wasm_f64x2_promote_low_f32x4(x);
+        const v128_t xh = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1));
+        s0 = wasm_f64x2_add(s0, xl), s1 = wasm_f64x2_add(s1, xh);
+        q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(xl, xl)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(xh, xh));
+        /* lanes of -1 where outside the band; subtracting counts them */
+        sat = wasm_i32x4_sub(sat, wasm_v128_or(wasm_f32x4_lt(x, vlo), wasm_f32x4_gt(x, vhi)));
+    }
+    sum = gs_f64_total(s0, s1);
+    sumsq = gs_f64_total(q0, q1);
+    if (saturating)
+        saturated = (long)wasm_i32x4_extract_lane(sat, 0) + wasm_i32x4_extract_lane(sat, 1) +
+                    wasm_i32x4_extract_lane(sat, 2) + wasm_i32x4_extract_lane(sat, 3);
+#endif
+    for (; i < n; i++) {
         sum += h[i];
         sumsq += (double)h[i] * h[i];
+        if (saturating) saturated += h[i] < lo || h[i] > hi;
     }
-    if (act == GS_ACT_SIGMOID) {
-        for (size_t i = 0; i < (size_t)B * C; i++) saturated += h[i] < 0.01f || h[i] > 0.99f;
-    } else if (act == GS_ACT_TANH) {
-        for (size_t i = 0; i < (size_t)B * C; i++) saturated += fabsf(h[i]) > 0.99f;
-    } else if (act == GS_ACT_RELU) {
+    if (act == GS_ACT_RELU) {
         /* a unit is dead for this batch when it outputs 0 for every example */
         for (int c = 0; c < C; c++) {
             int alive = 0;
@@ -27,13 +48,13 @@ void gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
             dead += !alive;
         }
     }
-    const double n = (double)B * C;
-    const double mean = sum / n;
-    const double var = sumsq / n - mean * mean;
+    const double count = (double)n;
+    const double mean = sum / count;
+    const double var = sumsq / count - mean * mean;
     stats[GS_STAT_ACT_MEAN] = (float)mean;
     stats[GS_STAT_ACT_STD] = (float)sqrt(var > 0.0 ? var : 0.0);
     stats[GS_STAT_DEAD_FRACTION] = (float)dead / (float)C;
-    stats[GS_STAT_SATURATED_FRACTION] = (float)((double)saturated / n);
+    stats[GS_STAT_SATURATED_FRACTION] = (float)((double)saturated / count);
     stats[GS_STAT_NONFINITE] = isfinite(sum) && isfinite(sumsq) ? 0.0f : 1.0f;
 }
 
@@ -49,15 +70,14 @@ void gs_stats_grads(float *stats, const gs_net *net, int layer) {
     if (!isfinite(w) || !isfinite(b) || !isfinite(bn)) stats[GS_STAT_NONFINITE] = 1.0f;
 }
 
-/* weight norm after the update (the norm before, when none was applied);
- * update ratio ||applied update|| / ||W before|| */
-void gs_stats_weights(float *stats, const gs_net *net, int layer, double update_sumsq,
-                      double weight_sumsq_before, int updated) {
-    const gs_layer *L = &net->layers[layer];
-    const double after = updated ? gs_sumsq(net->params + L->w_off, L->in * L->out) : weight_sumsq_before;
-    stats[GS_STAT_WEIGHT_NORM] = (float)sqrt(after);
-    if (weight_sumsq_before > 0.0)
-        stats[GS_STAT_UPDATE_RATIO] = (float)sqrt(update_sumsq / weight_sumsq_before);
+/* weight_sums[GS_SUM_*]: squared norms of the applied update and of the
+ * weights before and after it (equal when no update was applied).
+ * update ratio = ||applied update|| / ||W before|| */
+void gs_stats_weights(float *stats, const double *weight_sums) {
+    const double update = weight_sums[GS_SUM_UPDATE], before = weight_sums[GS_SUM_BEFORE];
+    stats[GS_STAT_WEIGHT_NORM] = (float)sqrt(weight_sums[GS_SUM_AFTER]);
+    if (before > 0.0)
+        stats[GS_STAT_UPDATE_RATIO] = (float)sqrt(update / before);
     else
-        stats[GS_STAT_UPDATE_RATIO] = update_sumsq > 0.0 ? INFINITY : 0.0f;
+        stats[GS_STAT_UPDATE_RATIO] = update > 0.0 ? INFINITY : 0.0f;
 }

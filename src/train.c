@@ -71,31 +71,35 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     if (loss_out) *loss_out = (float)loss;
 
     net->nonfinite_layer = -1;
-    double w_before[GS_MAX_LAYERS], upd[GS_MAX_LAYERS];
     for (int l = 0; l < L_count; l++) {
         const gs_layer *Ly = &net->layers[l];
         float *s = net->stats + (size_t)l * GS_STAT_COUNT;
         gs_stats_activations(s, Ly->h, batch, Ly->out, Ly->act);
         gs_stats_grads(s, net, l);
         if (s[GS_STAT_NONFINITE] != 0.0f && net->nonfinite_layer < 0) net->nonfinite_layer = l;
-        w_before[l] = gs_sumsq(net->params + Ly->w_off, Ly->in * Ly->out);
-        upd[l] = 0.0;
     }
     if (net->nonfinite_layer < 0 && !isfinite(loss)) net->nonfinite_layer = L_count;
     const int skip = net->nonfinite_layer >= 0;
     const int updated = update && !skip;
 
+    double weight_sums[GS_MAX_LAYERS][GS_SUM_COUNT];
     if (updated) {
         gs_clip_grads(net);
-        gs_optimizer_step(net, upd);
+        gs_optimizer_step(net, weight_sums); /* measures the weight norms as it updates */
         for (int l = 0; l < L_count; l++) {
             const gs_layer *Ly = &net->layers[l];
             if (Ly->bn) gs_batchnorm_update_running(Ly->running, Ly->bn_mean, Ly->bn_var, batch, Ly->out);
         }
+    } else {
+        for (int l = 0; l < L_count; l++) {
+            const gs_layer *Ly = &net->layers[l];
+            const double w = gs_sumsq(net->params + Ly->w_off, Ly->in * Ly->out);
+            weight_sums[l][GS_SUM_UPDATE] = 0.0;
+            weight_sums[l][GS_SUM_BEFORE] = weight_sums[l][GS_SUM_AFTER] = w;
+        }
     }
     if (!update) net->rng = rng_before; /* computeGradients leaves the RNG as it was */
-    for (int l = 0; l < L_count; l++)
-        gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, net, l, upd[l], w_before[l], updated);
+    for (int l = 0; l < L_count; l++) gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, weight_sums[l]);
     return skip ? GS_NONFINITE : GS_OK;
 }
 
