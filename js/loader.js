@@ -138,12 +138,21 @@ export async function loadCore(options = {}) {
 function createCore(exports, simd) {
   const memory = exports.memory;
   const scratch = exports.malloc(16); // out-params: loss, accuracy
+  let heap = new Float32Array(memory.buffer);
+  // the whole memory as floats, re-made only when growth replaced the buffer
+  const floats = () => (heap.buffer === memory.buffer ? heap : (heap = new Float32Array(memory.buffer)));
   return {
     exports,
     simd,
     memory,
     f32: (ptr, length) => new Float32Array(memory.buffer, ptr, length),
     u32: (ptr, length) => new Uint32Array(memory.buffer, ptr, length),
+    /** copies values (a typed array or number[]) to ptr, no allocation */
+    write: (ptr, values) => floats().set(values, ptr >> 2),
+    /** one float at ptr */
+    read: (ptr) => floats()[ptr >> 2],
+    /** a view of `length` floats at ptr: valid until the next call that may allocate */
+    view: (ptr, length) => floats().subarray(ptr >> 2, (ptr >> 2) + length),
     scratch,
   };
 }

@@ -37,6 +37,8 @@ function checkStatus(where, status) {
   return status;
 }
 
+const YIELD_MS = 8; // fit yields to the event loop between epochs this often
+
 const nextTurn = () =>
   typeof MessageChannel !== 'undefined'
     ? new Promise((resolve) => {
@@ -54,8 +56,10 @@ export class Network {
   #handle;
   #config;
   #trained = false;
+  #bnLayer; // the first batch-norm layer, -1 without
+  #perStep; // floats per step row: loss, then every layer's statistics
   // what diagnose() reads: every update's [loss, stats...] row, and fit's epochs
-  #record = emptyRecord();
+  #record;
 
   /** Use createNetwork(). */
   constructor(core, config) {
@@ -83,6 +87,9 @@ export class Network {
     this.#core = core;
     this.#handle = handle;
     this.#config = config;
+    this.#bnLayer = config.layers.findIndex((l) => l.batchNorm);
+    this.#perStep = 1 + config.layers.length * STAT_COUNT;
+    this.#record = emptyRecord(this.#perStep);
     registry?.register(this, { core, handle }, this);
   }
 
@@ -107,7 +114,7 @@ export class Network {
   }
 
   #checkBatch(where, rows) {
-    const i = this.#config.layers.findIndex((l) => l.batchNorm);
+    const i = this.#bnLayer;
     if (rows < 2 && i >= 0) {
       fail(where, 'x', `${rows} example`, `a batch of at least 2 examples, because layers[${i}] uses batchNorm in training`);
     }
@@ -126,8 +133,8 @@ export class Network {
     checkStatus(where, e.gs_net_reserve_io(this.#handle, rows));
     const px = e.gs_net_io_x(this.#handle);
     const py = e.gs_net_io_y(this.#handle);
-    this.#core.f32(px, x.length).set(x);
-    if (y !== undefined) this.#core.f32(py, rows * this.#ydim()).set(y);
+    this.#core.write(px, x);
+    if (y !== undefined) this.#core.write(py, y);
     return { rows, px, py };
   }
 
@@ -141,14 +148,8 @@ export class Network {
     const e = this.#core.exports;
     const status = checkStatus(where, e.gs_net_train_step(this.#handle, px, py, rows, update ? 1 : 0, this.#core.scratch));
     this.#trained = true;
-    const result = { loss: this.#core.f32(this.#core.scratch, 1)[0] };
-    if (update) {
-      const n = this.#config.layers.length;
-      const row = new Float32Array(1 + n * STAT_COUNT);
-      row[0] = result.loss;
-      row.set(this.#core.f32(e.gs_net_layer_stats(this.#handle), n * STAT_COUNT), 1);
-      this.#remember(row);
-    }
+    const result = { loss: this.#core.read(this.#core.scratch) };
+    if (update) this.#rememberStep(result.loss, this.#core.view(e.gs_net_layer_stats(this.#handle), this.#perStep - 1));
     if (status === NONFINITE) {
       const layer = e.gs_net_nonfinite_layer(this.#handle);
       if (this.#config.throwOnNonFinite) throw this.#nonFiniteError(where, layer);
@@ -243,6 +244,7 @@ export class Network {
       if (this.#config.loss !== 'mse') history.valAccuracy = [];
     }
     const logs = [];
+    let lastYield = performance.now();
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         if (signal?.aborted) {
@@ -261,7 +263,8 @@ export class Network {
         history.loss.push(loss);
         history.skippedSteps.push(skipped);
         this.#record.epochs.loss.push(loss);
-        const info = { epoch, loss, skippedSteps: skipped, steps: stepSeries([log], nLayers) };
+        const info = { epoch, loss, skippedSteps: skipped };
+        if (onEpoch) info.steps = stepSeries([log], nLayers);
         if (valRows) {
           const val = this.#evaluateAt(where, valX, valY, valRows);
           history.valLoss.push(val.loss);
@@ -277,7 +280,11 @@ export class Network {
           throw this.#nonFiniteError(where, firstNonFiniteLayer(log, nLayers));
         }
         if (onEpoch) await onEpoch(info);
-        await nextTurn(); // lets an AbortSignal or the page's events run between epochs
+        // let an AbortSignal or the page's events run between epochs, at most every YIELD_MS
+        if (performance.now() - lastYield > YIELD_MS) {
+          await nextTurn();
+          lastYield = performance.now();
+        }
       }
     } finally {
       if (valRows) {
@@ -289,16 +296,39 @@ export class Network {
     return history;
   }
 
-  #remember(rows) {
-    const perStep = 1 + this.#config.layers.length * STAT_COUNT;
+  /** appends one step row (loss, stats) to the record, in place */
+  #rememberStep(loss, stats) {
     const r = this.#record;
-    r.chunks.push(rows);
-    r.steps += rows.length / perStep;
-    // bounded: drop the oldest rows past RECORD_LIMIT steps
-    while (r.steps - r.chunks[0].length / perStep >= RECORD_LIMIT) {
-      const dropped = r.chunks.shift().length / perStep;
-      r.steps -= dropped;
-      r.droppedSteps += dropped;
+    const at = r.tailRows * this.#perStep;
+    r.tail[at] = loss;
+    r.tail.set(stats, at + 1);
+    if (++r.tailRows === RECORD_CHUNK) this.#flushRecord();
+  }
+
+  /** appends whole step rows (fit's epoch log), a chunk's worth at a time */
+  #remember(rows) {
+    const r = this.#record;
+    const total = rows.length / this.#perStep;
+    for (let done = 0; done < total; ) {
+      const n = Math.min(total - done, RECORD_CHUNK - r.tailRows);
+      r.tail.set(rows.subarray(done * this.#perStep, (done + n) * this.#perStep), r.tailRows * this.#perStep);
+      r.tailRows += n;
+      done += n;
+      if (r.tailRows === RECORD_CHUNK) this.#flushRecord();
+    }
+  }
+
+  #flushRecord() {
+    const r = this.#record;
+    r.chunks.push(r.tail);
+    r.steps += r.tailRows;
+    r.tail = new Float32Array(RECORD_CHUNK * this.#perStep);
+    r.tailRows = 0;
+    // bounded: drop the oldest chunks past RECORD_LIMIT steps
+    while (r.steps - RECORD_CHUNK >= RECORD_LIMIT) {
+      r.chunks.shift();
+      r.steps -= RECORD_CHUNK;
+      r.droppedSteps += RECORD_CHUNK;
     }
   }
 
@@ -309,10 +339,10 @@ export class Network {
    */
   trainingRecord() {
     this.#live('trainingRecord');
-    const { chunks, droppedSteps, epochs } = this.#record;
+    const { chunks, tail, tailRows, droppedSteps, epochs } = this.#record;
     return {
       firstStep: droppedSteps,
-      steps: stepSeries(chunks, this.#config.layers.length),
+      steps: stepSeries([...chunks, tail.subarray(0, tailRows * this.#perStep)], this.#config.layers.length),
       epochs: structuredClone(epochs),
     };
   }
@@ -320,7 +350,7 @@ export class Network {
   /** Forgets what was recorded (e.g. after changing the learning rate). */
   resetRecord() {
     this.#live('resetRecord');
-    this.#record = emptyRecord();
+    this.#record = emptyRecord(this.#perStep);
   }
 
   /** Per-layer statistics of the most recent training-mode pass ([] before any). */
@@ -450,9 +480,10 @@ export class Network {
 
 /** steps kept by a network's training record (about 110 bytes a step for a 3-layer net) */
 export const RECORD_LIMIT = 100_000;
+const RECORD_CHUNK = 1024; // steps per record chunk
 
-function emptyRecord() {
-  return { chunks: [], steps: 0, droppedSteps: 0, epochs: { loss: [], valLoss: [], valAccuracy: [] } };
+function emptyRecord(perStep) {
+  return { chunks: [], tail: new Float32Array(RECORD_CHUNK * perStep), tailRows: 0, steps: 0, droppedSteps: 0, epochs: { loss: [], valLoss: [], valAccuracy: [] } };
 }
 
 function statsObject(stats, base) {
