@@ -263,3 +263,19 @@ test('dropout: p = 0 is the identity, p = 1 outputs zeros and trains nothing bel
   assert.ok(Math.abs(one.getParameters()[1].bias[0] - meanY) < 1e-3);
   [none, zero, half, one].forEach((n) => n.dispose());
 });
+
+test('the training record keeps the newest 100,000 steps', async () => {
+  const net = await createNetwork({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0 } });
+  const x = new Float32Array(1024);
+  await net.fit(x, new Float32Array(1024), { epochs: 100, batchSize: 1, shuffle: false });
+  let record = net.trainingRecord();
+  assert.equal(record.firstStep + record.steps.loss.length, 102_400);
+  assert.ok(record.firstStep > 0, 'the oldest steps were dropped');
+  net.trainStep(x.subarray(0, 1), new Float32Array(1));
+  await net.fit(x, new Float32Array(1024), { epochs: 1, batchSize: 1, shuffle: false });
+  record = net.trainingRecord();
+  assert.equal(record.firstStep + record.steps.loss.length, 102_400 + 1 + 1024, 'every step is counted');
+  assert.ok(record.steps.loss.length >= 100_000 && record.steps.loss.length < 100_000 + 1024, `${record.steps.loss.length} steps kept`);
+  assert.equal(record.epochs.loss.length, 101);
+  net.dispose();
+});
