@@ -83,3 +83,37 @@ export async function tfjsRate(w, tf, tfl, { seconds } = {}) {
   model.dispose();
   return steps;
 }
+
+/** the record both runners print for one workload */
+export function workloadRecord(w, env, g, tfjs, tfjsSimd) {
+  const flopsPerStep = 6 * parameterCount(w) * w.batch;
+  return {
+    kind: 'workload',
+    env,
+    workload: w.name,
+    params: parameterCount(w),
+    batch: w.batch,
+    gradscopeFit: g.fit,
+    gradscopeTrainStep: g.trainStep,
+    tfjs,
+    tfjsSimd,
+    fitVsTfjs: g.fit / tfjs,
+    trainStepVsTfjs: g.trainStep / tfjs,
+    trainStepVsFit: g.trainStep / g.fit,
+    gflopsFit: (g.fit * flopsPerStep) / 1e9,
+    gflopsTfjs: (tfjs * flopsPerStep) / 1e9,
+  };
+}
+
+/** best of six runs of the peak probe (bench/peak.c), GFLOP/s */
+export function peakGflops(instance) {
+  instance.exports._initialize?.();
+  let best = 0;
+  for (let r = 0; r < 6; r++) {
+    const n = 2e7;
+    const t0 = performance.now();
+    instance.exports.peak(n, 0.999, 0.001);
+    best = Math.max(best, (n * 128) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  return best;
+}

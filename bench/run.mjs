@@ -35,7 +35,7 @@ if (args.has('--browser')) {
   const { runInBrowser } = await import('./browser.mjs');
   for (const record of await runInBrowser({ seconds })) emit(record);
 } else {
-  const { gradscopeRates, tfjsRate } = await import('./impl.js');
+  const { gradscopeRates, tfjsRate, workloadRecord } = await import('./impl.js');
   const tf = await import('@tensorflow/tfjs-core');
   const tfl = await import('@tensorflow/tfjs-layers');
   const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
@@ -45,25 +45,17 @@ if (args.has('--browser')) {
   await tf.ready();
   const tfjsSimd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   for (const w of WORKLOADS) {
-    const flopsPerStep = 6 * parameterCount(w) * w.batch;
     const g = await gradscopeRates(w, { seconds });
     const t = await tfjsRate(w, tf, tfl, { seconds });
-    emit({ kind: 'workload', env: 'node', workload: w.name, params: parameterCount(w), batch: w.batch, gradscopeFit: g.fit, gradscopeTrainStep: g.trainStep, tfjs: t, tfjsSimd, fitVsTfjs: g.fit / t, trainStepVsTfjs: g.trainStep / t, trainStepVsFit: g.trainStep / g.fit, gflopsFit: (g.fit * flopsPerStep) / 1e9, gflopsTfjs: (t * flopsPerStep) / 1e9 });
+    emit(workloadRecord(w, 'node', g, t, tfjsSimd));
   }
 }
 
 // ---- the machine's WASM SIMD ceiling --------------------------------------------------
 {
+  const { peakGflops } = await import('./impl.js');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(out, 'peak.wasm'))), {});
-  instance.exports._initialize?.();
-  let best = 0;
-  for (let r = 0; r < 6; r++) {
-    const n = 2e7;
-    const t0 = performance.now();
-    instance.exports.peak(n, 0.999, 0.001);
-    best = Math.max(best, (n * 128) / ((performance.now() - t0) / 1000) / 1e9);
-  }
-  emit({ kind: 'peak', env: 'node', probe: '16 independent f32x4 chains c = c*m + a', gflops: best });
+  emit({ kind: 'peak', env: 'node', probe: '16 independent f32x4 chains c = c*m + a', gflops: peakGflops(instance) });
   // the ratio against the ceiling measured where the workloads ran
   const mnist = results.find((r) => r.kind === 'workload' && r.workload === 'mnist');
   const ceiling = results.find((r) => r.kind === 'peak' && (args.has('--browser') ? r.env === 'browser' : r.env === 'node'));
