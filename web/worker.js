@@ -95,8 +95,6 @@ function report(force = false) {
     msg.weights = net.getParameters().map((l) => l.weight);
     if (data.domain) msg.boundary = boundary();
     if (state.loss === 'softmax-ce') msg.confusion = confusion();
-    const train = net.evaluate(data.train.x, data.train.y);
-    msg.trainEval = train;
   }
   post(msg);
 }
