@@ -60,6 +60,7 @@ export class Network {
   #perStep; // floats per step row: loss, then every layer's statistics
   // what diagnose() reads: every update's [loss, stats...] row, and fit's epochs
   #record;
+  #fitting = false; // a fit is under way (it owns the dataset buffers between epochs)
 
   /** Use createNetwork(). */
   constructor(core, config) {
@@ -217,6 +218,7 @@ export class Network {
       checkTargets(where, 'options.validation.y', validation.y, valRows, this.outputs, this.#config.loss);
     }
     this.#checkBatch(where, Math.min(batchSize, rows));
+    if (this.#fitting) throw new Error('fit: this network is already training in another fit call; await it (or abort it) first');
 
     const handle = this.#handle;
     const ydim = this.#ydim();
@@ -245,12 +247,14 @@ export class Network {
     }
     const logs = [];
     let lastYield = performance.now();
+    this.#fitting = true;
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         if (signal?.aborted) {
           history.aborted = true;
           break;
         }
+        if (!this.#handle) throw new Error('fit: the network was disposed during training');
         checkStatus(where, e.gs_net_fit_epoch(handle, batchSize, shuffle ? 1 : 0, this.#core.scratch));
         this.#trained = true;
         const loss = this.#core.f32(this.#core.scratch, 1)[0];
@@ -287,6 +291,7 @@ export class Network {
         }
       }
     } finally {
+      this.#fitting = false;
       if (valRows) {
         e.free(valX);
         e.free(valY);

@@ -129,3 +129,16 @@ test('loadNetwork rejects what toJSON did not produce', async () => {
   await assert.rejects(loadNetwork(json2), /loadNetwork: json\.rng is an array of length 2; expected an array of 4 unsigned 32-bit integers/);
   net.dispose();
 });
+
+test('fit: disposing mid-training stops it cleanly; a second concurrent fit is refused', async () => {
+  const { x, y } = xorData(64);
+  const net = await createNetwork(GOOD);
+  const first = net.fit(x, y, { epochs: 50, batchSize: 8, onEpoch: () => new Promise((r) => setTimeout(r, 1)) });
+  await assert.rejects(net.fit(x, y, { epochs: 1 }), /fit: this network is already training in another fit call/);
+  await new Promise((r) => setTimeout(r, 5));
+  net.dispose();
+  await assert.rejects(first, /fit: the network was disposed during training/);
+  const other = await createNetwork(GOOD);
+  assert.equal((await other.fit(x, y, { epochs: 2 })).epochs, 2, 'the module keeps working');
+  other.dispose();
+});
