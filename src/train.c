@@ -55,10 +55,19 @@ static void backward(gs_net *net, const float *x, int B) {
     }
 }
 
+/* softmax-ce targets must be class indices in [0, outputs) */
+static int valid_targets(const gs_net *net, const float *y, int rows) {
+    if (net->loss != GS_LOSS_SOFTMAX_CE) return 1;
+    const int O = gs_net_outputs(net);
+    for (int r = 0; r < rows; r++)
+        if (!(y[r] >= 0.0f && y[r] < (float)O) || y[r] != (float)(int)y[r]) return 0;
+    return 1;
+}
+
 int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, int update,
                       float *loss_out) {
     if (!net || !net->built) return GS_ERR_STATE;
-    if (!x || !y || batch < 1) return GS_ERR_ARG;
+    if (!x || !y || batch < 1 || !valid_targets(net, y, batch)) return GS_ERR_ARG;
     if (batch < 2 && gs_net_has_bn(net)) return GS_ERR_BATCH;
     int status = gs_net_ensure_workspace(net, batch);
     if (status) return status;
@@ -127,7 +136,7 @@ int gs_net_predict(gs_net *net, const float *x, int rows, float *out) {
 int gs_net_evaluate(gs_net *net, const float *x, const float *y, int rows, float *loss_out,
                     float *accuracy_out) {
     if (!net || !net->built) return GS_ERR_STATE;
-    if (!x || !y || rows < 1) return GS_ERR_ARG;
+    if (!x || !y || rows < 1 || !valid_targets(net, y, rows)) return GS_ERR_ARG;
     const int chunk = eval_chunk(net, rows), O = gs_net_outputs(net), ydim = gs_net_ydim(net);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;

@@ -146,6 +146,16 @@ static void test_bad_arguments(void) {
     float p[4];
     CHECK(gs_net_predict(net, x, 1, p) == GS_OK, "predict one row in eval mode works");
     gs_net_free(net);
+    /* class indices out of range are refused, not read out of bounds */
+    const int units[] = {3}, acts[] = {GS_ACT_LINEAR};
+    gs_net *soft = make_net(2, GS_LOSS_SOFTMAX_CE, 1, 1, units, acts, NULL, NULL);
+    float xs[4] = {1, 2, 3, 4}, bad[2] = {0, 3}, frac[2] = {0, 1.5f}, good[2] = {0, 2};
+    float loss, acc;
+    CHECK(gs_net_train_step(soft, xs, bad, 2, 1, &loss) == GS_ERR_ARG, "class 3 of 3");
+    CHECK(gs_net_train_step(soft, xs, frac, 2, 1, &loss) == GS_ERR_ARG, "class 1.5");
+    CHECK(gs_net_evaluate(soft, xs, bad, 2, &loss, &acc) == GS_ERR_ARG, "evaluate class 3 of 3");
+    CHECK(gs_net_train_step(soft, xs, good, 2, 1, &loss) == GS_OK, "valid classes");
+    gs_net_free(soft);
 }
 
 int main(void) {
