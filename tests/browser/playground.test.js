@@ -53,6 +53,11 @@ test('the page loads with no console errors and runs the SIMD core', async () =>
   assert.equal(await page.title(), "gradscope playground: watch every layer's gradients");
   await page.click('#step');
   await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 1);
+  // every control has a label a screen reader can announce, and can take keyboard focus
+  const unlabeled = await page.$$eval('input, select, button', (els) =>
+    els.filter((el) => !(el.closest('label') || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())) || el.tabIndex < 0).map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unlabeled, []);
   assert.deepEqual(problems, []);
   await page.close();
 });
