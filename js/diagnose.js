@@ -4,237 +4,314 @@
 //
 // Statistics are judged on a window of recent steps (the median over it, so a
 // single odd batch does not decide), compared where needed with a window at
-// the start of the record. The thresholds, and why:
+// the start of the record. One small detector per kind of finding (DETECTORS
+// below); every cut-off they use is in THRESHOLDS, and why:
+import { compact as fmt, maxFinite, median } from './util.js';
+import { checkKeys, fail, integer, isPlainObject, number } from './validate.js';
+
 export const THRESHOLDS = Object.freeze({
   // steps per window: long enough for a stable median, short enough to be "now"
   window: 20,
   // vanishing: a layer's gradient norm below 1% of the output layer's. In a
   // healthy net the ratio stays within about 0.1-10; in a 6-layer sigmoid net
-  // it is about 1e-5 (sigmoid' <= 0.25 per layer).
+  // it is about 1e-5 (sigmoid' <= 0.25 per layer). Critical below 1e-4.
   vanishingRatio: 1e-2,
   vanishingCritical: 1e-4,
+  // a ratio to the output layer says something only with at least two layers
+  // below it (in a 2-layer net the first layer's norm is just another scale)
+  vanishingMinLayers: 3,
   // exploding: gradient norms this large are far beyond what a step size of
-  // 1e-3 .. 1e-1 can use; or norms that grew this many times during training;
-  // or updates larger than half the weights themselves in one step.
+  // 1e-3 .. 1e-1 can use; or norms that grew this many times during training
+  // (and are above explodingGrowthMinNorm: 1e-6 -> 1e-3 is growth, not
+  // explosion); or updates larger than half the weights themselves in one step.
   explodingNorm: 1e2,
   explodingGrowth: 1e2,
+  explodingGrowthMinNorm: 1,
   explodingUpdateRatio: 0.5,
-  // dead ReLU: more than half of a layer's units gave 0 for every example
+  // critical when the largest norm seen is this big (100x explodingNorm), or
+  // when the norms had passed explodingNorm before values turned non-finite
+  explodingCriticalNorm: 1e4,
+  // dead ReLU: more than half of a layer's units gave 0 for every example;
+  // critical above 90%
   deadFraction: 0.5,
   deadCritical: 0.9,
-  // saturation: more than half of a sigmoid/tanh layer's outputs in the flat tails
+  // saturation: more than half of a sigmoid/tanh layer's outputs in the flat
+  // tails; critical above 90%
   saturatedFraction: 0.5,
+  saturatedCritical: 0.9,
   // overfitting: validation loss this much above its best while training loss
   // kept falling by at least as much since that epoch. 25%, and 0.02 nats at
   // least: the validation loss of a few hundred examples wobbles by about 10%.
   overfitRise: 0.25,
   overfitMinRise: 0.02,
+  // The rise is measured relative to max(best validation loss, this floor).
+  // Below ~0.1 nats the validation loss is a handful of confidently wrong
+  // examples (one example at a logit margin of 10 adds 10/n): a percentage of
+  // a best loss of 5e-7 means nothing (the healthy preset trained 100x too
+  // long read "18,898,930% above its best"; measured: 2,000 epochs of it move
+  // the validation loss 0.002 -> 0.07 at 99.5% test accuracy).
+  overfitLossFloor: 0.1,
+  // critical when the validation loss is 50% (of that scale) above its best
+  overfitCritical: 0.5,
   overfitMinEpochs: 5,
 });
 
-const median = (values) => {
-  const v = Array.from(values).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+// What each threshold may be: the range where it still means what the comment
+// above says. diagnose() refuses anything else, naming the key.
+const RANGES = {
+  window: { integer: true, min: 1, max: 1_000_000 },
+  vanishingRatio: { min: 0, max: 1, minOpen: true },
+  vanishingCritical: { min: 0, max: 1, minOpen: true },
+  vanishingMinLayers: { integer: true, min: 2, max: 100_000 },
+  explodingNorm: { min: 0, minOpen: true },
+  explodingGrowth: { min: 1 },
+  explodingGrowthMinNorm: { min: 0 },
+  explodingUpdateRatio: { min: 0, minOpen: true },
+  explodingCriticalNorm: { min: 0, minOpen: true },
+  deadFraction: { min: 0, max: 1, maxOpen: true },
+  deadCritical: { min: 0, max: 1, maxOpen: true },
+  saturatedFraction: { min: 0, max: 1, maxOpen: true },
+  saturatedCritical: { min: 0, max: 1, maxOpen: true },
+  overfitRise: { min: 0, minOpen: true },
+  overfitMinRise: { min: 0 },
+  overfitLossFloor: { min: 0 },
+  overfitCritical: { min: 0, minOpen: true },
+  overfitMinEpochs: { integer: true, min: 2, max: 1_000_000 },
 };
 
-const fmt = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : Number(v.toPrecision(3)));
-
-function layerList(layers) {
-  return layers.length === 1 ? `layer ${layers[0]}` : `layers ${layers.join(', ')}`;
+/** THRESHOLDS with the caller's overrides, each checked against RANGES. */
+export function checkThresholds(thresholds, where = 'diagnose') {
+  if (thresholds === undefined) return THRESHOLDS;
+  if (!isPlainObject(thresholds)) fail(where, 'thresholds', thresholds, 'an object of threshold overrides');
+  checkKeys(where, 'thresholds', thresholds, Object.keys(THRESHOLDS));
+  for (const [key, value] of Object.entries(thresholds)) {
+    const r = RANGES[key];
+    if (r.integer) integer(where, `thresholds.${key}`, value, r.min, r.max);
+    else number(where, `thresholds.${key}`, value, r);
+  }
+  return { ...THRESHOLDS, ...thresholds };
 }
 
+const layerList = (layers) => (layers.length === 1 ? `layer ${layers[0]}` : `layers ${layers.join(', ')}`);
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
 /**
- * @param net a Network that has trained (trainStep or fit)
- * @returns findings: [{ kind, layers, severity: 'warning' | 'critical', evidence, message, remedy }]
+ * The numbers every detector reads, each computed once with loops over the
+ * record (no spreads): recent and early medians per layer and the scan for
+ * non-finite steps.
  */
-export function diagnose(net, thresholds = {}) {
-  const T = { ...THRESHOLDS, ...thresholds };
+function context(net, T) {
   const config = net.config;
-  const { steps, epochs } = net.trainingRecord();
+  const record = net.trainingRecord();
+  const { steps, epochs } = record;
   const total = steps.loss.length;
-  const findings = [];
-  if (total === 0) return findings;
-  const nLayers = config.layers.length;
-  const last = nLayers - 1;
   const w = Math.min(T.window, total);
   const recent = (series) => series.subarray(total - w);
   const early = (series) => series.subarray(0, w);
+  const nLayers = config.layers.length;
 
-  // --- non-finite values: steps that were skipped ---------------------------
-  const badLayers = [];
+  // steps that produced NaN or Infinity (and were skipped), and in which layers
+  const bad = new Uint8Array(nLayers);
   let badSteps = 0;
   let firstBad = -1;
   for (let s = 0; s < total; s++) {
-    let bad = !Number.isFinite(steps.loss[s]);
-    steps.layers.forEach((layer, l) => {
-      if (layer.nonFinite[s]) {
-        bad = true;
-        if (!badLayers.includes(l)) badLayers.push(l);
+    let isBad = !Number.isFinite(steps.loss[s]);
+    for (let l = 0; l < nLayers; l++) {
+      if (steps.layers[l].nonFinite[s]) {
+        isBad = true;
+        bad[l] = 1;
       }
-    });
-    if (bad) {
+    }
+    if (isBad) {
       badSteps++;
       if (firstBad < 0) firstBad = s;
     }
   }
-  if (badSteps > 0) {
-    findings.push({
-      kind: 'non-finite',
-      layers: badLayers.sort((a, b) => a - b),
-      severity: 'critical',
-      evidence: { skippedSteps: badSteps, firstStep: firstBad, steps: total },
-      message: `${badSteps} of ${total} steps produced NaN or Infinity${badLayers.length ? ` (in ${layerList(badLayers)})` : ' (in the loss)'}; those updates were skipped.`,
-      remedy: 'Lower the learning rate, turn on gradient clipping (clipNorm), or add batch norm; check the inputs for NaN or huge values.',
-    });
-  }
+  return {
+    T,
+    config,
+    steps,
+    epochs,
+    total,
+    w,
+    nLayers,
+    last: nLayers - 1,
+    firstStep: record.firstStep ?? 0,
+    badSteps,
+    firstBad,
+    badLayers: range(nLayers).filter((l) => bad[l]),
+    gradNow: steps.layers.map((layer) => median(recent(layer.gradNorm))),
+    gradStart: steps.layers.map((layer) => median(early(layer.gradNorm))),
+    updateNow: steps.layers.map((layer) => median(recent(layer.updateRatio))),
+    deadNow: steps.layers.map((layer) => median(recent(layer.deadFraction))),
+    deadStart: steps.layers.map((layer) => median(early(layer.deadFraction))),
+    saturatedNow: steps.layers.map((layer) => median(recent(layer.saturatedFraction))),
+  };
+}
 
-  // recent medians per layer
-  const finite = (series) => Array.from(series).filter(Number.isFinite);
-  const gradNow = steps.layers.map((layer) => median(finite(recent(layer.gradNorm))));
-  const gradStart = steps.layers.map((layer) => median(finite(early(layer.gradNorm))));
-  const updateNow = steps.layers.map((layer) => median(finite(recent(layer.updateRatio))));
+// --- detectors: each returns a finding or null --------------------------------
 
-  // --- exploding gradients --------------------------------------------------
-  {
-    const big = [];
-    const grown = [];
-    const jumpy = [];
-    gradNow.forEach((g, l) => {
-      if (g > T.explodingNorm) big.push(l);
-      if (total >= 2 * w && gradStart[l] > 0 && g / gradStart[l] > T.explodingGrowth && g > 1) grown.push(l);
-      if (updateNow[l] > T.explodingUpdateRatio) jumpy.push(l);
-    });
-    // gradients that blew up to non-finite values also count, when norms had grown first
-    const blewUp = badSteps > 0 && steps.layers.some((layer) => {
-      const before = finite(layer.gradNorm.subarray(0, Math.max(1, firstBad)));
-      return before.length > 0 && Math.max(...before) > T.explodingNorm;
-    });
-    const layers = [...new Set([...big, ...grown, ...jumpy])].sort((a, b) => a - b);
-    if (layers.length || blewUp) {
-      const maxNorm = Math.max(...steps.layers.map((layer) => Math.max(0, ...finite(layer.gradNorm))));
-      findings.push({
-        kind: 'exploding-gradients',
-        layers: layers.length ? layers : badLayers,
-        severity: blewUp || maxNorm > T.explodingNorm * 100 ? 'critical' : 'warning',
-        evidence: {
-          recentGradNorm: gradNow.map(fmt),
-          startGradNorm: gradStart.map(fmt),
-          maxGradNorm: fmt(maxNorm),
-          recentUpdateRatio: updateNow.map(fmt),
-        },
-        message: `Gradient norms are exploding in ${layerList(layers.length ? layers : badLayers)}: up to ${fmt(maxNorm)}${grown.length ? `, ${fmt(Math.max(...grown.map((l) => gradNow[l] / gradStart[l])))}x their size at the start` : ''}${jumpy.length ? `; single updates change weights by ${fmt(Math.max(...jumpy.map((l) => updateNow[l])))} of their norm` : ''}.`,
-        remedy: 'Add batch norm, lower the learning rate (e.g. 10x), and clip the gradient norm (clipNorm 1); an init scaled to the fan-in (He or Xavier) also helps.',
-      });
-    }
-  }
+function nonFinite(c) {
+  if (c.badSteps === 0) return null;
+  const where = c.badLayers.length ? ` (in ${layerList(c.badLayers)})` : ' (in the loss)';
+  return {
+    kind: 'non-finite',
+    layers: c.badLayers,
+    severity: 'critical',
+    evidence: { skippedSteps: c.badSteps, firstStep: c.firstStep + c.firstBad, steps: c.total },
+    message: `${c.badSteps} of ${c.total} steps produced NaN or Infinity${where}; those updates were skipped.`,
+    remedy: 'Lower the learning rate, turn on gradient clipping (clipNorm), or add batch norm; check the inputs for NaN or huge values.',
+  };
+}
 
-  // --- vanishing gradients --------------------------------------------------
+function exploding(c) {
+  const { T, gradNow, gradStart, updateNow } = c;
+  const big = [];
+  const grown = [];
+  const jumpy = [];
+  gradNow.forEach((g, l) => {
+    if (g > T.explodingNorm) big.push(l);
+    // growth needs two disjoint windows: the start and now
+    if (c.total >= 2 * c.w && gradStart[l] > 0 && g / gradStart[l] > T.explodingGrowth && g > T.explodingGrowthMinNorm) grown.push(l);
+    if (updateNow[l] > T.explodingUpdateRatio) jumpy.push(l);
+  });
+  // gradients that blew up to non-finite values also count, when norms had grown first
+  const blewUp = c.badSteps > 0 && c.steps.layers.some((layer) => maxFinite(layer.gradNorm, 0, 0, Math.max(1, c.firstBad)) > T.explodingNorm);
+  const flagged = range(c.nLayers).filter((l) => big.includes(l) || grown.includes(l) || jumpy.includes(l));
+  if (!flagged.length && !blewUp) return null;
+  const layers = flagged.length ? flagged : c.badLayers;
+  let maxNorm = 0;
+  for (const layer of c.steps.layers) maxNorm = Math.max(maxNorm, maxFinite(layer.gradNorm, 0));
+  const worstGrowth = grown.reduce((m, l) => Math.max(m, gradNow[l] / gradStart[l]), 0);
+  const worstUpdate = jumpy.reduce((m, l) => Math.max(m, updateNow[l]), 0);
+  return {
+    kind: 'exploding-gradients',
+    layers,
+    severity: blewUp || maxNorm > T.explodingCriticalNorm ? 'critical' : 'warning',
+    evidence: {
+      recentGradNorm: gradNow.map(fmt),
+      startGradNorm: gradStart.map(fmt),
+      maxGradNorm: fmt(maxNorm),
+      recentUpdateRatio: updateNow.map(fmt),
+    },
+    message: `Gradient norms are exploding in ${layerList(layers)}: up to ${fmt(maxNorm)}${grown.length ? `, ${fmt(worstGrowth)}x their size at the start` : ''}${jumpy.length ? `; single updates change weights by ${fmt(worstUpdate)} of their norm` : ''}.`,
+    remedy: 'Add batch norm, lower the learning rate (e.g. 10x), and clip the gradient norm (clipNorm 1); an init scaled to the fan-in (He or Xavier) also helps.',
+  };
+}
+
+function vanishing(c) {
+  const { T, config, gradNow, gradStart, last } = c;
   // dropout 1.0 zeroes a layer's output: every weight gradient at or below the
   // next layer is exactly 0
   const blockedBy = config.layers.reduce((found, layer, l) => (layer.dropout >= 1 ? l : found), -1);
   if (blockedBy >= 0) {
-    const layers = Array.from({ length: Math.min(blockedBy + 2, nLayers) }, (_, l) => l);
-    findings.push({
+    const layers = range(Math.min(blockedBy + 2, c.nLayers));
+    const rate = config.layers[blockedBy].dropout;
+    return {
       kind: 'vanishing-gradients',
       layers,
       severity: 'critical',
-      evidence: { dropout: config.layers[blockedBy].dropout, dropoutLayer: blockedBy, recentGradNorm: gradNow.map(fmt) },
-      message: `No gradient reaches ${layerList(layers)}: dropout ${config.layers[blockedBy].dropout} on layer ${blockedBy} outputs only zeros, so nothing below it (and no weight above it) can learn.`,
+      evidence: { dropout: rate, dropoutLayer: blockedBy, recentGradNorm: gradNow.map(fmt) },
+      message: `No gradient reaches ${layerList(layers)}: dropout ${rate} on layer ${blockedBy} outputs only zeros, so nothing below it (and no weight above it) can learn.`,
       remedy: 'Use a dropout rate below 1 (0.1-0.5 is usual); at 1.0 the network learns nothing but the output bias.',
-    });
-  } else if (nLayers >= 3) {
-    // judged at the start and now: a converged network's tiny gradients are not vanishing
-    const lowIn = (norms) => norms.slice(0, last).flatMap((g, l) => (norms[last] > 0 && g < T.vanishingRatio * norms[last] ? [l] : []));
-    const lowNow = lowIn(gradNow);
-    const lowStart = new Set(lowIn(gradStart));
-    const low = lowNow.filter((l) => lowStart.has(l));
-    if (low.length) {
-      const ratio = gradNow[low[0]] / gradNow[last];
-      findings.push({
-        kind: 'vanishing-gradients',
-        layers: low,
-        severity: ratio < T.vanishingCritical ? 'critical' : 'warning',
-        evidence: {
-          ratios: gradNow.map((g) => fmt(g / gradNow[last])),
-          startRatios: gradStart.map((g) => fmt(g / gradStart[last])),
-          recentGradNorm: gradNow.map(fmt),
-        },
-        message: `Gradients vanish on the way down: ${layerList(low)} get${low.length === 1 ? 's' : ''} ${fmt(ratio)} of the output layer's gradient norm, so ${low.length === 1 ? 'it barely moves' : 'they barely move'}.`,
-        remedy: 'Use ReLU (or leaky ReLU) instead of sigmoid/tanh with He init, add batch norm, or make the network shallower.',
-      });
-    }
+    };
   }
+  if (c.nLayers < T.vanishingMinLayers) return null;
+  // judged at the start and now: a converged network's tiny gradients are not vanishing
+  const lowIn = (norms) => range(last).filter((l) => norms[last] > 0 && norms[l] < T.vanishingRatio * norms[last]);
+  const lowStart = lowIn(gradStart);
+  const low = lowIn(gradNow).filter((l) => lowStart.includes(l));
+  if (!low.length) return null;
+  const ratio = gradNow[low[0]] / gradNow[last];
+  return {
+    kind: 'vanishing-gradients',
+    layers: low,
+    severity: ratio < T.vanishingCritical ? 'critical' : 'warning',
+    evidence: {
+      ratios: gradNow.map((g) => fmt(g / gradNow[last])),
+      startRatios: gradStart.map((g) => fmt(g / gradStart[last])),
+      recentGradNorm: gradNow.map(fmt),
+    },
+    message: `Gradients vanish on the way down: ${layerList(low)} get${low.length === 1 ? 's' : ''} ${fmt(ratio)} of the output layer's gradient norm, so ${low.length === 1 ? 'it barely moves' : 'they barely move'}.`,
+    remedy: 'Use ReLU (or leaky ReLU) instead of sigmoid/tanh with He init, add batch norm, or make the network shallower.',
+  };
+}
 
-  // --- dead ReLU units --------------------------------------------------------
-  {
-    const dead = [];
-    const fractions = steps.layers.map((layer) => median(recent(layer.deadFraction)));
-    config.layers.forEach((layer, l) => {
-      if (layer.activation === 'relu' && layer.dropout < 1 && fractions[l] > T.deadFraction) dead.push(l);
-    });
-    if (dead.length) {
-      const worst = Math.max(...dead.map((l) => fractions[l]));
-      findings.push({
-        kind: 'dead-relu',
-        layers: dead,
-        severity: worst > T.deadCritical ? 'critical' : 'warning',
-        evidence: { deadFraction: fractions.map(fmt), startDeadFraction: steps.layers.map((layer) => fmt(median(early(layer.deadFraction)))) },
-        message: `${Math.round(100 * worst)}% of the ReLU units in ${layerList(dead)} output 0 for every example; they get no gradient and cannot recover.`,
-        remedy: 'Lower the learning rate, use leaky ReLU, and initialize with He init (batch norm also keeps units alive).',
-      });
-    }
-  }
+function deadRelu(c) {
+  const { T, config, deadNow } = c;
+  const dead = range(c.nLayers).filter((l) => config.layers[l].activation === 'relu' && config.layers[l].dropout < 1 && deadNow[l] > T.deadFraction);
+  if (!dead.length) return null;
+  const worst = dead.reduce((m, l) => Math.max(m, deadNow[l]), 0);
+  return {
+    kind: 'dead-relu',
+    layers: dead,
+    severity: worst > T.deadCritical ? 'critical' : 'warning',
+    evidence: { deadFraction: deadNow.map(fmt), startDeadFraction: c.deadStart.map(fmt) },
+    message: `${Math.round(100 * worst)}% of the ReLU units in ${layerList(dead)} output 0 for every example; they get no gradient and cannot recover.`,
+    remedy: 'Lower the learning rate (e.g. 10x); leaky ReLU, He init and batch norm also keep units alive.',
+  };
+}
 
-  // --- saturation --------------------------------------------------------------
-  {
-    const fractions = steps.layers.map((layer) => median(recent(layer.saturatedFraction)));
-    const saturated = [];
-    config.layers.forEach((layer, l) => {
-      if ((layer.activation === 'sigmoid' || layer.activation === 'tanh') && fractions[l] > T.saturatedFraction) saturated.push(l);
-    });
-    if (saturated.length) {
-      const worst = Math.max(...saturated.map((l) => fractions[l]));
-      findings.push({
-        kind: 'saturation',
-        layers: saturated,
-        severity: worst > 0.9 ? 'critical' : 'warning',
-        evidence: { saturatedFraction: fractions.map(fmt) },
-        message: `${Math.round(100 * worst)}% of the outputs of ${layerList(saturated)} sit in the flat tails of the activation, where its derivative is nearly 0.`,
-        remedy: 'Use a smaller initialization (Xavier), add batch norm before the activation, lower the learning rate, or switch to ReLU.',
-      });
-    }
-  }
+function saturation(c) {
+  const { T, config, saturatedNow } = c;
+  const squashing = (a) => a === 'sigmoid' || a === 'tanh';
+  const saturated = range(c.nLayers).filter((l) => squashing(config.layers[l].activation) && saturatedNow[l] > T.saturatedFraction);
+  if (!saturated.length) return null;
+  const worst = saturated.reduce((m, l) => Math.max(m, saturatedNow[l]), 0);
+  return {
+    kind: 'saturation',
+    layers: saturated,
+    severity: worst > T.saturatedCritical ? 'critical' : 'warning',
+    evidence: { saturatedFraction: saturatedNow.map(fmt) },
+    message: `${Math.round(100 * worst)}% of the outputs of ${layerList(saturated)} sit in the flat tails of the activation, where its derivative is nearly 0.`,
+    remedy: 'Use a smaller initialization (Xavier), add batch norm before the activation, lower the learning rate, or switch to ReLU.',
+  };
+}
 
-  // --- overfitting (needs fit with validation) --------------------------------
-  const { loss: trainLoss, valLoss } = epochs;
-  if (valLoss.length >= T.overfitMinEpochs && valLoss.length === trainLoss.length) {
-    let best = 0;
-    valLoss.forEach((v, e) => {
-      if (v < valLoss[best]) best = e;
-    });
-    const end = valLoss.length - 1;
-    const rise = valLoss[end] / valLoss[best] - 1;
-    const trainDrop = 1 - trainLoss[end] / trainLoss[best];
-    const risen = rise > T.overfitRise && valLoss[end] - valLoss[best] > T.overfitMinRise;
-    if (best < end && risen && trainDrop > T.overfitRise) {
-      findings.push({
-        kind: 'overfitting',
-        layers: [],
-        severity: rise > 0.5 ? 'critical' : 'warning',
-        evidence: {
-          bestEpoch: best,
-          bestValLoss: fmt(valLoss[best]),
-          lastValLoss: fmt(valLoss[end]),
-          trainLossAtBest: fmt(trainLoss[best]),
-          lastTrainLoss: fmt(trainLoss[end]),
-          gap: fmt(valLoss[end] - trainLoss[end]),
-        },
-        message: `Overfitting: validation loss is ${Math.round(100 * rise)}% above its best (epoch ${best + 1}) while training loss fell another ${Math.round(100 * trainDrop)}%.`,
-        remedy: 'Add dropout (0.2-0.5) or L2 weight decay, use more training data, a smaller network, or stop at the best epoch.',
-      });
-    }
-  }
-  return findings;
+function overfitting(c) {
+  const { T } = c;
+  const { loss: trainLoss, valLoss } = c.epochs;
+  // needs fit with validation data, every epoch
+  if (valLoss.length < T.overfitMinEpochs || valLoss.length !== trainLoss.length) return null;
+  let best = -1;
+  for (let e = 0; e < valLoss.length; e++) if (Number.isFinite(valLoss[e]) && (best < 0 || valLoss[e] < valLoss[best])) best = e;
+  const end = valLoss.length - 1;
+  if (best < 0 || best === end) return null;
+  const absRise = valLoss[end] - valLoss[best];
+  const scale = Math.max(valLoss[best], T.overfitLossFloor);
+  const rise = absRise / scale;
+  const trainDrop = trainLoss[best] > 0 ? 1 - trainLoss[end] / trainLoss[best] : NaN;
+  if (!(rise > T.overfitRise && absRise > T.overfitMinRise && trainDrop > T.overfitRise)) return null;
+  const risen = valLoss[best] >= T.overfitLossFloor ? `${Math.round(100 * rise)}% above its best` : `${fmt(absRise)} above its best of ${fmt(valLoss[best])}`;
+  return {
+    kind: 'overfitting',
+    layers: [],
+    severity: rise > T.overfitCritical ? 'critical' : 'warning',
+    evidence: {
+      bestEpoch: best,
+      bestValLoss: fmt(valLoss[best]),
+      lastValLoss: fmt(valLoss[end]),
+      trainLossAtBest: fmt(trainLoss[best]),
+      lastTrainLoss: fmt(trainLoss[end]),
+      gap: fmt(valLoss[end] - trainLoss[end]),
+    },
+    message: `Overfitting: validation loss is ${risen} (epoch ${best + 1}) while training loss fell another ${Math.round(100 * trainDrop)}%.`,
+    remedy: 'Add dropout (0.2-0.5) or L2 weight decay, use more training data, a smaller network, or stop at the best epoch.',
+  };
+}
+
+/** in the order findings are listed */
+export const DETECTORS = Object.freeze([nonFinite, exploding, vanishing, deadRelu, saturation, overfitting]);
+
+/**
+ * @param net a Network that has trained (trainStep or fit)
+ * @param thresholds overrides for THRESHOLDS (checked: unknown keys, ranges)
+ * @returns findings: [{ kind, layers, severity: 'warning' | 'critical', evidence, message, remedy }]
+ */
+export function diagnose(net, thresholds) {
+  const T = checkThresholds(thresholds);
+  if (net === null || typeof net !== 'object' || typeof net.trainingRecord !== 'function') fail('diagnose', 'net', net, 'a Network');
+  const c = context(net, T);
+  if (c.total === 0) return [];
+  return DETECTORS.map((detect) => detect(c)).filter(Boolean);
 }

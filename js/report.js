@@ -1,10 +1,12 @@
 // Text output for the CLI: per-layer tables, findings, side-by-side
 // comparisons and a small bar chart. Pure functions returning strings.
 
+import { maxFinite, minFinite, sci, sum } from './util.js';
+
+export { sci };
+
 const pad = (s, n) => String(s).padStart(n);
 const padEnd = (s, n) => String(s).padEnd(n);
-
-export const sci = (v) => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 const pct = (v) => `${(100 * v).toFixed(0)}%`;
 
 export function layerTable(config, stats) {
@@ -28,10 +30,10 @@ export function summary(history) {
   const out = { epochs: history.epochs, trainLoss: history.loss[last] };
   if (history.valLoss) {
     out.testLoss = history.valLoss[last];
-    out.bestTestLoss = Math.min(...history.valLoss);
+    out.bestTestLoss = minFinite(history.valLoss, NaN);
   }
   if (history.valAccuracy) out.testAccuracy = history.valAccuracy[last];
-  out.skippedSteps = history.skippedSteps.reduce((a, b) => a + b, 0);
+  out.skippedSteps = sum(history.skippedSteps);
   return out;
 }
 
@@ -42,7 +44,7 @@ export function compareText(a, b) {
   const n = Math.max(a.stats.length, b.stats.length);
   const each = (run, l, f) => (run.stats[l] ? f(run, l) : '-');
   const gradNow = (run, l) => sci(run.stats[l].gradNorm);
-  const gradMax = (run, l) => sci(Math.max(0, ...Array.from(run.history.steps.layers[l].gradNorm).filter(Number.isFinite)));
+  const gradMax = (run, l) => sci(maxFinite(run.history.steps.layers[l].gradNorm, 0));
   const deadSat = (run, l) => `${pct(run.stats[l].deadFraction)} / ${pct(run.stats[l].saturatedFraction)}`;
   for (let l = 0; l < n; l++) row(`layer ${l} grad norm`, each(a, l, gradNow), each(b, l, gradNow));
   for (let l = 0; l < n; l++) row(`layer ${l} max in run`, each(a, l, gradMax), each(b, l, gradMax));
@@ -73,7 +75,7 @@ export function sweepTable(param, rows) {
 
 /** horizontal bars of train (#) and test (=) loss per value, scaled to the largest finite loss */
 export function sweepChart(param, rows, width = 40) {
-  const max = Math.max(...rows.flatMap((r) => [r.trainLoss, r.testLoss]).filter(Number.isFinite), 1e-9);
+  const max = Math.max(maxFinite(rows.map((r) => Math.max(r.trainLoss, r.testLoss)), 0), 1e-9);
   const bar = (v, ch) => (Number.isFinite(v) ? ch.repeat(Math.max(v > 0 ? 1 : 0, Math.round((v / max) * width))) : '(not finite)');
   const label = Math.max(param.length, ...rows.map((r) => String(r.value).length));
   const lines = [`${padEnd(param, label)}  loss: # train  = test   (full bar = ${sci(max)})`];

@@ -62,3 +62,104 @@ test('resetRecord forgets the past: a cured network is judged on what it does no
   assert.equal(net.trainingRecord().steps.loss.length, 0);
   net.dispose();
 });
+
+test('thresholds are validated at the boundary: unknown keys, ranges, NaN, non-integers', async () => {
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], loss: 'bce' });
+  net.trainStep(data.train.x, data.train.y);
+  const cases = [
+    [{ windw: 5 }, /^Error: diagnose: thresholds has an unknown key "windw"; expected one of window, vanishingRatio, .*overfitMinEpochs$/],
+    [{ window: 0 }, /^Error: diagnose: thresholds\.window is 0; expected an integer in \[1, 1000000\]$/],
+    [{ window: -3 }, /thresholds\.window is -3; expected an integer in \[1, /],
+    [{ window: 2.5 }, /thresholds\.window is 2\.5; expected an integer/],
+    [{ window: '20' }, /thresholds\.window is "20"; expected an integer/],
+    [{ vanishingRatio: NaN }, /thresholds\.vanishingRatio is NaN; expected a number in \(0, 1\]/],
+    [{ vanishingRatio: 0 }, /thresholds\.vanishingRatio is 0; expected a number in \(0, 1\]/],
+    [{ deadFraction: 1 }, /thresholds\.deadFraction is 1; expected a number in \[0, 1\)/],
+    [{ saturatedCritical: -0.1 }, /thresholds\.saturatedCritical is -0\.1; expected a number in \[0, 1\)/],
+    [{ explodingNorm: Infinity }, /thresholds\.explodingNorm is Infinity; expected a finite number > 0/],
+    [{ explodingGrowth: 0.5 }, /thresholds\.explodingGrowth is 0\.5; expected a finite number >= 1/],
+    [{ overfitLossFloor: -1 }, /thresholds\.overfitLossFloor is -1; expected a finite number >= 0/],
+    [{ overfitMinEpochs: 1 }, /thresholds\.overfitMinEpochs is 1; expected an integer in \[2, /],
+    [null, /diagnose: thresholds is null; expected an object/],
+    [[1], /diagnose: thresholds is an array of length 1; expected an object/],
+  ];
+  for (const [thresholds, message] of cases) {
+    assert.throws(() => diagnose(net, thresholds), (err) => message.test(String(err)), JSON.stringify(thresholds));
+  }
+  assert.throws(() => diagnose({}), /diagnose: net is \{\}; expected a Network/);
+  // every key of THRESHOLDS is accepted at its default value, and the defaults give the same answer
+  assert.deepEqual(diagnose(net, { ...THRESHOLDS }), diagnose(net));
+  net.dispose();
+});
+
+test('a record of 150,000 steps is diagnosed without overflowing the stack', async () => {
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 4, activation: 'relu' }, { units: 1 }], loss: 'bce', seed: 1 });
+  const x = data.train.x.subarray(0, 8);
+  const y = data.train.y.subarray(0, 4);
+  for (let i = 0; i < 150_000; i++) net.trainStep(x, y);
+  const record = net.trainingRecord();
+  assert.ok(record.firstStep + record.steps.loss.length === 150_000);
+  assert.ok(record.steps.loss.length >= 100_000);
+  assert.ok(Array.isArray(diagnose(net)));
+  assert.ok(Array.isArray(diagnose(net, { window: 1_000_000 })), 'a window longer than the record');
+  net.dispose();
+});
+
+/** a stand-in network with a synthetic record: diagnose() needs only config and trainingRecord() */
+function fakeNet(layers, steps, epochs = { loss: [], valLoss: [], valAccuracy: [] }, firstStep = 0) {
+  const n = steps.loss.length;
+  const series = (f) => Float32Array.from({ length: n }, (_, s) => f(s));
+  return {
+    config: { layers },
+    trainingRecord: () => ({
+      firstStep,
+      steps: {
+        loss: steps.loss,
+        layers: layers.map((_, l) => ({
+          gradNorm: series((s) => steps.gradNorm(l, s)),
+          updateRatio: series(() => 1e-3),
+          deadFraction: series(() => 0),
+          saturatedFraction: series(() => 0),
+          nonFinite: series((s) => (steps.nonFinite?.(l, s) ? 1 : 0)),
+        })),
+      },
+      epochs,
+    }),
+  };
+}
+
+test('a million-step record that explodes: exploding and non-finite found, with absolute step numbers', () => {
+  const n = 1_000_000;
+  const layers = [{ units: 8, activation: 'relu', dropout: 0 }, { units: 8, activation: 'relu', dropout: 0 }, { units: 1, activation: 'linear', dropout: 0 }];
+  const loss = new Float32Array(n).fill(0.5);
+  loss[n - 10] = NaN;
+  const net = fakeNet(layers, { loss, gradNorm: (l, s) => (s < n - 100 ? 1 : 1e6), nonFinite: (l, s) => l === 1 && s === n - 10 }, undefined, 5);
+  const findings = diagnose(net);
+  assert.deepEqual(findings.map((f) => f.kind), ['non-finite', 'exploding-gradients']);
+  assert.equal(findings[0].evidence.firstStep, 5 + n - 10);
+  assert.deepEqual(findings[0].layers, [1]);
+  assert.equal(findings[1].severity, 'critical');
+  assert.equal(findings[1].evidence.maxGradNorm, '1.0e+6');
+});
+
+test('overfitting is judged on the loss scale: a tiny best loss does not turn a small rise into millions of percent', () => {
+  const layers = [{ units: 8, activation: 'relu', dropout: 0 }, { units: 1, activation: 'linear', dropout: 0 }];
+  const steps = { loss: new Float32Array(100).fill(0.1), gradNorm: () => 1 };
+  const epochs = (valLoss, loss) => ({ loss, valLoss, valAccuracy: valLoss.map(() => 1) });
+  const train = [0.5, 0.1, 1e-3, 1e-5, 1e-7, 1e-9];
+  // best 5e-7 -> 0.02: 4,000,000% "above its best", but 0.02 nats is one example
+  assert.deepEqual(diagnose(fakeNet(layers, steps, epochs([0.6, 0.1, 5e-7, 0.005, 0.01, 0.02], train))), []);
+  // best 5e-7 -> 0.2: a real rise, reported in nats, not in percent of 5e-7
+  const [finding] = diagnose(fakeNet(layers, steps, epochs([0.6, 0.1, 5e-7, 0.05, 0.1, 0.2], train)));
+  assert.equal(finding.kind, 'overfitting');
+  assert.match(finding.message, /validation loss is 0\.2 above its best of 5\.0e-7 \(epoch 3\)/);
+  assert.equal(finding.severity, 'critical');
+  // above the floor, percentages as before
+  const [big] = diagnose(fakeNet(layers, steps, epochs([0.6, 0.4, 0.3, 0.35, 0.4, 0.42], train)));
+  assert.match(big.message, /validation loss is 40% above its best \(epoch 3\)/);
+  assert.equal(big.severity, 'warning');
+  // a NaN epoch does not hide the best one
+  const [nan] = diagnose(fakeNet(layers, steps, epochs([NaN, 0.4, 0.3, 0.35, 0.4, 0.6], train)));
+  assert.equal(nan.evidence.bestEpoch, 2);
+  assert.deepEqual(diagnose(fakeNet(layers, steps, epochs([0.6, 0.1, 5e-7, 0.05, 0.1, 0.2], train)), { overfitLossFloor: 1 }), []);
+});
