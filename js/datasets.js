@@ -155,46 +155,182 @@ export const regressionGaussian = twoD(
   'mse',
 );
 
-/**
- * Parses CSV text with a header row and numeric cells. labelColumn names the
- * target; task 'classification' maps its values to class indices (sorted
- * numerically), 'regression' keeps them as numbers.
- */
-export function parseCsv(text, { labelColumn, task = 'classification', seed = 0, testRatio = 0.2, labelNoise = 0, name = 'csv' } = {}) {
-  const where = 'datasets.parseCsv';
+// ---- CSV ------------------------------------------------------------------------
+// A header row, then one row per example; cells split at one delimiter (no
+// quoting beyond one pair of double quotes around a whole cell, e.g. "setosa").
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+export const CSV_DELIMITERS = Object.freeze([',', ';', '\t']);
+/** classification refuses more distinct labels than this (a continuous target is a regression) */
+export const CSV_MAX_CLASSES = 100;
+/** csvColumnInfo stops counting a column's distinct values past this */
+export const CSV_DISTINCT_LIMIT = 1000;
+/** a numeric column of integers with at most this many distinct values is suggested as classes */
+const SUGGEST_CLASSES_UP_TO = 20;
+
+const describeDelimiter = (d) => (d === '\t' ? 'tab' : JSON.stringify(d));
+const unquote = (cell) => {
+  const t = cell.trim();
+  return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1).trim() : t;
+};
+const isNumberCell = (cell) => cell !== '' && Number.isFinite(Number(cell));
+
+/** The delimiter (of , ; tab) that splits the header into the most columns; ',' on a tie. */
+export function sniffDelimiter(headerLine) {
+  let best = ',';
+  let most = 0;
+  for (const d of CSV_DELIMITERS) {
+    const n = headerLine.split(d).length;
+    if (n > most) [best, most] = [d, n];
+  }
+  return best;
+}
+
+/** lines with their 1-based line numbers, header first; blank lines skipped */
+function csvLines(where, text, delimiterOption) {
   if (typeof text !== 'string') fail(where, 'text', text, 'CSV text');
-  if (task !== 'classification' && task !== 'regression') fail(where, 'task', task, '"classification" or "regression"');
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 3) fail(where, 'text', `${lines.length} non-empty lines`, 'a header row and at least 2 data rows');
-  const header = lines[0].split(',').map((h) => h.trim());
-  const labelIndex = header.indexOf(labelColumn);
-  if (labelIndex < 0) fail(where, 'labelColumn', labelColumn, `one of the header's columns: ${header.join(', ')}`);
-  const rows = lines.slice(1).map((line, i) => {
-    const cells = line.split(',');
-    if (cells.length !== header.length) {
-      throw new Error(`${where}: row ${i + 2} has ${cells.length} cells; expected ${header.length} (one per header column)`);
-    }
-    return cells.map((cell, c) => {
-      const v = Number(cell.trim());
-      if (cell.trim() === '' || !Number.isFinite(v)) {
-        throw new Error(`${where}: row ${i + 2}, column "${header[c]}" is ${JSON.stringify(cell.trim())}; expected a number`);
+  if (delimiterOption !== 'auto' && !CSV_DELIMITERS.includes(delimiterOption)) {
+    fail(where, 'delimiter', delimiterOption, `one of ",", ";", "\\t" (tab) or "auto"`);
+  }
+  const lines = [];
+  const numbers = [];
+  const raw = text.split(/\r?\n/);
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i].trim() === '') continue;
+    lines.push(raw[i]);
+    numbers.push(i + 1);
+  }
+  if (lines.length === 0) fail(where, 'text', '0 non-empty lines', 'a header row and data rows');
+  const delimiter = delimiterOption === 'auto' ? sniffDelimiter(lines[0]) : delimiterOption;
+  const header = lines[0].split(delimiter).map(unquote);
+  return { lines, numbers, delimiter, header };
+}
+
+function cellsOf(where, line, row, header, delimiter) {
+  const cells = line.split(delimiter);
+  if (cells.length !== header.length) {
+    throw new Error(`${where}: row ${row} has ${cells.length} cells; expected ${header.length} (one per header column, split at ${describeDelimiter(delimiter)})`);
+  }
+  return cells;
+}
+
+function float32Cell(where, cell, row, column) {
+  const v = Number(cell);
+  if (!isNumberCell(cell)) throw new Error(`${where}: row ${row}, column "${column}" is ${JSON.stringify(cell)}; expected a number`);
+  if (Math.abs(v) > FLOAT32_MAX) throw new Error(`${where}: row ${row}, column "${column}" is ${cell}; expected a number within float32 range (magnitude at most ${FLOAT32_MAX})`);
+  return v;
+}
+
+/**
+ * What each column of a CSV holds, so a user (or the page) can choose the label
+ * column and between classification and regression before parsing:
+ * { delimiter, rows, columns: [{ name, numeric, integer, distinct, distinctCapped,
+ * suggestedTask }] }. distinct counts up to CSV_DISTINCT_LIMIT (distinctCapped
+ * says it stopped there). suggestedTask: 'classification' for text, or for
+ * integers with at most 20 distinct values; else 'regression'.
+ */
+export function csvColumnInfo(text, { delimiter = 'auto' } = {}) {
+  const where = 'datasets.csvColumnInfo';
+  const { lines, numbers, delimiter: d, header } = csvLines(where, text, delimiter);
+  const columns = header.map((name) => ({ name, numeric: true, integer: true, distinct: 0, distinctCapped: false, seen: new Set() }));
+  for (let i = 1; i < lines.length; i++) {
+    const cells = cellsOf(where, lines[i], numbers[i], header, d);
+    for (let c = 0; c < cells.length; c++) {
+      const cell = unquote(cells[c]);
+      const col = columns[c];
+      if (col.numeric && !isNumberCell(cell)) col.numeric = col.integer = false;
+      else if (col.integer && !Number.isInteger(Number(cell))) col.integer = false;
+      if (!col.distinctCapped && !col.seen.has(cell)) {
+        if (col.seen.size === CSV_DISTINCT_LIMIT) col.distinctCapped = true;
+        else col.seen.add(cell);
       }
-      return v;
-    });
-  });
+    }
+  }
+  return {
+    delimiter: d,
+    rows: lines.length - 1,
+    columns: columns.map(({ seen, ...col }) => {
+      const distinct = seen.size;
+      const classes = !col.numeric || (col.integer && distinct <= SUGGEST_CLASSES_UP_TO && !col.distinctCapped);
+      return { ...col, distinct, suggestedTask: lines.length > 1 && classes ? 'classification' : 'regression' };
+    }),
+  };
+}
+
+const PARSE_KEYS = ['labelColumn', 'task', 'delimiter', 'seed', 'testRatio', 'labelNoise', 'name', 'maxClasses'];
+
+/**
+ * Parses CSV text with a header row. Feature cells must be numbers within
+ * float32 range. labelColumn names the target (a header name or a 0-based
+ * column index). task 'classification' maps its values to class indices:
+ * numbers sorted numerically, otherwise text labels sorted by code units
+ * (classValues holds them); at most maxClasses (100) distinct values.
+ * 'regression' keeps them as numbers. delimiter: ',' (default), ';', '\t' or
+ * 'auto' (whichever splits the header into the most columns).
+ */
+export function parseCsv(text, opts = {}) {
+  const where = 'datasets.parseCsv';
+  if (!isPlainObject(opts)) fail(where, 'options', opts, 'an object { labelColumn, task?, delimiter?, seed?, testRatio?, labelNoise?, name? }');
+  checkKeys(where, 'options', opts, PARSE_KEYS);
+  const { labelColumn, task = 'classification', delimiter = ',', seed = 0, testRatio = 0.2, labelNoise = 0, name = 'csv', maxClasses = CSV_MAX_CLASSES } = opts;
+  if (task !== 'classification' && task !== 'regression') fail(where, 'task', task, '"classification" or "regression"');
+  if (typeof name !== 'string') fail(where, 'name', name, 'a string');
+  integer(where, 'maxClasses', maxClasses, 2, 1e6);
+  const { lines, numbers, delimiter: d, header } = csvLines(where, text, delimiter);
+  if (lines.length < 3) fail(where, 'text', `${lines.length} non-empty lines`, 'a header row and at least 2 data rows');
+  if (header.length < 2) {
+    fail(where, 'text', `a header of ${header.length} column (${header.join(', ')}) split at ${describeDelimiter(d)}`, 'a label column and at least one feature column (is the delimiter right?)');
+  }
+  const labelIndex = Number.isInteger(labelColumn) ? labelColumn : header.indexOf(labelColumn);
+  if (labelIndex < 0 || labelIndex >= header.length) {
+    fail(where, 'labelColumn', labelColumn, `one of the header's columns: ${header.join(', ')} (or a column index in [0, ${header.length - 1}])`);
+  }
+  const labelName = header[labelIndex];
+  const o = options(where, { seed, testRatio, labelNoise, samples: lines.length - 1 }, {});
+  const n = lines.length - 1;
+  const nTest = Math.round(n * o.testRatio);
+  if (n - nTest < 1 || (o.testRatio > 0 && nTest < 1)) {
+    fail(where, 'text', `${n} data rows (split by testRatio ${o.testRatio} into ${n - nTest} train and ${nTest} test)`, 'enough rows for at least 1 train and 1 test row');
+  }
+
   const inputs = header.length - 1;
-  const n = rows.length;
   const x = new Float32Array(n * inputs);
-  rows.forEach((row, i) => x.set(row.filter((_, c) => c !== labelIndex), i * inputs));
-  const o = options(where, { seed, testRatio, labelNoise, samples: n }, {});
+  const labels = new Array(n);
+  let numericLabels = true;
+  for (let i = 0; i < n; i++) {
+    const row = numbers[i + 1];
+    const cells = cellsOf(where, lines[i + 1], row, header, d);
+    let k = i * inputs;
+    for (let c = 0; c < cells.length; c++) {
+      const cell = unquote(cells[c]);
+      if (c === labelIndex) {
+        labels[i] = cell;
+        if (numericLabels && !isNumberCell(cell)) numericLabels = false;
+        if (task === 'regression' || numericLabels) float32Cell(where, cell, row, labelName);
+      } else {
+        x[k++] = float32Cell(where, cell, row, header[c]);
+      }
+    }
+  }
   const r = rng(o.seed);
   if (task === 'regression') {
-    return split(name, { x, y: Float32Array.from(rows, (row) => row[labelIndex]), inputs, outputs: 1, loss: 'mse' }, o, r);
+    return split(name, { x, y: Float32Array.from(labels, Number), inputs, outputs: 1, loss: 'mse' }, o, r);
   }
-  const values = [...new Set(rows.map((row) => row[labelIndex]))].sort((a, b) => a - b);
-  if (values.length < 2) fail(where, `column "${labelColumn}"`, `${values.length} distinct value`, 'at least 2 classes');
-  const index = new Map(values.map((v, i) => [v, i]));
-  const y = Int32Array.from(rows, (row) => index.get(row[labelIndex]));
+  // classes: at most maxClasses distinct values, counted with a bounded Map
+  const key = numericLabels ? Number : String;
+  const seen = new Map();
+  for (let i = 0; i < n; i++) {
+    const v = key(labels[i]);
+    if (seen.has(v)) continue;
+    if (seen.size === maxClasses) {
+      fail(where, `column "${labelName}"`, `more than ${maxClasses} distinct values`, `at most ${maxClasses} classes for task "classification" (a continuous target: use task "regression")`);
+    }
+    seen.set(v, 0);
+  }
+  if (seen.size < 2) fail(where, `column "${labelName}"`, `${seen.size} distinct value`, 'at least 2 classes');
+  const values = [...seen.keys()].sort(numericLabels ? (a, b) => a - b : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  values.forEach((v, i) => seen.set(v, i));
+  const y = Int32Array.from(labels, (v) => seen.get(key(v)));
   const ds = split(name, { x, y, inputs, outputs: values.length, loss: 'softmax-ce', classes: values.length }, o, r);
   return { ...ds, classValues: values };
 }
