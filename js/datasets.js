@@ -171,7 +171,7 @@ const SUGGEST_CLASSES_UP_TO = 20;
 const describeDelimiter = (d) => (d === '\t' ? 'tab' : JSON.stringify(d));
 const unquote = (cell) => {
   const t = cell.trim();
-  return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1).trim() : t;
+  return t.length >= 2 && t.charCodeAt(0) === 34 && t.charCodeAt(t.length - 1) === 34 ? t.slice(1, -1).trim() : t;
 };
 const isNumberCell = (cell) => cell !== '' && Number.isFinite(Number(cell));
 
@@ -215,8 +215,8 @@ function cellsOf(where, line, row, header, delimiter) {
 }
 
 function float32Cell(where, cell, row, column) {
-  const v = Number(cell);
-  if (!isNumberCell(cell)) throw new Error(`${where}: row ${row}, column "${column}" is ${JSON.stringify(cell)}; expected a number`);
+  const v = cell === '' ? NaN : Number(cell);
+  if (!Number.isFinite(v)) throw new Error(`${where}: row ${row}, column "${column}" is ${JSON.stringify(cell)}; expected a number`);
   if (Math.abs(v) > FLOAT32_MAX) throw new Error(`${where}: row ${row}, column "${column}" is ${cell}; expected a number within float32 range (magnitude at most ${FLOAT32_MAX})`);
   return v;
 }
