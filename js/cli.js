@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // gradscope command line: train presets or configs headlessly, compare two runs
 // side by side, sweep dropout or learning rate, and diagnose what went wrong.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { createNetwork, datasets, presets, PRESET_NAMES, presetScenario, runScenario, loadDataset } from './index.js';
@@ -54,11 +55,42 @@ function parse(command, args, options, allowPositionals = false) {
   }
 }
 
-function intOption(name, value, min) {
+const SEED_MAX = 0xffffffff;
+const EPOCHS_MAX = 1e6;
+
+/** a flag's decimal integer in [min, max]: "1e3", "0x10", "" and "2.0" are refused */
+function intOption(name, value, min, max) {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} is "${value}"; expected an integer >= ${min}`);
+  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} is "${value}"; expected an integer in [${min}, ${max}]`);
+  }
   return n;
+}
+
+const seedOption = (values) => intOption('seed', values.seed, 0, SEED_MAX) ?? 1;
+const epochsOption = (values) => intOption('epochs', values.epochs, 1, EPOCHS_MAX);
+
+/**
+ * Refuses a path the CSV cannot be written to, before any training starts: opens
+ * it for appending (which changes nothing in an existing file) and removes the
+ * file again if this check created it. (access(2) is no test when run as root.)
+ */
+function checkWritable(flag, file) {
+  let existed = true;
+  try {
+    statSync(file);
+  } catch {
+    existed = false;
+  }
+  try {
+    closeSync(openSync(file, 'a'));
+    if (!existed) unlinkSync(file);
+  } catch (err) {
+    const dir = dirname(resolve(file));
+    const why = err.code === 'ENOENT' ? (existsSync(dir) ? `no file can be created in ${dir}` : `no directory ${dir}`) : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS' ? 'permission denied' : err.code ?? err.message;
+    throw new UsageError(`${flag} ${file} cannot be written (${why}); expected a writable file path`);
+  }
 }
 
 function numberList(name, value, { min = 0, max = Infinity } = {}) {
@@ -71,14 +103,33 @@ function numberList(name, value, { min = 0, max = Infinity } = {}) {
   return values;
 }
 
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle'];
+
 function scenarioFromFile(file, datasetName) {
   let json;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`--config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code ? err.message : `not valid JSON (${err.message.split('\n')[0]})`;
+    throw new UsageError(`--config ${file}: ${why}`);
   }
+  const bad = (what, value, expected) => {
+    const shown = value === null ? 'null' : Array.isArray(value) ? 'an array' : JSON.stringify(value)?.slice(0, 40) ?? String(value);
+    throw new UsageError(`--config ${file}: ${what} is ${shown}; expected ${expected}`);
+  };
+  if (!isObject(json)) bad('the file', json, 'an object { "network": {...}, "dataset": {...}, "fit": {...} } (or the network keys at the top level)');
   const { dataset = { name: 'circle' }, fit = { epochs: 30, batchSize: 20 }, network, ...rest } = json;
+  if (!isObject(dataset)) bad('"dataset"', dataset, 'an object such as { "name": "circle", "samples": 400 }');
+  if (!isObject(fit)) bad('"fit"', fit, 'an object such as { "epochs": 30, "batchSize": 20 }');
+  const unknown = Object.keys(fit).find((k) => !FIT_KEYS.includes(k));
+  if (unknown !== undefined) throw new UsageError(`--config ${file}: "fit" has an unknown key ${JSON.stringify(unknown)}; expected one of ${FIT_KEYS.join(', ')}`);
+  if (fit.epochs !== undefined && !(Number.isInteger(fit.epochs) && fit.epochs >= 1 && fit.epochs <= EPOCHS_MAX)) bad('"fit.epochs"', fit.epochs, `an integer in [1, ${EPOCHS_MAX}]`);
+  if (network !== undefined) {
+    if (!isObject(network)) bad('"network"', network, 'an object { "layers": [...], ... }');
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined) throw new UsageError(`--config ${file}: has an unknown top-level key ${JSON.stringify(extra)} next to "network"; expected network, dataset, fit`);
+  }
   return {
     name: file,
     label: file,
@@ -109,26 +160,38 @@ function progress(epochs) {
 }
 
 async function run(scenario, { seed, epochs, quiet }) {
-  const total = epochs ?? scenario.fit.epochs;
+  const total = epochs ?? scenario.fit.epochs ?? 1;
   try {
     return await runScenario(scenario, { seed, epochs, onEpoch: quiet ? undefined : progress(total) });
   } catch (err) {
-    // the library's validation errors are the user's bad input
-    throw new UsageError(`${scenario.name}: ${err.message}`);
+    // the library's validation errors (plain Errors naming the parameter) are the
+    // user's bad input; a TypeError or RangeError would be a bug: shown with its stack
+    if (err instanceof TypeError || err instanceof RangeError) throw err;
+    throw new UsageError(`${scenario.name}: ${err.message.split('\n')[0]}`);
   }
 }
 
-function perEpochCsv(config, history) {
-  const perEpoch = history.steps.loss.length / history.epochs;
+/**
+ * Per-epoch rows: losses from fit's history, each layer's mean gradient norm
+ * over the epoch's steps from the training record (which keeps the newest
+ * steps only: epochs whose steps were dropped get empty cells).
+ */
+function perEpochCsv(config, history, record) {
+  const layers = record.steps.layers;
+  const kept = record.steps.loss.length;
+  const perEpoch = (record.firstStep + kept) / history.epochs;
   const cols = ['epoch', 'loss', 'valLoss', 'valAccuracy', ...config.layers.map((_, l) => `layer${l}GradNorm`)];
   const lines = [cols.join(',')];
   for (let e = 0; e < history.epochs; e++) {
+    const from = Math.max(0, Math.round(e * perEpoch) - record.firstStep);
+    const to = Math.round((e + 1) * perEpoch) - record.firstStep;
     const mean = (series) => {
       let s = 0;
-      for (let i = e * perEpoch; i < (e + 1) * perEpoch; i++) s += series[i];
-      return s / perEpoch;
+      let n = 0;
+      for (let i = from; i < to; i++) if (Number.isFinite(series[i])) (s += series[i]), n++;
+      return n ? s / n : '';
     };
-    lines.push([e + 1, history.loss[e], history.valLoss?.[e] ?? '', history.valAccuracy?.[e] ?? '', ...history.steps.layers.map((l) => mean(l.gradNorm))].join(','));
+    lines.push([e + 1, history.loss[e], history.valLoss?.[e] ?? '', history.valAccuracy?.[e] ?? '', ...layers.map((l) => (to > 0 ? mean(l.gradNorm) : ''))].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -155,13 +218,21 @@ async function train(args) {
     if (values.remedy) throw new UsageError('--remedy goes with --preset');
     scenario = scenarioFromFile(values.config, values.dataset);
   }
-  const seed = intOption('seed', values.seed, 0) ?? 1;
-  const epochs = intOption('epochs', values.epochs, 1);
+  const seed = seedOption(values);
+  const epochs = epochsOption(values);
+  if (values.csv) checkWritable('--csv', values.csv);
   const { net, history, findings } = await run(scenario, { seed, epochs, quiet: values.json });
   const stats = net.layerStats();
   const config = net.config;
+  const csv = values.csv ? perEpochCsv(config, history, net.trainingRecord()) : null;
   net.dispose();
-  if (values.csv) writeFileSync(values.csv, perEpochCsv(config, history));
+  if (csv) {
+    try {
+      writeFileSync(values.csv, csv);
+    } catch (err) {
+      throw new UsageError(`--csv ${values.csv} cannot be written (${err.code ?? err.message})`);
+    }
+  }
   if (values.json) {
     console.log(JSON.stringify({ scenario: scenario.name, seed, config, summary: summary(history), history: { loss: history.loss, valLoss: history.valLoss, valAccuracy: history.valAccuracy }, layers: stats, findings }, null, 2));
     return;
@@ -182,8 +253,8 @@ async function compare(args) {
     if (!presets[specs[0]]?.remedy) throw new UsageError(`"${specs[0]}" alone must be a preset with a remedy`);
     specs = [specs[0], `${specs[0]}:remedy`];
   }
-  const seed = intOption('seed', values.seed, 0) ?? 1;
-  const epochs = intOption('epochs', values.epochs, 1);
+  const seed = seedOption(values);
+  const epochs = epochsOption(values);
   const runs = [];
   for (const spec of specs) {
     const scenario = scenarioFromSpec(spec);
@@ -231,8 +302,8 @@ async function sweep(args) {
     if (!presets[name]) throw new UsageError(`--preset is "${name}"; expected one of ${PRESET_NAMES.join(', ')}`);
     base = presetScenario(name, 'failure');
   }
-  const seed = intOption('seed', values.seed, 0) ?? 1;
-  const epochs = intOption('epochs', values.epochs, 1);
+  const seed = seedOption(values);
+  const epochs = epochsOption(values);
   const rows = [];
   const tty = process.stderr.isTTY && !values.json;
   for (const value of list) {
@@ -268,8 +339,8 @@ const fmt = (v) => (v === 0 ? '0' : v.toExponential(1)).padStart(8);
 async function demo(args) {
   const { values } = parse('demo', args, { epochs: { type: 'string' }, seed: { type: 'string' } });
   if (values.help) return console.log(HELP.demo);
-  const epochs = intOption('epochs', values.epochs, 1) ?? 30;
-  const seed = intOption('seed', values.seed, 0) ?? 1;
+  const epochs = epochsOption(values) ?? 30;
+  const seed = seedOption(values);
   const { train, test } = datasets.circle({ samples: 600, noise: 0.05, seed, testRatio: 1 / 3 });
   const depth = 6;
   const runs = [

@@ -28,7 +28,16 @@ test('bad arguments exit non-zero with a one-line message', () => {
     [['frobnicate'], /unknown command "frobnicate"; expected one of train, compare, sweep, presets, demo/],
     [['train'], /train needs exactly one of --preset NAME or --config FILE/],
     [['train', '--preset', 'nope'], /--preset is "nope"; expected one of healthy, vanishing-gradients/],
-    [['train', '--preset', 'healthy', '--epochs', '0'], /--epochs is "0"; expected an integer >= 1/],
+    [['train', '--preset', 'healthy', '--epochs', '0'], /--epochs is "0"; expected an integer in \[1, 1000000\]/],
+    [['train', '--preset', 'healthy', '--epochs', '1.5'], /--epochs is "1\.5"; expected an integer in \[1, 1000000\]/],
+    [['train', '--preset', 'healthy', '--seed', '4294967296'], /--seed is "4294967296"; expected an integer in \[0, 4294967295\]/],
+    [['train', '--preset', 'healthy', '--seed=-1'], /--seed is "-1"; expected an integer in \[0, 4294967295\]/],
+    [['train', '--preset', 'healthy', '--seed', '1e3'], /--seed is "1e3"; expected an integer/],
+    [['train', '--preset', 'healthy', '--seed='], /--seed is ""; expected an integer/],
+    [['compare', 'exploding-gradients', '--seed', '99999999999'], /--seed is "99999999999"; expected an integer in \[0, 4294967295\]/],
+    [['demo', '--epochs', 'many'], /--epochs is "many"; expected an integer/],
+    [['train', '--preset', 'healthy', '--csv', '/nonexistent-dir/run.csv'], /--csv \/nonexistent-dir\/run\.csv cannot be written \(no directory \/nonexistent-dir\); expected a writable file path/],
+    [['train', '--preset', 'healthy', '--csv', tmpdir()], /cannot be written \(it is a directory\)/],
     [['train', '--preset', 'healthy', '--bogus'], /Unknown option '--bogus'/],
     [['train', '--config', '/nonexistent.json'], /--config \/nonexistent\.json: no such file/],
     [['compare'], /compare needs one preset name, or two presets/],
@@ -44,6 +53,45 @@ test('bad arguments exit non-zero with a one-line message', () => {
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
   }
+});
+
+test('bad config files: null, non-objects, bad "fit", "dataset", "network", invalid JSON -> one line, exit 2', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cases = [
+    ['null', /config\.json: the file is null; expected an object/],
+    ['[1, 2]', /the file is an array; expected an object/],
+    ['"text"', /the file is "text"; expected an object/],
+    ['{"fit": null}', /"fit" is null; expected an object such as \{ "epochs": 30, "batchSize": 20 \}/],
+    ['{"fit": 3}', /"fit" is 3; expected an object/],
+    ['{"fit": {"epoch": 3}}', /"fit" has an unknown key "epoch"; expected one of epochs, batchSize, shuffle/],
+    ['{"fit": {"epochs": 0}}', /"fit\.epochs" is 0; expected an integer in \[1, 1000000\]/],
+    ['{"dataset": null}', /"dataset" is null; expected an object/],
+    ['{"network": null}', /"network" is null; expected an object/],
+    ['{"network": {"layers": [{"units": 1}]}, "layers": []}', /unknown top-level key "layers" next to "network"/],
+    ['{"layers": [{"units": 4}, {"units": 1}], "dataset": {"name": "circle", "samples": -5}}', /samples is -5; expected an integer/],
+    ['{"layers": [{"units": 4}, {"units": 1}], "fit": {"epochs": 1, "batchSize": 0}}', /batchSize is 0; expected an integer/],
+    ['{', /not valid JSON/],
+  ];
+  const file = join(dir, 'config.json');
+  for (const [text, message] of cases) {
+    writeFileSync(file, text);
+    for (const args of [['train', '--config', file], ['compare', file, 'healthy', '--epochs', '1'], ['sweep', '--dropout', '0', '--config', file, '--epochs', '1']]) {
+      const r = gradscope(...args);
+      assert.equal(r.status, 2, `${text} (${args[0]}): exit ${r.status}, stderr ${r.stderr}`);
+      assert.match(r.stderr, message, text);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    }
+  }
+});
+
+test('an unwritable --csv is refused before training starts', () => {
+  const t0 = performance.now();
+  const r = gradscope('train', '--preset', 'overfitting', '--csv', '/proc/gradscope-run.csv');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^gradscope: --csv \/proc\/gradscope-run\.csv cannot be written \(no file can be created in \/proc\); expected a writable file path$/m);
+  assert.equal(r.stdout, '', 'nothing trained');
+  assert.ok(performance.now() - t0 < 5000);
 });
 
 test('train --json: a preset run with its diagnosis', () => {
