@@ -66,7 +66,8 @@ class Series {
           dash: s === 1 ? [6, 4] : undefined,
           scale: n.scale ?? 'y',
           value: none,
-          points: { show: false },
+          // few points (one epoch after one Step): drawn as dots, so a single value is visible
+          points: { show: (u, si, i0, i1) => i1 - i0 < 60, size: 6 },
         });
       }
     }
@@ -89,6 +90,8 @@ class Series {
     );
     el.dataset.series = String(names.length * sides);
     el.dataset.points = '0';
+    el.dataset.drawn = '0';
+    this.dirty = false; // data appended since the last draw (each chart has its own flag)
   }
 
   /** cols[i]: the new values of series i of this side */
@@ -110,11 +113,14 @@ class Series {
       this.cols = this.cols.map((c) => Array.from({ length: Math.ceil(c.length / 2) }, (_, i) => c[2 * i]));
     }
     this.el.dataset.points = String(this.x.length);
+    this.dirty = true;
   }
 
   draw() {
     const n = this.x.length;
+    this.dirty = false;
     this.plot.setData([this.x, ...this.cols.map((c) => Array.from({ length: n }, (_, i) => c[i] ?? null))]);
+    this.el.dataset.drawn = String(n); // what the chart shows now (tests read it)
   }
 
   resize() {

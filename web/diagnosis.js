@@ -1,6 +1,7 @@
 // The diagnosis panel: live findings from diagnose() with the remedy in words
 // and a button that applies it to the setup.
 import { presets } from '../js/presets.js';
+import { h, replaceChildren } from './dom.js';
 import { stateFromPreset } from './state.js';
 
 const hidden = (state, f) => ({ ...state, layers: state.layers.map(f) });
@@ -31,32 +32,79 @@ export function applyRemedy(state, finding) {
   }
 }
 
-const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const title = (f) => `${f.severity === 'critical' ? '✗' : '!'} ${String(f.kind).replace(/-/g, ' ')}`;
 
-export function renderFindings(el, findings, { onApply, trained }) {
-  // unchanged findings keep their DOM: no flicker, and a focused button stays focused
-  const signature = JSON.stringify([trained, findings.map((f) => [f.kind, f.severity, f.layers, f.message])]);
-  if (el.dataset.signature === signature) return;
-  el.dataset.signature = signature;
-  if (!trained) {
-    el.innerHTML = '<p class="ok">Train the network to see a diagnosis.</p>';
-    return;
+/** the two parts of the panel: messages (errors, notes) that findings never replace, and the findings */
+export function panelParts(el) {
+  let messages = el.querySelector(':scope > .messages');
+  let list = el.querySelector(':scope > .finding-list');
+  if (!messages || !list) {
+    messages = h('div', { className: 'messages' });
+    list = h('div', { className: 'finding-list' });
+    replaceChildren(el, messages, list);
   }
-  if (findings.length === 0) {
-    el.innerHTML = '<p class="ok" data-kind="healthy">✓ No failure case found: gradients flow through every layer, units are alive, test loss follows train loss.</p>';
-    return;
+  return { messages, list };
+}
+
+/**
+ * Shows diagnose() findings. The list is rebuilt only when the set of findings
+ * (their kinds) changes; otherwise the live numbers in each finding's text are
+ * updated in place, so a button under the pointer or with keyboard focus stays
+ * the same element. `announce` (an aria-live region) hears about new findings
+ * only, not every number. All finding text is set as text.
+ */
+export function renderFindings(el, findings, { onApply, trained, announce = null }) {
+  const { list } = panelParts(el);
+  el.findings = findings;
+  el.onApplyFinding = onApply;
+  const key = trained ? (findings.length ? findings.map((f) => f.kind).join('|') : 'healthy') : 'untrained';
+  const previous = list.dataset.key ?? '';
+  if (previous !== key) {
+    list.dataset.key = key;
+    if (!trained) replaceChildren(list, h('p', { className: 'ok' }, 'Train the network to see a diagnosis.'));
+    else if (findings.length === 0) replaceChildren(list, h('p', { className: 'ok', dataset: { kind: 'healthy' } }, '✓ No failure case found: gradients flow through every layer, units are alive, test loss follows train loss.'));
+    else {
+      replaceChildren(
+        list,
+        findings.map((f) => {
+          const button = h('button', { type: 'button', className: 'apply', dataset: { apply: String(f.kind) } }, 'Apply remedy');
+          button.addEventListener('click', () => {
+            const current = (el.findings ?? []).find((x) => x.kind === f.kind);
+            if (current) el.onApplyFinding?.(current);
+          });
+          return h(
+            'div',
+            { className: 'finding', dataset: { kind: String(f.kind) } },
+            h('strong', { className: 'title' }),
+            h('span', { className: 'layers' }),
+            h('p', { className: 'message' }),
+            h('p', { className: 'remedy' }),
+            button,
+          );
+        }),
+      );
+    }
+    if (announce && trained) {
+      const before = new Set(previous.split('|'));
+      const fresh = findings.filter((f) => !before.has(f.kind));
+      if (fresh.length) announce.textContent = `New finding: ${fresh.map((f) => String(f.kind).replace(/-/g, ' ')).join(', ')}. ${fresh[0].remedy ? `Remedy: ${fresh[0].remedy}` : ''}`;
+      else if (!findings.length && previous && previous !== 'untrained' && previous !== 'healthy') announce.textContent = 'No failure case found any more.';
+    }
   }
-  el.innerHTML = findings
-    .map(
-      (f, i) => `<div class="finding ${f.severity}" data-kind="${f.kind}">
-        <strong>${f.severity === 'critical' ? '✗' : '!'} ${escape(f.kind.replace('-', ' '))}</strong>${f.layers.length ? ` <span class="layers">layers ${f.layers.join(', ')}</span>` : ''}
-        <p>${escape(f.message)}</p>
-        <p class="remedy">Remedy: ${escape(f.remedy)}</p>
-        <button type="button" data-apply="${i}">Apply remedy</button>
-      </div>`,
-    )
-    .join('');
-  el.querySelectorAll('button[data-apply]').forEach((button) => {
-    button.addEventListener('click', () => onApply(findings[Number(button.dataset.apply)]));
+  if (!trained || !findings.length) return;
+  // same findings: their text follows the numbers, the elements stay
+  const nodes = list.querySelectorAll(':scope > .finding');
+  findings.forEach((f, i) => {
+    const node = nodes[i];
+    if (!node) return;
+    const set = (selector, text) => {
+      const part = node.querySelector(selector);
+      if (part.textContent !== text) part.textContent = text;
+    };
+    node.className = `finding ${f.severity === 'critical' ? 'critical' : 'warning'}`;
+    set('.title', title(f));
+    set('.layers', Array.isArray(f.layers) && f.layers.length ? ` layers ${f.layers.join(', ')}` : '');
+    set('.message', String(f.message ?? ''));
+    set('.remedy', `Remedy: ${String(f.remedy ?? '')}`);
   });
 }

@@ -1,31 +1,29 @@
-// The playground: controls, URL state, two training workers (this setup and an
-// optional comparison), and the live views.
+// The playground's orchestration: the state, URL state, two training workers
+// (this setup and an optional comparison), files handed to the worker, and the
+// live views. The sidebar controls are built in controls.js; no string from a
+// file, the URL or the library ever becomes markup (see dom.js).
 import './style.css';
-import { PRESET_NAMES, presets } from '../js/presets.js';
-import { parseCsv } from '../js/datasets.js';
+import { presets } from '../js/presets.js';
 import { gradientChart, lossChart, sweepChart } from './charts.js';
-import { applyRemedy, renderFindings } from './diagnosis.js';
-import {
-  ACTIVATIONS,
-  DATASETS_2D,
-  INITS,
-  OPTIMIZERS,
-  REGRESSION,
-  SPEEDS,
-  lossesFor,
-  stateFromHash,
-  stateFromPreset,
-  stateToHash,
-} from './state.js';
+import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, fillStaticControls, renderControls, showCsvColumns } from './controls.js';
+import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
+import { applyRemedy, panelParts, renderFindings } from './diagnosis.js';
+import { h } from './dom.js';
+import { lossesFor, presetEpochs, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
 import { Trainer } from './trainer.js';
 import { canvasToData, drawBoundary, drawNetwork, renderConfusion, renderUnitBars } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 const fromHash = stateFromHash(location.hash);
 let state = fromHash.state;
+// what the page holds besides the state: clicked points, the parsed CSV (from the worker) and its file
 let custom = { points: [], csv: null };
+let csvFile = null;
+let csvRequest = 0;
+let modelRequest = 0;
 let running = false;
 let trained = false;
+let epochShown = 0;
 
 // what the tests and the curious can read: counts of frames and messages
 const metrics = (window.__gradscope = { frames: 0, progress: 0, lastProgressAt: 0, errors: [], simd: null, ready: false, worstFrameMs: 0, worstMessageMs: 0 });
@@ -37,7 +35,8 @@ let view = { config: null, stats: null, weights: null, points: null, boundary: n
 
 function makeSide(index) {
   // generation: the worker's setup count this page is listening to; null while a setup is under way
-  const side = { index, trainer: null, generation: null, requested: 0 };
+  // blocked: why this side has nothing to train (a failed setup), or null
+  const side = { index, trainer: null, generation: null, requested: 0, blocked: null };
   side.trainer = new Trainer((msg) => onMessage(side, msg));
   side.trainer.send('init', { simd: fromHash.simd });
   return side;
@@ -45,7 +44,12 @@ function makeSide(index) {
 
 function onMessage(side, msg) {
   const t0 = performance.now();
-  handle(side, msg);
+  try {
+    handle(side, msg);
+  } catch (err) {
+    // a bug of the page must not leave it looking as if it were training
+    stopRun(`the page failed to handle a "${msg?.type}" message: ${err.message}`);
+  }
   metrics.worstMessageMs = Math.max(metrics.worstMessageMs, performance.now() - t0);
 }
 
@@ -60,12 +64,26 @@ function handle(side, msg) {
     case 'setup':
       if (msg.request !== side.requested) break; // an older setup, already superseded
       side.generation = msg.generation;
+      side.blocked = null;
       if (side.index === 0) {
         view = { config: msg.config, stats: null, weights: null, points: msg.points, boundary: null, regression: msg.dataset.loss === 'mse', dataset: msg.dataset };
         metrics.ready = true;
         metrics.trainSize = msg.dataset.trainSize;
         drawViews();
       }
+      break;
+    case 'setup-failed':
+      if (msg.request !== side.requested) break;
+      side.generation = msg.generation;
+      side.blocked = msg.message;
+      if (side.index === 0) {
+        view = { config: null, stats: null, weights: null, points: null, boundary: null, regression: false };
+        clearViews();
+        metrics.ready = true;
+      }
+      // no CSV chosen yet (or it failed to parse, which was said already): the status line says so
+      if (msg.noData) setRunning(false);
+      else stopRun(`${side.index === 1 ? 'the comparison: ' : ''}${msg.message}`, { prefix: 'Nothing to train' });
       break;
     case 'points':
       if (side.index === 0) {
@@ -80,8 +98,25 @@ function handle(side, msg) {
     case 'state':
       if (side.index === 0) setRunning(msg.running);
       break;
+    case 'finished':
+      if (side.index === 0 && msg.generation === side.generation) {
+        setStatus(`Stopped at epoch ${msg.epoch}: the length of this preset. Play trains on past it.`);
+      }
+      break;
     case 'saved':
       download('gradscope-model.json', msg.json);
+      break;
+    case 'csv':
+      if (msg.request === csvRequest) onCsv(msg);
+      break;
+    case 'csv-error':
+      if (msg.request === csvRequest) onCsvError(msg.message);
+      break;
+    case 'model':
+      if (msg.request === modelRequest) onModel(msg);
+      break;
+    case 'model-error':
+      if (msg.request === modelRequest) showError(msg.message);
       break;
     case 'sweep-point':
       sweepPlot?.push(msg);
@@ -95,11 +130,23 @@ function handle(side, msg) {
       break;
     case 'error':
       metrics.errors.push(msg.message);
-      showError(msg.message);
+      if (side.index === 2) {
+        $('sweep-status').textContent = `stopped: ${msg.message}`;
+        $('sweep-run').disabled = false;
+        showError(`Sweep stopped: ${msg.message}`);
+      } else stopRun(`${side.index === 1 ? 'the comparison: ' : ''}${msg.message}`);
       break;
     default:
       break;
   }
+}
+
+/** stops every side and says why, where a person looks (status bar and diagnosis panel) */
+function stopRun(message, { prefix = 'Training stopped' } = {}) {
+  for (const side of sides) side?.trainer.send('pause');
+  setRunning(false);
+  setStatus(`${prefix}: ${message}`, true);
+  showError(`${prefix}: ${message}`);
 }
 
 function onProgress(side, msg) {
@@ -112,20 +159,20 @@ function onProgress(side, msg) {
     trained = true;
   }
   if (msg.steps.epochs.length) charts.loss.push(side.index, msg.steps.epochs);
-  dirty = true;
   if (side.index !== 0) return;
   view.stats = msg.stats;
   if (msg.weights) view.weights = msg.weights;
   if (msg.boundary) view.boundary = msg.boundary;
   const last = msg.steps.epochs.at(-1);
+  epochShown = msg.epoch;
   $('epoch').textContent = String(msg.epoch);
   if (last) {
     $('train-loss').textContent = fmt(last.loss);
     $('test-loss').textContent = fmt(last.valLoss);
     $('test-acc').textContent = last.valAccuracy === undefined ? '–' : `${(100 * last.valAccuracy).toFixed(1)}%`;
   }
-  if (msg.confusion) renderConfusion($('confusion'), msg.confusion, view.dataset.outputs);
-  if (msg.findings) renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply });
+  if (msg.confusion) renderConfusion($('confusion'), msg.confusion, view.dataset.outputs, view.dataset.classNames);
+  if (msg.findings) renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce') });
   // the canvases and bars follow the slower reports (a few a second): enough to watch, cheap to paint
   if (msg.weights || !running) viewsDirty = true;
 }
@@ -133,10 +180,7 @@ function onProgress(side, msg) {
 const fmt = (v) => (v === undefined || v === null ? '–' : Number.isFinite(v) ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFixed(4)) : String(v));
 
 // ---- drawing, batched per animation frame -----------------------------------------
-let dirty = false;
 let viewsDirty = false;
-let lastChartDraw = 0;
-let chartTurn = false;
 const CHART_MS = 200; // each chart redraws at most 5 times a second while data streams in
 function frame() {
   requestAnimationFrame(frame);
@@ -147,14 +191,15 @@ function frame() {
 
 function draw() {
   metrics.frames++;
-  // one chart per frame, each at most every CHART_MS: short tasks keep the page responsive
+  // at most one chart per frame, each at most every CHART_MS; each chart has its own dirty flag,
+  // so data that lands while the other chart is drawn is still drawn on a later frame
   const now = performance.now();
-  if (dirty && charts && now - lastChartDraw >= CHART_MS / 2) {
-    lastChartDraw = now;
-    const chart = chartTurn ? charts.loss.chart : charts.grad.chart;
-    chartTurn = !chartTurn;
-    chart.draw();
-    if (!chartTurn) dirty = false;
+  for (const chart of charts ? [charts.grad.chart, charts.loss.chart] : []) {
+    if (chart.dirty && now - (chart.lastDraw ?? 0) >= CHART_MS) {
+      chart.lastDraw = now;
+      chart.draw();
+      break;
+    }
   }
   if (viewsDirty) {
     viewsDirty = false;
@@ -162,6 +207,13 @@ function draw() {
   }
 }
 requestAnimationFrame(frame);
+
+function clearViews() {
+  for (const id of ['net-view', 'boundary']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
+  $('unit-bars').replaceChildren();
+  $('unit-bars').dataset.layout = '';
+  $('confusion').replaceChildren();
+}
 
 function drawViews() {
   if (!view.config) return;
@@ -182,7 +234,7 @@ function compareState() {
   const [name] = state.preset.split(':');
   switch (mode) {
     case 'remedy':
-      return presets[name]?.remedy ? { ...stateFromPreset(name, 'remedy', state), speed: state.speed } : null;
+      return Object.hasOwn(presets, name) && presets[name].remedy ? { ...stateFromPreset(name, 'remedy', state), speed: state.speed } : null;
     case 'dropout-0':
       return hiddenLayers((l) => ({ ...l, dropout: 0 }));
     case 'dropout-0.5':
@@ -201,12 +253,35 @@ function compareState() {
 // the link to this page: the setup, the comparison, and whether it is playing
 const currentHash = () => `${stateToHash(state)}${$('compare-with').value ? `&compare=${$('compare-with').value}` : ''}${running ? '&play=1' : ''}`;
 
-function setup({ play = false } = {}) {
+const layerHandlers = {
+  onLayerChange(i, input) {
+    const field = input.dataset.field;
+    let value = input.type === 'checkbox' ? input.checked : input.value;
+    if (field === 'units') value = Math.min(512, Math.max(1, Math.round(Number(value)) || 1));
+    if (field === 'dropout') value = Number(value);
+    if (field === 'dropout' && !(input.value !== '' && value >= 0 && value <= 1)) {
+      showError(`dropout must be in [0, 1]; got ${input.value}`);
+      input.value = String(state.layers[i].dropout);
+      return;
+    }
+    const layers = state.layers.map((l, k) => (k === i ? { ...l, [field]: value } : l));
+    update({ layers, preset: '' });
+  },
+  onLayerRemove(i) {
+    update({ layers: state.layers.filter((_, k) => k !== i), preset: '' });
+  },
+};
+
+const showControls = () => renderControls(state, { csvTask: custom.csv?.task, ...layerHandlers });
+
+function setup({ play = false, useLoaded = false } = {}) {
   const wasRunning = running || play;
   setRunning(false);
+  setStatus('');
   trained = false;
+  epochShown = 0;
   history.replaceState(null, '', currentHash());
-  renderControls();
+  showControls();
   showPresetText();
   const nLayers = state.layers.length + 1;
   const b = compareState();
@@ -217,12 +292,14 @@ function setup({ play = false } = {}) {
     loss: lossChart($('loss-chart'), b ? 2 : 1, state.loss !== 'mse'),
   };
   renderFindings($('findings'), [], { trained: false });
+  $('confusion').replaceChildren();
   $('epoch').textContent = '0';
   for (const id of ['train-loss', 'test-loss', 'test-acc']) $(id).textContent = '–';
   $('acc-box').hidden = state.loss === 'mse';
   const payload = { state: { ...state }, custom };
   sides[0].generation = null;
-  sides[0].trainer.send('setup', { ...payload, request: ++sides[0].requested });
+  sides[0].blocked = 'the setup is still being built';
+  sides[0].trainer.send('setup', { ...payload, useLoaded, request: ++sides[0].requested });
   if (b && b.layers.length + 1 !== nLayers) {
     // the gradient chart overlays layer by layer: the comparison must have the same depth
     $('compare-with').value = '';
@@ -235,11 +312,25 @@ function setup({ play = false } = {}) {
     sides[1].trainer.terminate();
     sides[1] = null;
   }
+  if (state.dataset === 'csv' && !custom.csv) {
+    setStatus('Choose a CSV file to train on.');
+    return;
+  }
   if (wasRunning) play_();
 }
 
 function play_() {
-  for (const side of sides) side?.trainer.send('play');
+  // a failed setup (no CSV, a CSV that did not parse, a model that does not fit) has nothing to train
+  const blocked = sides[0].generation !== null ? sides[0].blocked : null;
+  if (blocked || (state.dataset === 'csv' && !custom.csv)) {
+    setRunning(false);
+    setStatus(`Nothing to train: ${blocked ?? 'choose a CSV file first'}`, true);
+    return;
+  }
+  const length = presetEpochs(state.preset);
+  const untilEpoch = length !== null && epochShown < length ? length : null;
+  setStatus(length !== null && untilEpoch === null ? `Training past the preset's ${length} epochs.` : '');
+  for (const side of sides) side?.trainer.send('play', { untilEpoch });
   setRunning(true);
 }
 
@@ -256,10 +347,16 @@ function setRunning(value) {
   $('play').setAttribute('aria-pressed', String(value));
 }
 
+function setStatus(text, error = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', error && text !== '');
+}
+
 function update(changes, { restart = true } = {}) {
   state = { ...state, ...changes };
   if ('dataset' in changes) {
-    if (!lossesFor(state.dataset).includes(state.loss)) state.loss = lossesFor(state.dataset)[0];
+    const losses = lossesFor(state.dataset, custom.csv?.task);
+    if (!losses.includes(state.loss)) state.loss = losses[0];
     custom.points = [];
   }
   if (restart) setup();
@@ -272,81 +369,22 @@ function onApply(finding) {
   setup({ play: true });
 }
 
-// ---- controls ---------------------------------------------------------------------
-function options(select, values, labels = {}) {
-  select.innerHTML = values.map((v) => `<option value="${v}">${labels[v] ?? v}</option>`).join('');
-}
-
-function renderControls() {
-  $('dataset').value = state.dataset;
-  for (const key of ['samples', 'learningRate', 'weightDecay', 'clipNorm', 'batchSize', 'seed', 'initStd']) $(key).value = String(state[key]);
-  for (const key of ['noise', 'testRatio', 'labelNoise']) {
-    $(key).value = String(state[key]);
-    $(`${key}-out`).textContent = String(state[key]);
-  }
-  options($('loss'), lossesFor(state.dataset));
-  $('loss').value = state.loss;
-  $('init').value = state.init;
-  $('initStd-label').hidden = state.init !== 'normal';
-  $('optimizer').value = state.optimizer;
-  $('speed').value = String(state.speed);
-  const generated = DATASETS_2D.includes(state.dataset);
-  $('samples').disabled = !generated;
-  $('noise').disabled = !generated;
-  $('click-hint').hidden = !generated || REGRESSION.includes(state.dataset);
-  $('csv-label').hidden = state.dataset !== 'csv';
-  $('csv-column-label').hidden = state.dataset !== 'csv';
-  renderLayers();
-}
-
-function renderLayers() {
-  const el = $('layers');
-  el.innerHTML = state.layers
-    .map(
-      (l, i) => `<div class="layer" data-layer="${i}" role="group" aria-label="Hidden layer ${i}">
-      <span class="layer-name">layer ${i}</span>
-      <label>units <input type="number" min="1" max="512" value="${l.units}" data-field="units" /></label>
-      <label>activation <select data-field="activation">${ACTIVATIONS.map((a) => `<option ${a === l.activation ? 'selected' : ''}>${a}</option>`).join('')}</select></label>
-      <label class="check"><input type="checkbox" data-field="batchNorm" ${l.batchNorm ? 'checked' : ''} /> batch norm</label>
-      <label>dropout <input type="number" min="0" max="1" step="0.1" value="${l.dropout}" data-field="dropout" /></label>
-      <button type="button" data-remove="${i}" aria-label="Remove layer ${i}" ${state.layers.length <= 1 ? 'disabled' : ''}>✕</button>
-    </div>`,
-    )
-    .join('');
-  el.querySelectorAll('[data-field]').forEach((input) => {
-    input.addEventListener('change', () => {
-      const i = Number(input.closest('.layer').dataset.layer);
-      const field = input.dataset.field;
-      let value = input.type === 'checkbox' ? input.checked : input.value;
-      if (field === 'units') value = Math.min(512, Math.max(1, Math.round(Number(value)) || 1));
-      if (field === 'dropout') value = Number(value);
-      if (field === 'dropout' && !(value >= 0 && value <= 1)) {
-        showError(`dropout must be in [0, 1]; got ${input.value}`);
-        input.value = String(state.layers[i].dropout);
-        return;
-      }
-      const layers = state.layers.map((l, k) => (k === i ? { ...l, [field]: value } : l));
-      update({ layers, preset: '' });
-    });
-  });
-  el.querySelectorAll('[data-remove]').forEach((button) => {
-    button.addEventListener('click', () => update({ layers: state.layers.filter((_, k) => k !== Number(button.dataset.remove)), preset: '' }));
-  });
-}
-
 function showError(message) {
-  const box = $('findings');
-  const p = document.createElement('p');
-  p.className = 'error';
-  p.setAttribute('role', 'alert');
-  p.textContent = message;
-  box.prepend(p);
+  const { messages } = panelParts($('findings'));
+  messages.prepend(h('p', { className: 'error', attrs: { role: 'alert' } }, String(message)));
+  while (messages.children.length > 3) messages.lastChild.remove(); // the newest few, not a growing pile
+}
+
+function showNote(message) {
+  const { messages } = panelParts($('findings'));
+  messages.prepend(h('p', { className: 'note' }, String(message)));
 }
 
 function showPresetText() {
   const [name] = state.preset.split(':');
-  const preset = presets[name];
-  $('preset-text').textContent = preset ? `${preset.title}${state.preset.endsWith(':remedy') ? ' — remedy' : ''}: ${preset.description}` : '';
+  const preset = Object.hasOwn(presets, name) ? presets[name] : null;
+  const length = presetEpochs(state.preset);
+  $('preset-text').textContent = preset ? `${preset.title}${state.preset.endsWith(':remedy') ? ' — remedy' : ''}: ${preset.description}${length ? ` (Runs ${length} epochs.)` : ''}` : '';
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === name)));
 }
 
@@ -357,38 +395,55 @@ function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// ---- files: read and parsed in the worker, never on the main thread ------------------
+function parseCsvFile({ keepLabel = true } = {}) {
+  if (!csvFile) return;
+  const label = keepLabel && $('csv-column').options.length ? $('csv-column').value : undefined;
+  const options = { delimiter: $('csv-delimiter').value, label, task: $('csv-task').value, seed: state.seed, testRatio: state.testRatio };
+  $('csv-note').textContent = `Reading "${csvFile.name}"…`;
+  sides[0].trainer.send('parse-csv', { file: csvFile, options, request: ++csvRequest });
+}
+
+function onCsv({ dataset, info }) {
+  custom = { points: [], csv: dataset };
+  showCsvColumns(info.header, info.label);
+  const what = info.task === 'regression' ? 'regression' : `classification, ${info.classes} classes`;
+  $('csv-note').textContent = `"${info.fileName}": ${info.rows} rows, ${info.features} features, label column "${info.header[info.label]}" → ${what}${info.why ? ` (${info.why})` : ''}.`;
+  state = { ...state, dataset: 'csv', loss: dataset.loss, preset: '' };
+  setup();
+}
+
+function onCsvError(message) {
+  // the previous data is gone: Play must not train it and report on it
+  custom = { points: [], csv: null };
+  $('csv-note').textContent = 'No data: the file could not be used (see the message).';
+  showError(message);
+  state = { ...state, dataset: 'csv', preset: '' };
+  setup();
+  setStatus(`Nothing to train: ${message}`, true);
+}
+
+function onModel({ config, fileName }) {
+  const next = stateFromConfig(config, state, custom.csv);
+  if (next.error) {
+    showError(`Load model "${fileName}": ${next.error}`);
+    return;
+  }
+  state = next.state;
+  custom.points = [];
+  setup({ useLoaded: true });
+  showNote(`Loaded model "${fileName}": ${config.layers.length - 1} hidden layers, ${config.inputs} inputs, trained on ${state.dataset} data shape.`);
+}
+
 function bind() {
-  options($('dataset'), [...DATASETS_2D, 'digits', 'csv'], { regressionPlane: 'regression: plane', regressionGaussian: 'regression: gaussian', digits: 'digits (8×8, 10 classes)', csv: 'CSV upload…' });
-  options($('init'), INITS);
-  options($('optimizer'), OPTIMIZERS, { sgd: 'SGD', momentum: 'SGD + momentum 0.9', adam: 'Adam' });
-  options($('speed'), SPEEDS.map(String), Object.fromEntries(SPEEDS.map((s) => [String(s), s === 0 ? 'max' : `${s} epoch/s`])));
-  options($('compare-with'), ['', 'remedy', 'dropout-0', 'dropout-0.5', 'relu', 'sigmoid', 'batchnorm'], {
-    '': 'nothing (off)',
-    remedy: "the preset's remedy",
-    'dropout-0': 'same, dropout 0',
-    'dropout-0.5': 'same, dropout 0.5',
-    relu: 'same, ReLU + He init',
-    sigmoid: 'same, sigmoid',
-    batchnorm: 'same, batch norm on',
+  fillStaticControls((name) => {
+    state = { ...stateFromPreset(name, 'failure', state), speed: state.speed };
+    custom.points = [];
+    showPresetText();
+    setup({ play: true });
   });
-  $('preset-buttons').innerHTML = PRESET_NAMES.map((n) => `<button type="button" data-preset="${n}" aria-pressed="false">${presets[n].title}</button>`).join('');
-  document.querySelectorAll('#preset-buttons button').forEach((button) => {
-    button.addEventListener('click', () => {
-      state = { ...stateFromPreset(button.dataset.preset, 'failure', state), speed: state.speed };
-      custom.points = [];
-      showPresetText();
-      setup({ play: true });
-    });
-  });
-  $('dataset').addEventListener('change', () => {
-    if ($('dataset').value === 'csv' && !custom.csv) {
-      state = { ...state, dataset: 'csv', loss: 'softmax-ce', preset: '' };
-      renderControls();
-      return; // wait for a file
-    }
-    update({ dataset: $('dataset').value, preset: '' });
-  });
-  for (const key of ['samples', 'learningRate', 'weightDecay', 'clipNorm', 'batchSize', 'seed', 'initStd']) {
+  $('dataset').addEventListener('change', () => update({ dataset: $('dataset').value, preset: '' }));
+  for (const key of NUMBER_FIELDS) {
     $(key).addEventListener('change', () => {
       const input = $(key);
       const v = Number(input.value);
@@ -400,7 +455,7 @@ function bind() {
       update({ [key]: key === 'samples' || key === 'batchSize' || key === 'seed' ? Math.round(v) : v, preset: '' });
     });
   }
-  for (const key of ['noise', 'testRatio', 'labelNoise']) {
+  for (const key of RANGE_FIELDS) {
     $(key).addEventListener('input', () => ($(`${key}-out`).textContent = $(key).value));
     $(key).addEventListener('change', () => update({ [key]: Number($(key).value), preset: '' }));
   }
@@ -417,35 +472,23 @@ function bind() {
   $('play').addEventListener('click', () => (running ? pause() : play_()));
   $('step').addEventListener('click', () => {
     pause();
+    const blocked = sides[0].generation !== null ? sides[0].blocked : null;
+    if (blocked || (state.dataset === 'csv' && !custom.csv)) return setStatus(`Nothing to train: ${blocked ?? 'choose a CSV file first'}`, true);
     for (const side of sides) side?.trainer.send('step');
   });
   $('reset').addEventListener('click', () => setup());
   $('compare-with').addEventListener('change', () => setup({ play: running }));
   $('save').addEventListener('click', () => sides[0].trainer.send('save'));
-  $('load').addEventListener('change', async () => {
+  $('load').addEventListener('change', () => {
     const file = $('load').files[0];
+    $('load').value = '';
     if (!file) return;
     try {
-      const json = JSON.parse(await file.text());
-      const c = json.config;
-      if (!c?.layers || c.inputs === undefined) throw new Error('not a gradscope model (toJSON output)');
-      state = {
-        ...state,
-        layers: c.layers.slice(0, -1),
-        loss: c.loss,
-        optimizer: c.optimizer.type === 'adam' ? 'adam' : c.optimizer.momentum ? 'momentum' : 'sgd',
-        learningRate: c.optimizer.learningRate,
-        weightDecay: c.optimizer.weightDecay,
-        clipNorm: c.clipNorm,
-        seed: c.seed,
-        preset: '',
-      };
-      setup();
-      sides[0].trainer.send('load', { json });
+      checkSize('Model file', file.name, file.size, MODEL_LIMIT_BYTES);
     } catch (err) {
-      showError(`Load model: ${err.message}`);
+      return showError(`Load model: ${err.message}`);
     }
-    $('load').value = '';
+    sides[0].trainer.send('load-file', { file, request: ++modelRequest });
   });
   $('share').addEventListener('click', async () => {
     try {
@@ -455,18 +498,28 @@ function bind() {
       prompt('Copy this link:', location.href);
     }
   });
-  $('csv-file').addEventListener('change', async () => {
+  $('csv-file').addEventListener('change', () => {
     const file = $('csv-file').files[0];
     if (!file) return;
-    const text = await file.text();
-    const header = text.split(/\r?\n/, 1)[0].split(',').map((h) => h.trim());
-    options($('csv-column'), header);
-    $('csv-column').value = header.at(-1);
-    loadCsv(text);
-    $('csv-column').onchange = () => loadCsv(text);
+    try {
+      checkSize('CSV file', file.name, file.size, CSV_LIMIT_BYTES);
+    } catch (err) {
+      csvFile = null;
+      csvRequest++; // a parse still under way is of no interest any more
+      return onCsvError(err.message);
+    }
+    csvFile = file;
+    $('csv-column').replaceChildren();
+    parseCsvFile({ keepLabel: false });
   });
+  $('csv-delimiter').addEventListener('change', () => {
+    $('csv-column').replaceChildren(); // other columns: the label defaults to the last again
+    parseCsvFile({ keepLabel: false });
+  });
+  $('csv-column').addEventListener('change', () => parseCsvFile());
+  $('csv-task').addEventListener('change', () => parseCsvFile());
   $('boundary').addEventListener('click', (event) => {
-    if (!view.points || view.regression) return;
+    if (!view.points || view.regression || state.dataset === 'csv') return;
     const p = canvasToData($('boundary'), event, view.points.domain);
     custom.points.push({ ...p, label: event.shiftKey ? 0 : 1 });
     sides[0].trainer.send('points', { custom });
@@ -491,20 +544,18 @@ function bind() {
     pause();
     const next = stateFromHash(location.hash);
     state = next.state;
-    $('compare-with').value = next.compare;
+    $('compare-with').value = Object.hasOwn(COMPARE_LABELS, next.compare) ? next.compare : '';
+    noteIgnored(next.ignoredText);
     showPresetText();
     setup({ play: next.play });
   });
 }
 
-function loadCsv(text) {
-  try {
-    custom.csv = parseCsv(text, { labelColumn: $('csv-column').value, seed: state.seed, testRatio: state.testRatio });
-    state = { ...state, dataset: 'csv', loss: 'softmax-ce', preset: '' };
-    setup();
-  } catch (err) {
-    showError(err.message);
-  }
+/** what a link asked for that the page did not take, shown as text */
+function noteIgnored(list) {
+  if (!list.length) return;
+  const shown = list.slice(0, 8).map((t) => (t.length > 80 ? `${t.slice(0, 80)}…` : t));
+  showNote(`Ignored in the link (unknown key or invalid value): ${shown.join(', ')}${list.length > 8 ? `, and ${list.length - 8} more` : ''}`);
 }
 
 // ---- dropout sweep ----------------------------------------------------------------
@@ -513,10 +564,12 @@ let sweepPlot = null;
 function runSweep() {
   const epochs = Number($('sweep-epochs').value);
   if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) return showError(`epochs per rate must be an integer in [1, 2000]; got ${$('sweep-epochs').value}`);
+  if (state.dataset === 'csv' && !custom.csv) return showError('Sweep: choose a CSV file first');
   sweepPlot?.chart.destroy();
   sweepPlot = sweepChart($('sweep-chart'));
   $('sweep-run').disabled = true;
   $('sweep-status').textContent = 'training…';
+  sweepWorker?.terminate();
   sweepWorker = new Trainer((msg) => onMessage({ index: 2 }, msg));
   sweepWorker.send('init', { simd: fromHash.simd });
   sweepWorker.send('sweep', { state: { ...state }, custom, rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1], epochs });
@@ -524,6 +577,7 @@ function runSweep() {
 
 // ---- start ----------------------------------------------------------------------
 bind();
-if (fromHash.compare) $('compare-with').value = fromHash.compare;
+if (Object.hasOwn(COMPARE_LABELS, fromHash.compare)) $('compare-with').value = fromHash.compare;
+noteIgnored(fromHash.ignoredText);
 showPresetText();
 setup({ play: fromHash.play });

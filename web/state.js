@@ -34,11 +34,67 @@ export function defaultState() {
   };
 }
 
-/** losses that make sense for a dataset; the first is the default */
-export function lossesFor(dataset) {
+/** losses that make sense for a dataset; the first is the default (csvTask: the loaded CSV's task) */
+export function lossesFor(dataset, csvTask = 'classification') {
   if (REGRESSION.includes(dataset)) return ['mse'];
-  if (dataset === 'digits' || dataset === 'csv') return ['softmax-ce'];
+  if (dataset === 'csv') return csvTask === 'regression' ? ['mse'] : ['softmax-ce'];
+  if (dataset === 'digits') return ['softmax-ce'];
   return ['bce', 'mse'];
+}
+
+/** one side of a preset ('failure' or 'remedy'), whatever shape the preset's remedies take */
+export function presetRun(presetKey) {
+  const [name, side = 'failure'] = String(presetKey ?? '').split(':');
+  const preset = Object.hasOwn(presets, name) ? presets[name] : null;
+  if (!preset) return null;
+  const run = side === 'failure' ? preset.failure : preset[side] ?? preset.failure;
+  return run && typeof run === 'object' ? run : preset.failure;
+}
+
+/** the number of epochs a preset trains for (null when the state is not a preset) */
+export function presetEpochs(presetKey) {
+  const epochs = presetRun(presetKey)?.fit?.epochs;
+  return Number.isInteger(epochs) && epochs > 0 ? epochs : null;
+}
+
+/**
+ * The state that rebuilds a network config (net.config or a model file's
+ * config, already validated by the library), with a dataset of the right shape:
+ * digits for 64 inputs and 10 classes, the current 2-D dataset (or circle /
+ * a regression plane) for 2 inputs, the loaded CSV when its shape matches.
+ * Returns { state } or { error } (a sentence) when no dataset fits.
+ */
+export function stateFromConfig(config, base = defaultState(), csv = null) {
+  const out = config.layers.at(-1);
+  const outputs = config.loss === 'softmax-ce' ? out.units : 1;
+  const fits = (name) => lossesFor(name, csv?.task).includes(config.loss);
+  let dataset = null;
+  if (csv && csv.inputs === config.inputs && (config.loss === 'softmax-ce' ? csv.outputs === outputs && csv.loss === 'softmax-ce' : csv.loss === 'mse' && config.loss === 'mse')) dataset = 'csv';
+  if (config.inputs === 64 && config.loss === 'softmax-ce' && outputs === 10) dataset = 'digits';
+  else if (config.inputs === 2 && config.loss !== 'softmax-ce') {
+    if (DATASETS_2D.includes(base.dataset) && fits(base.dataset)) dataset = base.dataset;
+    else dataset = config.loss === 'mse' ? 'regressionPlane' : 'circle';
+  }
+  if (!dataset) {
+    return { error: `this model takes ${config.inputs} inputs and gives ${outputs} output${outputs === 1 ? '' : 's'} (${config.loss}); no dataset here has that shape — load the CSV it was trained on first` };
+  }
+  const opt = config.optimizer;
+  const init = typeof config.init === 'object' ? config.init : { type: config.init };
+  const state = {
+    ...base,
+    dataset,
+    layers: config.layers.slice(0, -1).map((l) => ({ units: l.units, activation: l.activation, batchNorm: !!l.batchNorm, dropout: l.dropout ?? 0 })),
+    loss: config.loss,
+    init: INITS.includes(init.type) ? init.type : base.init,
+    initStd: init.std ?? base.initStd,
+    optimizer: opt.type === 'adam' ? 'adam' : opt.momentum ? 'momentum' : 'sgd',
+    learningRate: opt.learningRate,
+    weightDecay: opt.weightDecay ?? 0,
+    clipNorm: config.clipNorm ?? 0,
+    seed: config.seed ?? base.seed,
+    preset: '',
+  };
+  return { state };
 }
 
 /** The playground state of one side of a preset. */
@@ -117,14 +173,17 @@ export function stateToHash(state) {
  * Reads a hash into a state. `#preset=NAME[:remedy]` starts from that preset;
  * other keys override. Unknown or invalid values are ignored (and listed).
  */
+const OTHER_KEYS = ['layers', 'preset', 'play', 'simd', 'compare'];
+
 export function stateFromHash(hash, base = defaultState()) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const ignored = [];
+  for (const key of params.keys()) if (!(key in CHOICE_KEYS) && !(key in NUMBER_KEYS) && !OTHER_KEYS.includes(key) && !ignored.includes(key)) ignored.push(key);
   let state = { ...base };
   const preset = params.get('preset');
   if (preset) {
     const [name, side = 'failure'] = preset.split(':');
-    if (presets[name] && (side === 'failure' || (side === 'remedy' && presets[name].remedy))) state = stateFromPreset(name, side, state);
+    if (Object.hasOwn(presets, name) && (side === 'failure' || (side === 'remedy' && presets[name].remedy))) state = stateFromPreset(name, side, state);
     else ignored.push('preset');
   }
   for (const [key, choices] of Object.entries(CHOICE_KEYS)) {
@@ -150,5 +209,7 @@ export function stateFromHash(hash, base = defaultState()) {
     simd: params.has('simd') ? params.get('simd') !== '0' : undefined,
     compare: params.get('compare') ?? '',
     ignored,
+    /** the ignored keys with their values as written in the link (for a note) */
+    ignoredText: ignored.map((k) => `${k}=${params.get(k)}`),
   };
 }

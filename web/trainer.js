@@ -3,7 +3,12 @@ export class Trainer {
   constructor(onMessage) {
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (event) => onMessage(event.data);
-    this.worker.onerror = (event) => onMessage({ type: 'error', message: event.message || 'the training worker failed to start' });
+    // an error the worker did not catch itself (a failed start, a script error): the page stops the run
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      onMessage({ type: 'error', fatal: true, message: `the training worker failed: ${event.message || 'it could not start'}` });
+    };
+    this.worker.onmessageerror = () => onMessage({ type: 'error', message: 'a message from the training worker could not be read' });
   }
 
   send(type, payload = {}) {

@@ -1,6 +1,7 @@
 // Canvas and HTML views: the network diagram, the decision map with its points,
 // the digits confusion matrix, and per-layer dead / saturated bars.
 import { layerColor } from './charts.js';
+import { h, replaceChildren } from './dom.js';
 
 const MAX_NODES = 12; // drawn per layer; the rest are summarized as "+n"
 
@@ -71,47 +72,73 @@ export function drawNetwork(canvas, config, stats, weights) {
   }
 }
 
-const CLASS_COLORS = [
+// class 0 orange, class 1 blue (as in the binary map), then more for softmax classes
+export const CLASS_COLORS = [
   [234, 88, 12],
   [37, 99, 235],
+  [22, 163, 74],
+  [147, 51, 234],
+  [202, 138, 4],
+  [8, 145, 178],
+  [219, 39, 119],
+  [75, 85, 99],
+  [101, 163, 13],
+  [185, 28, 28],
 ];
+const classColor = (j) => CLASS_COLORS[j % CLASS_COLORS.length];
+const tint = (rgb, strength) => rgb.map((v) => 255 - (255 - v) * strength);
 
-/** Heat map of the network's output over the plane, with the data on top. */
+/**
+ * Heat map of the network's output over the plane, with the data on top.
+ * boundary: { kind: 'probability' | 'value', values } (one output per cell) or
+ * { kind: 'classes', k, classes, confidence } (softmax: the predicted class of each
+ * cell, its colour faded by how sure the network is).
+ */
 export function drawBoundary(canvas, { points, boundary, grid = 64, regression, domain }) {
   const ctx = canvas.getContext('2d');
   const size = canvas.width;
   ctx.clearRect(0, 0, size, size);
   if (boundary) {
     const img = ctx.createImageData(grid, grid);
-    let lo = 0;
-    let hi = 1;
-    if (regression) {
-      lo = Infinity;
-      hi = -Infinity;
-      for (const v of boundary) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
-    }
-    for (let i = 0; i < grid * grid; i++) {
-      const p = Number.isFinite(boundary[i]) ? Math.min(1, Math.max(0, (boundary[i] - lo) / (hi - lo || 1))) : 0.5;
-      for (let k = 0; k < 3; k++) img.data[4 * i + k] = 255 - (255 - (p * CLASS_COLORS[1][k] + (1 - p) * CLASS_COLORS[0][k])) * 0.45;
-      img.data[4 * i + 3] = 255;
+    if (boundary.kind === 'classes') {
+      const { k, classes, confidence } = boundary;
+      for (let i = 0; i < grid * grid; i++) {
+        // confidence 1/k (a guess) -> faint, 1 -> full tint
+        const sure = Number.isFinite(confidence[i]) ? Math.min(1, Math.max(0, (confidence[i] - 1 / k) / (1 - 1 / k))) : 0;
+        const rgb = Number.isFinite(confidence[i]) ? tint(classColor(classes[i]), 0.12 + 0.38 * sure) : [128, 128, 128];
+        for (let c = 0; c < 3; c++) img.data[4 * i + c] = rgb[c];
+        img.data[4 * i + 3] = 255;
+      }
+    } else {
+      const values = boundary.values;
+      let lo = 0;
+      let hi = 1;
+      if (regression) {
+        lo = Infinity;
+        hi = -Infinity;
+        for (const v of values) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+      }
+      for (let i = 0; i < grid * grid; i++) {
+        const p = Number.isFinite(values[i]) ? Math.min(1, Math.max(0, (values[i] - lo) / (hi - lo || 1))) : 0.5;
+        for (let c = 0; c < 3; c++) img.data[4 * i + c] = 255 - (255 - (p * CLASS_COLORS[1][c] + (1 - p) * CLASS_COLORS[0][c])) * 0.45;
+        img.data[4 * i + 3] = 255;
+      }
     }
     const tmp = new OffscreenCanvas(grid, grid);
     tmp.getContext('2d').putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingEnabled = boundary.kind !== 'classes'; // class regions keep crisp edges
     ctx.drawImage(tmp, 0, 0, size, size);
   }
   if (!points) return;
   const [lo, hi] = domain;
   const px = (v) => ((v - lo) / (hi - lo)) * size;
   const py = (v) => size - ((v - lo) / (hi - lo)) * size;
-  let yLo = 0;
-  let yHi = 1;
-  if (regression) {
-    yLo = Math.min(...points.train.y);
-    yHi = Math.max(...points.train.y);
-  }
+  let yLo = Infinity;
+  let yHi = -Infinity;
+  if (regression) for (const v of points.train.y) (yLo = Math.min(yLo, v)), (yHi = Math.max(yHi, v));
   const colorOf = (label) => {
-    const p = regression ? (label - yLo) / (yHi - yLo || 1) : label;
+    if (!regression) return `rgb(${classColor(label).join(',')})`;
+    const p = (label - yLo) / (yHi - yLo || 1);
     return `rgb(${[0, 1, 2].map((k) => Math.round(p * CLASS_COLORS[1][k] + (1 - p) * CLASS_COLORS[0][k])).join(',')})`;
   };
   const draw = (part, hollow) => {
@@ -145,49 +172,65 @@ export function canvasToData(canvas, event, domain) {
   };
 }
 
-export function renderConfusion(el, matrix, k) {
-  const max = Math.max(1, ...matrix);
-  const total = matrix.reduce((a, b) => a + b, 0);
+/** The confusion matrix as a table; class names (which may come from a CSV) are text. */
+export function renderConfusion(el, matrix, k, classNames = null) {
+  let max = 1;
+  let total = 0;
   let correct = 0;
+  for (let i = 0; i < matrix.length; i++) (max = Math.max(max, matrix[i])), (total += matrix[i]);
   for (let i = 0; i < k; i++) correct += matrix[i * k + i];
-  const head = `<tr><th scope="col">true \\ predicted</th>${Array.from({ length: k }, (_, j) => `<th scope="col">${j}</th>`).join('')}</tr>`;
-  const rows = Array.from({ length: k }, (_, i) => {
-    const cells = Array.from({ length: k }, (_, j) => {
-      const v = matrix[i * k + j];
-      const a = v / max;
-      const bg = i === j ? `rgba(22,163,74,${a})` : `rgba(220,38,38,${a})`;
-      return `<td style="background:${bg}">${v || ''}</td>`;
-    }).join('');
-    return `<tr><th scope="row">${i}</th>${cells}</tr>`;
-  }).join('');
-  el.innerHTML = `<table><caption>Confusion matrix, test set: ${correct}/${total} correct</caption>${head}${rows}</table>`;
+  const name = (i) => (classNames ? String(classNames[i]) : String(i));
+  const head = h('tr', {}, h('th', { scope: 'col' }, 'true \\ predicted'), Array.from({ length: k }, (_, j) => h('th', { scope: 'col' }, name(j))));
+  const rows = Array.from({ length: k }, (_, i) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, name(i)),
+      Array.from({ length: k }, (_, j) => {
+        const v = matrix[i * k + j];
+        const a = v / max;
+        return h('td', { style: { background: i === j ? `rgba(22,163,74,${a})` : `rgba(220,38,38,${a})` } }, v ? String(v) : '');
+      }),
+    ),
+  );
+  replaceChildren(el, h('table', {}, h('caption', {}, `Confusion matrix, test set: ${correct}/${total} correct`), h('thead', {}, head), h('tbody', {}, rows)));
 }
 
+const deadText = (layer, s) => (layer.activation === 'relu' ? `${Math.round(100 * s.deadFraction)}%` : 'n/a');
+const satText = (layer, s) => (layer.activation === 'sigmoid' || layer.activation === 'tanh' ? `${Math.round(100 * s.saturatedFraction)}%` : 'n/a');
+
 export function renderUnitBars(el, config, stats) {
-  const rows = el.querySelectorAll('.unit-row');
-  if (rows.length === config.layers.length && el.dataset.layout === JSON.stringify(config.layers)) {
-    // same layers: move the bars, no new DOM
-    rows.forEach((row, l) => {
-      const [dead, sat] = row.querySelectorAll('.fill');
-      const [deadNum, satNum] = row.querySelectorAll('.num');
-      dead.style.width = `${100 * stats[l].deadFraction}%`;
-      sat.style.width = `${100 * stats[l].saturatedFraction}%`;
-      if (config.layers[l].activation === 'relu') deadNum.textContent = `dead ${Math.round(100 * stats[l].deadFraction)}%`;
-      if (['sigmoid', 'tanh'].includes(config.layers[l].activation)) satNum.textContent = `sat. ${Math.round(100 * stats[l].saturatedFraction)}%`;
-    });
-    return;
+  const layout = JSON.stringify(config.layers);
+  if (el.dataset.layout !== layout) {
+    el.dataset.layout = layout;
+    replaceChildren(
+      el,
+      config.layers.map((layer, l) =>
+        h(
+          'div',
+          { className: 'unit-row', dataset: { layer: String(l) } },
+          h('span', { className: 'unit-name', style: { color: layerColor(l) } }, `layer ${l} · ${layer.activation}`),
+          h('span', { className: 'bar' }, h('span', { className: 'fill dead' })),
+          h('span', { className: 'num' }),
+          h('span', { className: 'bar' }, h('span', { className: 'fill sat' })),
+          h('span', { className: 'num' }),
+        ),
+      ),
+    );
   }
-  el.dataset.layout = JSON.stringify(config.layers);
-  el.innerHTML = config.layers
-    .map((layer, l) => {
-      const s = stats[l];
-      const dead = layer.activation === 'relu' ? `${Math.round(100 * s.deadFraction)}%` : 'n/a';
-      const sat = layer.activation === 'sigmoid' || layer.activation === 'tanh' ? `${Math.round(100 * s.saturatedFraction)}%` : 'n/a';
-      return `<div class="unit-row" data-layer="${l}">
-        <span class="unit-name" style="color:${layerColor(l)}">layer ${l} · ${layer.activation}</span>
-        <span class="bar" title="dead ReLU units: ${dead}"><span class="fill dead" style="width:${100 * s.deadFraction}%"></span></span><span class="num">dead ${dead}</span>
-        <span class="bar" title="saturated outputs: ${sat}"><span class="fill sat" style="width:${100 * s.saturatedFraction}%"></span></span><span class="num">sat. ${sat}</span>
-      </div>`;
-    })
-    .join('');
+  // same layers: move the bars and change the numbers, no new DOM
+  el.querySelectorAll('.unit-row').forEach((row, l) => {
+    const s = stats[l];
+    if (!s) return;
+    const layer = config.layers[l];
+    const [deadBar, satBar] = row.querySelectorAll('.bar');
+    const [dead, sat] = row.querySelectorAll('.fill');
+    const [deadNum, satNum] = row.querySelectorAll('.num');
+    dead.style.width = `${100 * s.deadFraction}%`;
+    sat.style.width = `${100 * s.saturatedFraction}%`;
+    deadBar.title = `dead ReLU units: ${deadText(layer, s)}`;
+    satBar.title = `saturated outputs: ${satText(layer, s)}`;
+    deadNum.textContent = `dead ${deadText(layer, s)}`;
+    satNum.textContent = `sat. ${satText(layer, s)}`;
+  });
 }

@@ -2,6 +2,7 @@
 // network trains. The worker owns one network and its dataset; it answers
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
 import { createNetwork, datasets, diagnose, loadCore, loadNetwork } from '../js/index.js';
+import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize, prepareCsv } from './csv.js';
 import { DATASETS_2D, networkConfig } from './state.js';
 
 const GRID = 64; // decision-boundary resolution
@@ -20,6 +21,8 @@ let pending = null;
 let lastReport = 0;
 let lastSlow = 0;
 let generation = 0; // bumps on every setup, so a stale loop stops
+let untilEpoch = null; // a preset's length: play stops there
+let loaded = null; // a model file read and validated by 'load-file', waiting for the setup that uses it
 
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,8 +33,10 @@ function emptyPending(layers) {
 
 async function buildDataset(s, custom) {
   let d;
-  if (s.dataset === 'csv') d = custom.csv;
-  else if (s.dataset === 'digits') d = await datasets.digits({ seed: s.seed, testRatio: s.testRatio, labelNoise: s.labelNoise });
+  if (s.dataset === 'csv') {
+    if (!custom.csv) throw new Error('no CSV data: choose a CSV file first');
+    d = custom.csv;
+  }  else if (s.dataset === 'digits') d = await datasets.digits({ seed: s.seed, testRatio: s.testRatio, labelNoise: s.labelNoise });
   else d = datasets[s.dataset]({ samples: s.samples, noise: s.noise, seed: s.seed, testRatio: s.testRatio, labelNoise: s.labelNoise });
   if (custom.points?.length && DATASETS_2D.includes(s.dataset)) {
     // clicked points join the training set
@@ -67,7 +72,19 @@ function boundary() {
       x[2 * i + 1] = hi - ((r + 0.5) / GRID) * (hi - lo); // row 0 at the top
     }
   }
-  return net.predict(x);
+  const out = net.predict(x);
+  if (state.loss !== 'softmax-ce') return { kind: state.loss === 'mse' ? 'value' : 'probability', values: out };
+  // k outputs per cell: the predicted class and its probability, one pair per cell
+  const k = data.outputs;
+  const cls = new Uint8Array(GRID * GRID);
+  const p = new Float32Array(GRID * GRID);
+  for (let i = 0; i < GRID * GRID; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (out[i * k + j] > out[i * k + best]) best = j;
+    cls[i] = best;
+    p[i] = out[i * k + best];
+  }
+  return { kind: 'classes', k, classes: cls, confidence: p };
 }
 
 function confusion() {
@@ -116,8 +133,10 @@ async function trainEpochs(epochs, signal) {
   await net.fit(data.train.x, data.train.y, { epochs, batchSize: state.batchSize, validation: data.test, onEpoch, signal });
 }
 
-function play() {
-  if (running || !net) return;
+function play({ untilEpoch: until = null } = {}) {
+  if (running) return;
+  if (!net) return post({ type: 'error', message: 'nothing to train: the setup has no network (see the message above)' });
+  untilEpoch = Number.isInteger(until) && until > epoch ? until : null;
   loop = playLoop();
 }
 
@@ -131,15 +150,25 @@ async function playLoop() {
       const t0 = performance.now();
       const speed = state.speed;
       // fast: several epochs per fit call; paced: one, then wait out the rest of its time slot
-      await trainEpochs(speed === 0 ? 5 : 1, controller.signal);
+      const chunk = Math.min(speed === 0 ? 5 : 1, untilEpoch === null ? Infinity : untilEpoch - epoch);
+      await trainEpochs(chunk, controller.signal);
+      if (untilEpoch !== null && epoch >= untilEpoch) {
+        running = false;
+        post({ type: 'finished', generation, epoch });
+        break;
+      }
       if (speed > 0) await sleep(Math.max(0, 1000 / speed - (performance.now() - t0)));
     }
   } catch (err) {
-    post({ type: 'error', message: err.message });
+    post({ type: 'error', generation, message: err.message || String(err) });
   }
   if (mine === generation) {
     running = false;
-    report(true);
+    try {
+      report(true);
+    } catch (err) {
+      post({ type: 'error', generation, message: err.message || String(err) });
+    }
     post({ type: 'state', running });
   }
 }
@@ -151,17 +180,31 @@ async function pause() {
   await loop;
 }
 
-async function setup({ state: s, custom = {}, request }) {
+async function setup({ state: s, custom = {}, request, useLoaded = false }) {
   await pause();
   generation++;
   state = s;
   epoch = 0;
-  data = await buildDataset(s, custom);
   net?.dispose();
-  net = await createNetwork(networkConfig(s, data), coreOptions);
+  net = null;
+  data = null;
+  const model = useLoaded ? loaded : null;
+  loaded = null;
+  try {
+    data = await buildDataset(s, custom);
+    if (useLoaded && !model) throw new Error('the model file is no longer available; load it again');
+    if (model && (model.config.inputs !== data.inputs || model.config.layers.at(-1).units !== (s.loss === 'softmax-ce' ? data.outputs : 1))) {
+      throw new Error(`the model takes ${model.config.inputs} inputs and gives ${model.config.layers.at(-1).units} outputs; the ${s.dataset} data has ${data.inputs} inputs and ${data.outputs} outputs`);
+    }
+    net = model ?? (await createNetwork(networkConfig(s, data), coreOptions));
+  } catch (err) {
+    model?.dispose();
+    post({ type: 'setup-failed', generation, request, noData: s.dataset === 'csv' && !custom.csv, message: err.message || String(err) });
+    return;
+  }
   pending = emptyPending(s.layers.length + 1);
   const points = data.inputs === 2 ? { train: data.train, test: data.test, domain: data.domain } : null;
-  post({ type: 'setup', generation, request, dataset: { name: s.dataset, inputs: data.inputs, outputs: data.outputs, loss: data.loss, classes: data.classes, trainSize: data.train.y.length, testSize: data.test.y.length }, points, config: net.config, simd: net.simd });
+  post({ type: 'setup', generation, request, dataset: { name: s.dataset, inputs: data.inputs, outputs: data.outputs, loss: data.loss, classes: data.classes, classNames: data.classNames ?? null, trainSize: data.train.y.length, testSize: data.test.y.length }, points, config: net.config, simd: net.simd });
   report(true);
 }
 
@@ -189,28 +232,50 @@ const handlers = {
   play,
   pause,
   async step() {
-    if (!net) return;
+    if (!net) return post({ type: 'error', message: 'nothing to train: the setup has no network (see the message above)' });
     await pause();
     await trainEpochs(1);
     report(true);
+  },
+  /** reads a CSV file here, off the main thread */
+  async 'parse-csv'({ file, options, request }) {
+    try {
+      checkSize('CSV file', file.name, file.size, CSV_LIMIT_BYTES);
+      const { dataset, info } = prepareCsv(await file.text(), options);
+      post({ type: 'csv', request, dataset, info: { ...info, fileName: file.name, bytes: file.size } });
+    } catch (err) {
+      post({ type: 'csv-error', request, message: `CSV "${file.name}": ${err.message}` });
+    }
+  },
+  /** reads and validates a model file; the next setup with useLoaded takes the network */
+  async 'load-file'({ file, request }) {
+    try {
+      checkSize('Model file', file.name, file.size, MODEL_LIMIT_BYTES);
+      let json;
+      try {
+        json = JSON.parse(await file.text());
+      } catch (err) {
+        throw new Error(`not JSON (${err.message}); expected a model saved by this page (gradscope toJSON output)`);
+      }
+      const model = await loadNetwork(json, coreOptions);
+      loaded?.dispose();
+      loaded = model;
+      post({ type: 'model', request, config: model.config, fileName: file.name });
+    } catch (err) {
+      post({ type: 'model-error', request, message: `Load model "${file.name}": ${err.message}` });
+    }
   },
   speed({ speed }) {
     if (state) state.speed = speed;
   },
   save() {
+    if (!net) return post({ type: 'error', message: 'nothing to save: the setup has no network' });
     post({ type: 'saved', json: JSON.stringify(net.toJSON()) });
-  },
-  async load({ json }) {
-    await pause();
-    const loaded = await loadNetwork(json, coreOptions);
-    net?.dispose();
-    net = loaded;
-    pending = emptyPending(state.layers.length + 1);
-    report(true);
   },
   sweep,
   /** clicked points join the training set; the network keeps training */
   async points({ custom }) {
+    if (!state || !net) return;
     const wasRunning = running;
     await pause();
     data = await buildDataset(state, custom);
@@ -223,9 +288,21 @@ const handlers = {
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   const msg = event.data;
-  const handler = handlers[msg.type];
+  const handler = Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
   if (!handler) return post({ type: 'error', message: `worker: unknown command ${msg.type}` });
   if (msg.type === 'pause' || msg.type === 'speed') return handler(msg); // must not wait behind a running play
   const run = () => handler(msg);
-  queue = queue.then(run, run).catch((err) => post({ type: 'error', message: err.message }));
+  queue = queue.then(run, run).catch((err) => post({ type: 'error', message: `${msg.type}: ${err.message || String(err)}` }));
 };
+
+// anything that escapes the handlers above still reaches the page, which stops the run and says why
+self.addEventListener('error', (event) => {
+  event.preventDefault();
+  running = false;
+  post({ type: 'error', fatal: true, message: `the training worker failed: ${event.message || event.error?.message || 'unknown error'}` });
+});
+self.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  running = false;
+  post({ type: 'error', fatal: true, message: `the training worker failed: ${event.reason?.message || String(event.reason)}` });
+});

@@ -1,51 +1,14 @@
 // The playground in a real browser (Debian's chromium driven by playwright-core),
-// served as the static build. Screenshots go to test-output/ for a person to look at.
+// served as the static build under its Content-Security-Policy (harness.js).
+// Screenshots go to test-output/ for a person to look at.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 
 import { PRESET_NAMES, presets } from '../../js/presets.js';
+import { open, points, seriesCount, shots, useBrowser } from './harness.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const shots = `${root}test-output`;
-mkdirSync(shots, { recursive: true });
-
-let server;
-let browser;
-let base;
-
-before(async () => {
-  await build({ configFile: `${root}vite.config.js`, logLevel: 'warn' });
-  server = await preview({ configFile: `${root}vite.config.js`, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
-  base = server.resolvedUrls.local[0];
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.httpServer.close(resolve));
-});
-
-/** a page with every console error / warning and page error collected */
-async function open(hash = '', viewport = { width: 1400, height: 1600 }) {
-  const page = await browser.newPage({ viewport, acceptDownloads: true });
-  const problems = [];
-  page.on('console', (m) => ['error', 'warning'].includes(m.type()) && problems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(`${base}${hash}`);
-  await page.waitForFunction(() => window.__gradscope?.ready && window.__gradscope.simd !== null);
-  return { page, problems };
-}
-
-const points = (page, id) => page.$eval(`#${id}`, (el) => Number(el.dataset.points));
-const seriesCount = (page, id) => page.$eval(`#${id}`, (el) => Number(el.dataset.series));
+useBrowser();
 
 test('the page loads with no console errors and runs the SIMD core', async () => {
   const { page, problems } = await open();
@@ -119,15 +82,27 @@ test('URL state round-trips: a copied link restores the setup', async () => {
   await copy.page.close();
 });
 
-test('#preset=NAME&play=1 opens a preset and starts it', async () => {
-  const { page } = await open('#preset=dead-relu&play=1&speed=0');
-  await page.waitForSelector('#findings [data-kind="dead-relu"]', { timeout: 30_000 });
+test('#preset=NAME&play=1 opens a preset, starts it and stops at its length', async () => {
+  const { page } = await open('#preset=dead-relu&play=1');
   assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+  await page.waitForSelector('#findings [data-kind="dead-relu"]', { timeout: 30_000 });
+  const epochs = presets['dead-relu'].failure.fit.epochs;
+  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false', null, { timeout: 30_000 });
+  assert.equal(Number(await page.textContent('#epoch')), epochs);
+  assert.match(await page.textContent('#status'), new RegExp(`Stopped at epoch ${epochs}: the length of this preset`));
+  assert.match(await page.textContent('#preset-text'), new RegExp(`Runs ${epochs} epochs`));
+  await page.waitForTimeout(500);
+  assert.equal(Number(await page.textContent('#epoch')), epochs, 'the preset trained past its length');
+  // Play trains on past it, and says so
+  await page.click('#play');
+  await page.waitForFunction((n) => Number(document.getElementById('epoch').textContent) > n, epochs);
+  assert.match(await page.textContent('#status'), /past the preset's/);
   await page.close();
 });
 
 test('training runs in a worker: the page keeps answering while it trains', async (t) => {
-  const { page } = await open('#preset=overfitting&play=1&speed=0');
+  // no preset: a preset stops at its length, this run must keep training for the whole measurement
+  const { page } = await open('#play=1&speed=0&samples=100&noise=0.15&labelNoise=0.2&batchSize=10&layers=128:relu::0,128:relu::0');
   await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 5);
   const m = await page.evaluate(
     () =>
@@ -242,7 +217,7 @@ test('CSV upload: a numeric CSV with a header trains as a classification task', 
   await page.waitForFunction(() => window.__gradscope.trainSize === 60); // 120 rows, test share 0.5
   await page.click('#step');
   await page.waitForSelector('#confusion table');
-  assert.equal(await page.$eval('#csv-column', (s) => s.value), 'label');
+  assert.equal(await page.$eval('#csv-column', (s) => s.selectedOptions[0].textContent), 'label');
   const bad = await open('#speed=0');
   await bad.page.selectOption('#dataset', 'csv');
   await bad.page.setInputFiles('#csv-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x,label\n1,0\n2\n3,1') });
