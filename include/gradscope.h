@@ -23,9 +23,10 @@ typedef struct gs_net gs_net;
 
 typedef enum {
     GS_OK = 0,
-    GS_NONFINITE = 1,      /* step skipped: loss or a gradient was NaN/Inf */
+    GS_NONFINITE = 1,      /* step skipped: a value was NaN/Inf (gs_net_nonfinite_kind says which) */
+    GS_MORE = 2,           /* gs_net_fit_steps: the epoch goes on; call again */
     GS_ERR_ARG = -1,       /* an argument is out of range */
-    GS_ERR_NOMEM = -2,     /* allocation failed */
+    GS_ERR_NOMEM = -2,     /* a buffer would pass 4 GiB, or memory could not grow */
     GS_ERR_STATE = -3,     /* call not valid in this state (e.g. before build) */
     GS_ERR_BATCH = -4      /* batch of 1 with batch norm in training */
 } gs_status;
@@ -55,6 +56,16 @@ typedef enum {
 } gs_init;
 
 typedef enum { GS_OPT_SGD = 0, GS_OPT_ADAM = 1 } gs_optimizer;
+
+/* What made a training pass non-finite, checked in this order. */
+typedef enum {
+    GS_NF_NONE = 0,
+    GS_NF_ACTIVATION = 1,  /* a layer's forward output */
+    GS_NF_LOSS = 2,        /* the loss (as float32) */
+    GS_NF_GRADIENT = 3,    /* a layer's gradients */
+    GS_NF_UPDATE = 4,      /* new parameters or optimizer state */
+    GS_NF_BN_STATS = 5     /* batch-norm batch statistics or the new running statistics */
+} gs_nonfinite;
 
 /* Which parameter tensor of a layer (gs_net_param_offset). */
 typedef enum { GS_P_WEIGHT = 0, GS_P_BIAS = 1, GS_P_GAMMA = 2, GS_P_BETA = 3 } gs_param;
@@ -101,6 +112,9 @@ int gs_net_set_opt_step(gs_net *net, int step);
 uint32_t *gs_net_rng_state(gs_net *net); /* 4 words */
 const float *gs_net_layer_stats(const gs_net *net); /* (layers, GS_STAT_COUNT) */
 int gs_net_nonfinite_layer(const gs_net *net); /* first layer with a non-finite value in the last pass, -1 none, L for the loss */
+int gs_net_nonfinite_kind(const gs_net *net);  /* gs_nonfinite of the last pass */
+/* bytes of workspace a training pass on `rows` rows needs (for error messages); 2^64-1 when absurd */
+double gs_net_workspace_bytes(const gs_net *net, int rows);
 
 /* Staging buffers for one batch: x (rows, inputs) and y (rows, outputs). */
 int gs_net_reserve_io(gs_net *net, int rows);
@@ -110,8 +124,11 @@ float *gs_net_io_y(gs_net *net);
 /* --- training and inference ---------------------------------------------- */
 /* One training-mode pass. update != 0: clip, optimizer step, running stats.
  * update == 0: gradients only; parameters, running stats, optimizer state and
- * the RNG are left as they were. Returns GS_OK, GS_NONFINITE (update skipped)
- * or an error. */
+ * the RNG are left as they were. The update is applied only when the loss,
+ * every activation, gradient, new parameter, new optimizer state and new
+ * running statistic is finite; otherwise nothing changes (parameters,
+ * optimizer state, running statistics, step count) and GS_NONFINITE is
+ * returned. Returns GS_OK, GS_NONFINITE or an error. */
 int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, int update,
                       float *loss_out);
 /* Eval mode: writes (rows, outputs) probabilities (bce: sigmoid, softmax-ce:
@@ -125,13 +142,18 @@ int gs_net_evaluate(gs_net *net, const float *x, const float *y, int rows, float
 int gs_net_set_dataset(gs_net *net, int rows);  /* allocates data x/y */
 float *gs_net_data_x(gs_net *net);
 float *gs_net_data_y(gs_net *net);
-/* One epoch of minibatch training. Writes, per step, 1 + layers*GS_STAT_COUNT
- * floats (loss, then stats) to the epoch log. A final batch of a single
- * example is skipped when the network has batch norm. */
+/* Up to max_steps (at most GS_LOG_STEPS) steps of the current epoch, starting
+ * one (shuffling with the network's RNG) when none is in progress. The log
+ * then holds, per step of this call, 1 + layers*GS_STAT_COUNT floats (loss,
+ * then stats): its memory is bounded whatever the dataset. Returns GS_MORE
+ * while the epoch goes on, GS_OK when it ended (mean loss written). A final
+ * batch of a single example is skipped when the network has batch norm. */
+int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *mean_loss_out);
+/* A whole epoch (gs_net_fit_steps until it ends; the log holds its last steps). */
 int gs_net_fit_epoch(gs_net *net, int batch, int shuffle, float *mean_loss_out);
 const float *gs_net_epoch_log(const gs_net *net);
-int gs_net_epoch_steps(const gs_net *net);
-int gs_net_epoch_skipped(const gs_net *net); /* steps skipped for non-finite values */
+int gs_net_epoch_steps(const gs_net *net);   /* steps in the log */
+int gs_net_epoch_skipped(const gs_net *net); /* steps of this epoch skipped for non-finite values */
 
 #ifdef __cplusplus
 }

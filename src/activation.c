@@ -7,8 +7,13 @@
  * double precision: tanh within 2.7 ulp on [-12, 12], sigmoid within 1.7e-7
  * absolute on [-40, 40]. The SIMD and scalar versions do
  * the same operations in the same order, so both builds give the same bits.
- * NaN passes through (the clamps are written so that comparisons with NaN
- * keep NaN), so non-finite values are still detected. */
+ * Saturation is exact, as float32 libm's: from the first float where tanhf
+ * rounds to 1 (9.0109138), tanh returns exactly +-1, and sigmoid returns exactly
+ * 1 from where 1/(1+expf(-z)) rounds to 1 (16.635532) and exactly 0 where
+ * tanh(z/2) is -1; the derivative there is exactly 0, as in PyTorch.
+ * NaN passes through every activation (ReLU included: relu(NaN) = NaN, as in
+ * PyTorch; the comparisons are written so that NaN takes the identity side),
+ * so non-finite values are detected rather than hidden. */
 #include <math.h>
 
 #include "internal.h"
@@ -16,6 +21,8 @@
 
 #define TANH_CLAMP 7.99881172180175781f
 #define TANH_TINY 0.0004f
+#define TANH_ONE 9.01091385f     /* 0x1.205968p+3: the first float where tanhf(x) == 1 */
+#define SIGMOID_ONE 16.6355324f  /* the first float where 1/(1+expf(-z)) == 1 */
 static const float TANH_ALPHA[7] = {4.89352455891786e-03f, 6.37261928875436e-04f, 1.48572235717979e-05f,
                                     5.12229709037114e-08f, -8.60467152213735e-11f, 2.00018790482477e-13f,
                                     -2.76076847742355e-16f};
@@ -31,10 +38,13 @@ static inline float tanh_rational(float x) {
     p = p * xc;
     float q = TANH_BETA[3];
     for (int k = 2; k >= 0; k--) q = q * x2 + TANH_BETA[k];
+    if (fabsf(x) >= TANH_ONE) return copysignf(1.0f, x);
     return fabsf(x) < TANH_TINY ? x : p / q;
 }
 
-static inline float sigmoid_rational(float z) { return 0.5f + 0.5f * tanh_rational(0.5f * z); }
+static inline float sigmoid_rational(float z) {
+    return z >= SIGMOID_ONE ? 1.0f : 0.5f + 0.5f * tanh_rational(0.5f * z);
+}
 
 #ifdef GS_SIMD
 static inline v128_t tanh4(v128_t x) {
@@ -46,13 +56,18 @@ static inline v128_t tanh4(v128_t x) {
     p = wasm_f32x4_mul(p, xc);
     v128_t q = wasm_f32x4_splat(TANH_BETA[3]);
     for (int k = 2; k >= 0; k--) q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(TANH_BETA[k]));
-    const v128_t tiny = wasm_f32x4_lt(wasm_f32x4_abs(x), wasm_f32x4_splat(TANH_TINY));
-    return wasm_v128_bitselect(x, wasm_f32x4_div(p, q), tiny);
+    const v128_t ax = wasm_f32x4_abs(x);
+    const v128_t tiny = wasm_f32x4_lt(ax, wasm_f32x4_splat(TANH_TINY));
+    const v128_t one = wasm_f32x4_ge(ax, wasm_f32x4_splat(TANH_ONE));
+    /* copysign(1, x): x's sign bit on 1.0 */
+    const v128_t signed_one = wasm_v128_or(wasm_v128_and(x, wasm_i32x4_splat((int32_t)0x80000000u)), wasm_f32x4_splat(1.0f));
+    return wasm_v128_bitselect(signed_one, wasm_v128_bitselect(x, wasm_f32x4_div(p, q), tiny), one);
 }
 
 static inline v128_t sigmoid4(v128_t z) {
     const v128_t half = wasm_f32x4_splat(0.5f);
-    return wasm_f32x4_add(half, wasm_f32x4_mul(half, tanh4(wasm_f32x4_mul(half, z))));
+    const v128_t s = wasm_f32x4_add(half, wasm_f32x4_mul(half, tanh4(wasm_f32x4_mul(half, z))));
+    return wasm_v128_bitselect(wasm_f32x4_splat(1.0f), s, wasm_f32x4_ge(z, wasm_f32x4_splat(SIGMOID_ONE)));
 }
 #endif
 
@@ -71,10 +86,10 @@ static void map_tanh(float *h, int n, int sigmoid) {
 void gs_activation_forward(float *h, int n, int act) {
     switch (act) {
     case GS_ACT_RELU:
-        for (int i = 0; i < n; i++) h[i] = h[i] > 0.0f ? h[i] : 0.0f;
+        for (int i = 0; i < n; i++) h[i] = h[i] < 0.0f ? 0.0f : h[i];
         break;
     case GS_ACT_LEAKY_RELU:
-        for (int i = 0; i < n; i++) h[i] = h[i] > 0.0f ? h[i] : GS_LEAKY_SLOPE * h[i];
+        for (int i = 0; i < n; i++) h[i] = h[i] < 0.0f ? GS_LEAKY_SLOPE * h[i] : h[i];
         break;
     case GS_ACT_SIGMOID:
         map_tanh(h, n, 1);
@@ -90,8 +105,8 @@ void gs_activation_forward(float *h, int n, int act) {
 /* d (n) is dL/dh on entry, dL/dz on return */
 void gs_activation_backward(float *d, const float *h, int n, int act) {
     switch (act) {
-    case GS_ACT_RELU:
-        for (int i = 0; i < n; i++) d[i] = h[i] > 0.0f ? d[i] : 0.0f;
+    case GS_ACT_RELU: /* as torch's threshold_backward: 0 where h <= 0, so NaN passes */
+        for (int i = 0; i < n; i++) d[i] = h[i] <= 0.0f ? 0.0f : d[i];
         break;
     case GS_ACT_LEAKY_RELU:
         for (int i = 0; i < n; i++) d[i] = h[i] > 0.0f ? d[i] : GS_LEAKY_SLOPE * d[i];

@@ -61,11 +61,14 @@ void gs_batchnorm_backward(float *d, float *dgamma, float *dbeta, float *scratch
         }
 }
 
-void gs_batchnorm_update_running(float *running, const float *mean, const float *var, int B, int C) {
-    float *rmean = running, *rvar = running + C;
+int gs_batchnorm_update_running(float *next, const float *running, const float *mean, const float *var,
+                                int B, int C) {
     const float unbias = (float)B / (float)(B - 1);
+    float bad = 0.0f; /* x - x: 0 when finite, NaN otherwise */
     for (int c = 0; c < C; c++) {
-        rmean[c] = (1.0f - GS_BN_MOMENTUM) * rmean[c] + GS_BN_MOMENTUM * mean[c];
-        rvar[c] = (1.0f - GS_BN_MOMENTUM) * rvar[c] + GS_BN_MOMENTUM * var[c] * unbias;
+        next[c] = (1.0f - GS_BN_MOMENTUM) * running[c] + GS_BN_MOMENTUM * mean[c];
+        next[C + c] = (1.0f - GS_BN_MOMENTUM) * running[C + c] + GS_BN_MOMENTUM * var[c] * unbias;
+        bad += (next[c] - next[c]) + (next[C + c] - next[C + c]);
     }
+    return bad == 0.0f;
 }

@@ -13,6 +13,19 @@
 #define GS_LEAKY_SLOPE 0.01f
 #define GS_MAX_LAYERS 256
 #define GS_MAX_UNITS (1 << 20)
+#define GS_MAX_PARAMS (1 << 28) /* keeps every offset an int */
+#define GS_LOG_STEPS 1024       /* fit steps logged per gs_net_fit_steps call: bounded memory */
+
+/* ---- sizes: every buffer size is computed here, in 64 bits, saturating ---------
+ * Nothing may need more than wasm32 can address (4 GiB); the native build
+ * keeps the same limit, so the tests see what the browser sees. Below that
+ * limit every element count fits an int (< 2^30 floats). */
+#define GS_MAX_BYTES ((uint64_t)1 << 32) /* a buffer must be smaller */
+static inline uint64_t gs_mul(uint64_t a, uint64_t b) { return a && b > UINT64_MAX / a ? UINT64_MAX : a * b; }
+static inline uint64_t gs_add(uint64_t a, uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
+/* n elements of `size` bytes, or NULL when that is beyond GS_MAX_BYTES or memory cannot grow */
+void *gs_alloc(uint64_t n, size_t size);
+void *gs_calloc(uint64_t n, size_t size);
 
 /* ---- rng.c: xoshiro128**, state lives in the network ---------------------- */
 typedef struct { uint32_t s[4]; } gs_rng;
@@ -30,6 +43,7 @@ typedef struct {
     int w_off, b_off;   /* offsets of W and b in params / grads */
     int g_off, be_off;  /* offsets of gamma and beta, -1 without batch norm */
     float *running;     /* (2, out): running mean, running var (BN only) */
+    float *next_running;/* (2, out): the candidate after this step (BN only) */
     /* workspace, valid for up to ws_rows rows */
     float *zx;          /* (B, out) dense output; overwritten by x-hat with BN */
     float *h;           /* (B, out) activation output (aliases zx without BN) */
@@ -49,8 +63,13 @@ struct gs_net {
     gs_rng rng;
 
     int n_params;
-    float *arena;             /* params | grads | m | v | running stats */
+    /* params, m and v each have a current and a next copy: an update writes the
+     * next copy, and only when every new value is finite do the two swap, so a
+     * step that overflows changes nothing (no copy, no undo) */
+    float *arena;             /* params x2 | grads | m x2 | v x2 | running stats x2 */
     float *params, *grads, *opt_m, *opt_v;
+    float *next_params, *next_m, *next_v;
+    int nonfinite_kind;       /* gs_nonfinite of the last pass */
 
     int ws_rows, max_units;
     float *ws;                /* activations for ws_rows rows + scratch */
@@ -63,11 +82,14 @@ struct gs_net {
     int io_rows;
     float *io_x, *io_y;       /* (io_rows, inputs), (io_rows, outputs) */
 
-    int data_rows, batch_cap, log_cap, log_steps, epoch_skipped;
+    int data_rows, batch_cap, log_steps, epoch_skipped;
     float *data_x, *data_y;   /* dataset for fit: (rows, inputs), (rows, ydim) */
     float *batch_x, *batch_y; /* gathered minibatch */
     uint32_t *perm;           /* (rows,) epoch order */
-    float *log;               /* (log_cap, 1 + n_layers*GS_STAT_COUNT) */
+    float *log;               /* (GS_LOG_STEPS, 1 + n_layers*GS_STAT_COUNT) */
+    /* an epoch in progress across gs_net_fit_steps calls */
+    int epoch_batch, epoch_next_step, epoch_logged;
+    double epoch_loss_sum;
 };
 
 int gs_net_ydim(const gs_net *net); /* floats of y per example */
@@ -106,7 +128,9 @@ void gs_batchnorm_forward_eval(float *out, const float *z, const float *running,
                                const float *gamma, const float *beta, int B, int C);
 void gs_batchnorm_backward(float *d, float *dgamma, float *dbeta, float *scratch,
                            const float *xhat, const float *gamma, const float *rstd, int B, int C);
-void gs_batchnorm_update_running(float *running, const float *mean, const float *var, int B, int C);
+/* next (2C) = running after this batch; returns 0 when a value is not finite */
+int gs_batchnorm_update_running(float *next, const float *running, const float *mean, const float *var,
+                                int B, int C);
 
 /* ---- dropout.c --------------------------------------------------------------- */
 void gs_dropout_forward(float *y, float *mask, const float *h, int n, float p, gs_rng *rng);
@@ -126,7 +150,9 @@ void gs_init_params(gs_net *net);
 enum { GS_SUM_UPDATE, GS_SUM_BEFORE, GS_SUM_AFTER, GS_SUM_COUNT };
 double gs_sumsq(const float *g, int n);
 void gs_clip_grads(gs_net *net);
-void gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]);
+/* writes the next params / m / v; returns the first layer with a non-finite
+ * new value, or -1 when all are finite (the caller then swaps them in) */
+int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]);
 
 /* ---- stats.c ----------------------------------------------------------------- */
 void gs_stats_activations(float *stats, const float *h, int B, int C, int act);

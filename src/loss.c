@@ -80,18 +80,22 @@ double gs_loss_value(const float *logits, const float *y, int B, int O, int loss
 }
 
 /* bce: elements with (logit > 0) == (target >= 0.5); softmax-ce: rows whose
- * argmax is the class (first max wins ties); mse: 0 */
+ * argmax is the class (first max wins ties); mse: 0. A NaN output is never a
+ * correct prediction (it would otherwise read as class 0). */
 int gs_loss_correct(const float *logits, const float *y, int B, int O, int loss) {
     int correct = 0;
     if (loss == GS_LOSS_BCE) {
-        for (size_t i = 0; i < (size_t)B * O; i++) correct += (logits[i] > 0.0f) == (y[i] >= 0.5f);
+        for (size_t i = 0; i < (size_t)B * O; i++)
+            correct += !isnan(logits[i]) && (logits[i] > 0.0f) == (y[i] >= 0.5f);
     } else if (loss == GS_LOSS_SOFTMAX_CE) {
         for (int r = 0; r < B; r++) {
             const float *x = logits + (size_t)r * O;
-            int best = 0;
-            for (int j = 1; j < O; j++)
+            int best = 0, has_nan = isnan(x[0]);
+            for (int j = 1; j < O; j++) {
                 if (x[j] > x[best]) best = j;
-            correct += best == (int)y[r];
+                has_nan |= isnan(x[j]);
+            }
+            correct += !has_nan && best == (int)y[r];
         }
     }
     return correct;

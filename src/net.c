@@ -1,11 +1,13 @@
 /* Network construction, the parameter arena and the workspace.
  *
- * Arena (one allocation, offsets from a size table):
- *   params (P) | grads (P) | opt_m (P) | opt_v (P) | running stats (2*units per BN layer)
+ * Arena (one allocation, offsets from a size table; every size in 64 bits):
+ *   params (P) | next params (P) | grads (P) | m (P) | next m (P) | v (P) | next v (P)
+ *   | per BN layer: running stats (2*units) and their next copy (2*units)
  * per layer, params hold W (out*in), b (out), then gamma, beta (out) with BN.
  * Workspace (reallocated only when a larger batch arrives): per layer
  * zx, h, mask, y (B*out each, only those the layer needs), BN statistics,
  * two (B, max_units) gradient buffers and one transposed-weight scratch. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,25 +85,40 @@ int gs_net_set_clip_norm(gs_net *net, float clip_norm) {
     return GS_OK;
 }
 
+void *gs_alloc(uint64_t n, size_t size) {
+    const uint64_t bytes = gs_mul(n, size);
+    if (bytes >= GS_MAX_BYTES || bytes > SIZE_MAX) return NULL;
+    return malloc(bytes ? (size_t)bytes : 1);
+}
+
+void *gs_calloc(uint64_t n, size_t size) {
+    const uint64_t bytes = gs_mul(n, size);
+    if (bytes >= GS_MAX_BYTES || bytes > SIZE_MAX) return NULL;
+    return calloc(bytes ? (size_t)n : 1, size);
+}
+
 int gs_net_build(gs_net *net) {
     if (!net || net->built || net->n_layers == 0) return GS_ERR_STATE;
-    size_t p = 0, running = 0;
+    uint64_t p = 0, running = 0;
     int max_units = net->inputs;
     for (int l = 0; l < net->n_layers; l++) {
         gs_layer *L = &net->layers[l];
-        L->w_off = (int)p, p += (size_t)L->in * L->out;
+        const uint64_t weights = gs_mul((uint64_t)L->in, (uint64_t)L->out);
+        if (weights > GS_MAX_PARAMS || p + weights + 3 * (uint64_t)L->out > GS_MAX_PARAMS) return GS_ERR_NOMEM;
+        L->w_off = (int)p, p += weights;
         L->b_off = (int)p, p += L->out;
         L->g_off = L->be_off = -1;
         if (L->bn) {
             L->g_off = (int)p, p += L->out;
             L->be_off = (int)p, p += L->out;
-            running += 2 * (size_t)L->out;
+            running += 2 * (uint64_t)L->out;
         }
         if (L->out > max_units) max_units = L->out;
     }
-    if (p > (size_t)1 << 28) return GS_ERR_ARG; /* 1 GiB of parameters */
-    net->arena = calloc(4 * p + running, sizeof(float));
-    net->stats = calloc((size_t)net->n_layers * GS_STAT_COUNT, sizeof(float));
+    /* params, m, v twice (current and next), grads once; running stats twice */
+    const uint64_t floats = gs_add(gs_mul(7, p), gs_mul(2, running));
+    net->arena = gs_calloc(floats, sizeof(float));
+    net->stats = gs_calloc((uint64_t)net->n_layers * GS_STAT_COUNT, sizeof(float));
     if (!net->arena || !net->stats) {
         free(net->arena), free(net->stats);
         net->arena = net->stats = NULL;
@@ -109,15 +126,18 @@ int gs_net_build(gs_net *net) {
     }
     net->n_params = (int)p;
     net->max_units = max_units;
-    net->params = net->arena;
-    net->grads = net->arena + p;
-    net->opt_m = net->arena + 2 * p;
-    net->opt_v = net->arena + 3 * p;
-    float *r = net->arena + 4 * p;
+    float *a = net->arena;
+    net->params = a, a += p;
+    net->next_params = a, a += p;
+    net->grads = a, a += p;
+    net->opt_m = a, a += p;
+    net->next_m = a, a += p;
+    net->opt_v = a, a += p;
+    net->next_v = a, a += p;
     for (int l = 0; l < net->n_layers; l++) {
         gs_layer *L = &net->layers[l];
-        L->running = L->bn ? r : NULL;
-        if (L->bn) r += 2 * L->out;
+        L->running = L->next_running = NULL;
+        if (L->bn) L->running = a, L->next_running = a + 2 * L->out, a += 4 * L->out;
     }
     net->built = 1;
     gs_init_params(net);
@@ -143,21 +163,36 @@ int gs_net_has_bn(const gs_net *net) {
     return 0;
 }
 
-int gs_net_ensure_workspace(gs_net *net, int rows) {
-    if (rows <= net->ws_rows) return GS_OK;
-    size_t total = 2 * (size_t)rows * net->max_units, max_wt = 0;
+/* floats of workspace for `rows` rows, saturating */
+static uint64_t workspace_floats(const gs_net *net, int rows, uint64_t *max_wt_out) {
+    uint64_t total = gs_mul(2 * (uint64_t)rows, (uint64_t)net->max_units), max_wt = 0;
     for (int l = 0; l < net->n_layers; l++) {
         const gs_layer *L = &net->layers[l];
-        const size_t n = (size_t)rows * L->out;
-        total += n * (1 + L->bn + 2 * (L->dropout > 0.0f)) + (L->bn ? 5 * (size_t)L->out : 0);
-        if ((size_t)L->in * L->out > max_wt) max_wt = (size_t)L->in * L->out;
+        const uint64_t n = gs_mul((uint64_t)rows, (uint64_t)L->out);
+        const uint64_t copies = 1 + (uint64_t)L->bn + 2 * (uint64_t)(L->dropout > 0.0f);
+        total = gs_add(total, gs_add(gs_mul(n, copies), L->bn ? 5 * (uint64_t)L->out : 0));
+        const uint64_t wt = (uint64_t)L->in * (uint64_t)L->out;
+        if (wt > max_wt) max_wt = wt;
     }
-    total += max_wt;
-    float *ws = malloc(total * sizeof(float));
+    if (max_wt_out) *max_wt_out = max_wt;
+    return gs_add(total, max_wt);
+}
+
+double gs_net_workspace_bytes(const gs_net *net, int rows) {
+    if (!net || !net->built || rows < 1) return 0.0;
+    return (double)gs_mul(workspace_floats(net, rows, NULL), sizeof(float));
+}
+
+int gs_net_ensure_workspace(gs_net *net, int rows) {
+    if (rows <= net->ws_rows) return GS_OK;
+    uint64_t max_wt;
+    const uint64_t total = workspace_floats(net, rows, &max_wt);
+    float *ws = gs_alloc(total, sizeof(float));
     if (!ws) return GS_ERR_NOMEM;
     free(net->ws);
     net->ws = ws;
     net->ws_rows = rows;
+    /* total < 2^30 floats, so every size below fits in size_t and int */
     float *p = ws;
     net->d0 = p, p += (size_t)rows * net->max_units;
     net->d1 = p, p += (size_t)rows * net->max_units;
@@ -214,17 +249,19 @@ float *gs_net_running(gs_net *net, int layer) {
 }
 int gs_net_opt_step(const gs_net *net) { return net ? net->step : 0; }
 int gs_net_set_opt_step(gs_net *net, int step) {
-    if (!net || step < 0) return GS_ERR_ARG;
+    if (!net || step < 0 || step == INT_MAX) return GS_ERR_ARG;
     net->step = step;
     return GS_OK;
 }
 uint32_t *gs_net_rng_state(gs_net *net) { return net ? net->rng.s : NULL; }
 const float *gs_net_layer_stats(const gs_net *net) { return net ? net->stats : NULL; }
 int gs_net_nonfinite_layer(const gs_net *net) { return net ? net->nonfinite_layer : -1; }
+int gs_net_nonfinite_kind(const gs_net *net) { return net ? net->nonfinite_kind : GS_NF_NONE; }
 
 /* ---- staging buffers ---------------------------------------------------------- */
-static int grow(float **buf, size_t n) {
-    float *p = malloc(n * sizeof(float));
+/* replaces *buf with room for rows*cols floats; *buf is untouched on failure */
+static int grow(float **buf, int rows, int cols) {
+    float *p = gs_alloc(gs_mul((uint64_t)rows, (uint64_t)cols), sizeof(float));
     if (!p) return GS_ERR_NOMEM;
     free(*buf);
     *buf = p;
@@ -235,8 +272,10 @@ int gs_net_reserve_io(gs_net *net, int rows) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (rows < 1) return GS_ERR_ARG;
     if (rows <= net->io_rows) return GS_OK;
-    if (grow(&net->io_x, (size_t)rows * net->inputs) ||
-        grow(&net->io_y, (size_t)rows * gs_net_outputs(net))) {
+    const int out = gs_net_outputs(net);
+    if (gs_mul(gs_mul((uint64_t)rows, (uint64_t)(net->inputs > out ? net->inputs : out)), sizeof(float)) >= GS_MAX_BYTES)
+        return GS_ERR_NOMEM;
+    if (grow(&net->io_x, rows, net->inputs) || grow(&net->io_y, rows, out)) {
         net->io_rows = 0;
         return GS_ERR_NOMEM;
     }
@@ -249,12 +288,16 @@ float *gs_net_io_y(gs_net *net) { return net ? net->io_y : NULL; }
 int gs_net_set_dataset(gs_net *net, int rows) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (rows < 1) return GS_ERR_ARG;
+    net->epoch_next_step = 0; /* a new dataset ends any epoch in progress */
     if (rows != net->data_rows) {
         const int ydim = gs_net_ydim(net);
+        if (gs_mul(gs_mul((uint64_t)rows, (uint64_t)(net->inputs > ydim ? net->inputs : ydim)), sizeof(float)) >= GS_MAX_BYTES)
+            return GS_ERR_NOMEM;
+        uint32_t *perm = gs_alloc((uint64_t)rows, sizeof(uint32_t));
+        if (!perm) return GS_ERR_NOMEM;
         free(net->perm);
-        net->perm = malloc((size_t)rows * sizeof(uint32_t));
-        if (!net->perm || grow(&net->data_x, (size_t)rows * net->inputs) ||
-            grow(&net->data_y, (size_t)rows * ydim)) {
+        net->perm = perm;
+        if (grow(&net->data_x, rows, net->inputs) || grow(&net->data_y, rows, ydim)) {
             net->data_rows = 0;
             return GS_ERR_NOMEM;
         }

@@ -1,5 +1,6 @@
 /* The training pass (forward, loss, backward, statistics, update), inference,
  * and the epoch loop of fit, all over buffers already in memory. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,24 @@ static int valid_targets(const gs_net *net, const float *y, int rows) {
     return 1;
 }
 
+/* records the first non-finite finding of this pass (earlier checks win) */
+static void flag_nonfinite(gs_net *net, int layer, int kind) {
+    if (net->nonfinite_kind == GS_NF_NONE) net->nonfinite_layer = layer, net->nonfinite_kind = kind;
+}
+
+/* batch-norm batch statistics: a huge input overflows the batch variance to
+ * +Inf, after which rstd = 0 and every later value looks finite */
+static int bn_batch_stats_finite(const gs_layer *L) {
+    for (int c = 0; c < L->out; c++)
+        if (!isfinite(L->bn_mean[c]) || !isfinite(L->bn_var[c])) return 0;
+    return 1;
+}
+
+static void swap(float **a, float **b) {
+    float *t = *a;
+    *a = *b, *b = t;
+}
+
 int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, int update,
                       float *loss_out) {
     if (!net || !net->built) return GS_ERR_STATE;
@@ -77,29 +96,63 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     const float *logits = forward(net, x, batch, 1);
     const double loss = gs_loss_forward_backward(net->d0, logits, y, batch, O, net->loss);
     backward(net, x, batch);
-    if (loss_out) *loss_out = (float)loss;
+    const float loss32 = (float)loss; /* mse of 1e20 targets is finite in double, Inf in float */
+    if (loss_out) *loss_out = loss32;
 
+    /* checked in the order the values arise: forward, loss, gradients, update */
     net->nonfinite_layer = -1;
+    net->nonfinite_kind = GS_NF_NONE;
     for (int l = 0; l < L_count; l++) {
         const gs_layer *Ly = &net->layers[l];
         float *s = net->stats + (size_t)l * GS_STAT_COUNT;
         gs_stats_activations(s, Ly->h, batch, Ly->out, Ly->act);
-        gs_stats_grads(s, net, l);
-        if (s[GS_STAT_NONFINITE] != 0.0f && net->nonfinite_layer < 0) net->nonfinite_layer = l;
+        if (Ly->bn && !bn_batch_stats_finite(Ly)) {
+            s[GS_STAT_NONFINITE] = 1.0f;
+            flag_nonfinite(net, l, GS_NF_BN_STATS);
+        }
+        if (s[GS_STAT_NONFINITE] != 0.0f) flag_nonfinite(net, l, GS_NF_ACTIVATION);
     }
-    if (net->nonfinite_layer < 0 && !isfinite(loss)) net->nonfinite_layer = L_count;
-    const int skip = net->nonfinite_layer >= 0;
-    const int updated = update && !skip;
+    if (!isfinite(loss32)) flag_nonfinite(net, L_count, GS_NF_LOSS);
+    for (int l = 0; l < L_count; l++) {
+        float *s = net->stats + (size_t)l * GS_STAT_COUNT;
+        const float before = s[GS_STAT_NONFINITE];
+        s[GS_STAT_NONFINITE] = 0.0f;
+        gs_stats_grads(s, net, l);
+        if (s[GS_STAT_NONFINITE] != 0.0f) flag_nonfinite(net, l, GS_NF_GRADIENT);
+        if (before != 0.0f) s[GS_STAT_NONFINITE] = 1.0f;
+    }
 
     double weight_sums[GS_MAX_LAYERS][GS_SUM_COUNT];
-    if (updated) {
+    int updated = 0;
+    if (update && net->nonfinite_kind == GS_NF_NONE) {
         gs_clip_grads(net);
-        gs_optimizer_step(net, weight_sums); /* measures the weight norms as it updates */
-        for (int l = 0; l < L_count; l++) {
-            const gs_layer *Ly = &net->layers[l];
-            if (Ly->bn) gs_batchnorm_update_running(Ly->running, Ly->bn_mean, Ly->bn_var, batch, Ly->out);
+        /* the optimizer writes the next copies and measures the weight norms as it goes */
+        const int bad_layer = gs_optimizer_step(net, weight_sums);
+        if (bad_layer >= 0) {
+            net->stats[(size_t)bad_layer * GS_STAT_COUNT + GS_STAT_NONFINITE] = 1.0f;
+            flag_nonfinite(net, bad_layer, GS_NF_UPDATE);
         }
-    } else {
+        for (int l = 0; l < L_count && net->nonfinite_kind == GS_NF_NONE; l++) {
+            const gs_layer *Ly = &net->layers[l];
+            if (Ly->bn && !gs_batchnorm_update_running(Ly->next_running, Ly->running, Ly->bn_mean,
+                                                       Ly->bn_var, batch, Ly->out)) {
+                net->stats[(size_t)l * GS_STAT_COUNT + GS_STAT_NONFINITE] = 1.0f;
+                flag_nonfinite(net, l, GS_NF_BN_STATS);
+            }
+        }
+        updated = net->nonfinite_kind == GS_NF_NONE;
+        if (updated) { /* commit: every new value is finite */
+            swap(&net->params, &net->next_params);
+            if (net->opt == GS_OPT_ADAM || net->momentum != 0.0f) swap(&net->opt_m, &net->next_m);
+            if (net->opt == GS_OPT_ADAM) swap(&net->opt_v, &net->next_v);
+            for (int l = 0; l < L_count; l++) {
+                gs_layer *Ly = &net->layers[l];
+                if (Ly->bn) swap(&Ly->running, &Ly->next_running);
+            }
+            if (net->step < INT_MAX - 1) net->step++;
+        }
+    }
+    if (!updated) {
         for (int l = 0; l < L_count; l++) {
             const gs_layer *Ly = &net->layers[l];
             const double w = gs_sumsq(net->params + Ly->w_off, Ly->in * Ly->out);
@@ -109,7 +162,7 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     }
     if (!update) net->rng = rng_before; /* computeGradients leaves the RNG as it was */
     for (int l = 0; l < L_count; l++) gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, weight_sums[l]);
-    return skip ? GS_NONFINITE : GS_OK;
+    return net->nonfinite_kind == GS_NF_NONE ? GS_OK : GS_NONFINITE;
 }
 
 /* rows per eval-mode chunk: the current workspace, or up to 1024 rows */
@@ -157,23 +210,21 @@ int gs_net_evaluate(gs_net *net, const float *x, const float *y, int rows, float
     return GS_OK;
 }
 
-int gs_net_fit_epoch(gs_net *net, int batch, int shuffle, float *mean_loss_out) {
-    if (!net || !net->built || net->data_rows < 1) return GS_ERR_STATE;
-    if (batch < 1) return GS_ERR_ARG;
-    const int N = net->data_rows, bs = batch < N ? batch : N;
-    const int ydim = gs_net_ydim(net), steps = (N + bs - 1) / bs;
-    const int per_step = 1 + net->n_layers * GS_STAT_COUNT;
+/* starts an epoch: order of the rows, sums, batch buffers */
+static int begin_epoch(gs_net *net, int bs, int shuffle) {
+    const int N = net->data_rows, ydim = gs_net_ydim(net);
     if (bs > net->batch_cap) {
+        float *bx = gs_alloc(gs_mul((uint64_t)bs, (uint64_t)net->inputs), sizeof(float));
+        float *by = gs_alloc(gs_mul((uint64_t)bs, (uint64_t)ydim), sizeof(float));
+        if (!bx || !by) {
+            free(bx), free(by);
+            return GS_ERR_NOMEM;
+        }
         free(net->batch_x), free(net->batch_y);
-        net->batch_x = malloc((size_t)bs * net->inputs * sizeof(float));
-        net->batch_y = malloc((size_t)bs * ydim * sizeof(float));
-        net->batch_cap = net->batch_x && net->batch_y ? bs : 0;
-        if (!net->batch_cap) return GS_ERR_NOMEM;
+        net->batch_x = bx, net->batch_y = by, net->batch_cap = bs;
     }
-    if (steps > net->log_cap) {
-        free(net->log);
-        net->log = malloc((size_t)steps * per_step * sizeof(float));
-        net->log_cap = net->log ? steps : 0;
+    if (!net->log) {
+        net->log = gs_alloc(gs_mul(GS_LOG_STEPS, 1 + (uint64_t)net->n_layers * GS_STAT_COUNT), sizeof(float));
         if (!net->log) return GS_ERR_NOMEM;
     }
     for (int i = 0; i < N; i++) net->perm[i] = (uint32_t)i;
@@ -182,12 +233,34 @@ int gs_net_fit_epoch(gs_net *net, int batch, int shuffle, float *mean_loss_out) 
             const uint32_t j = gs_rng_below(&net->rng, (uint32_t)i + 1), t = net->perm[i];
             net->perm[i] = net->perm[j], net->perm[j] = t;
         }
-    net->log_steps = 0;
+    net->epoch_batch = bs;
     net->epoch_skipped = 0;
-    double loss_sum = 0.0;
-    for (int s = 0; s < steps; s++) {
+    net->epoch_logged = 0;
+    net->epoch_loss_sum = 0.0;
+    return GS_OK;
+}
+
+int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *mean_loss_out) {
+    if (!net || !net->built || net->data_rows < 1) return GS_ERR_STATE;
+    if (batch < 1 || max_steps < 1) return GS_ERR_ARG;
+    const int N = net->data_rows, bs = batch < N ? batch : N;
+    const int ydim = gs_net_ydim(net), steps = (N - 1) / bs + 1;
+    const int per_step = 1 + net->n_layers * GS_STAT_COUNT;
+    if (net->epoch_next_step == 0) {
+        const int status = begin_epoch(net, bs, shuffle);
+        if (status) return status;
+    } else if (bs != net->epoch_batch) {
+        return GS_ERR_STATE; /* the epoch in progress has another batch size */
+    }
+    const int limit = max_steps < GS_LOG_STEPS ? max_steps : GS_LOG_STEPS;
+    net->log_steps = 0;
+    int s = net->epoch_next_step;
+    for (; s < steps && net->log_steps < limit; s++) {
         const int r0 = s * bs, b = N - r0 < bs ? N - r0 : bs;
-        if (b == 1 && gs_net_has_bn(net)) break; /* batch norm cannot train on one example */
+        if (b == 1 && gs_net_has_bn(net)) { /* batch norm cannot train on one example */
+            s = steps;
+            break;
+        }
         for (int r = 0; r < b; r++) {
             const uint32_t src = net->perm[r0 + r];
             memcpy(net->batch_x + (size_t)r * net->inputs, net->data_x + (size_t)src * net->inputs,
@@ -197,15 +270,31 @@ int gs_net_fit_epoch(gs_net *net, int batch, int shuffle, float *mean_loss_out) 
         }
         float loss;
         const int status = gs_net_train_step(net, net->batch_x, net->batch_y, b, 1, &loss);
-        if (status < 0) return status;
+        if (status < 0) {
+            net->epoch_next_step = 0;
+            return status;
+        }
         net->epoch_skipped += status == GS_NONFINITE;
         float *entry = net->log + (size_t)net->log_steps * per_step;
         entry[0] = loss;
         memcpy(entry + 1, net->stats, (size_t)net->n_layers * GS_STAT_COUNT * sizeof(float));
         net->log_steps++;
-        loss_sum += loss;
+        net->epoch_logged++;
+        net->epoch_loss_sum += loss;
     }
-    if (net->log_steps == 0) return GS_ERR_BATCH;
-    if (mean_loss_out) *mean_loss_out = (float)(loss_sum / net->log_steps);
+    if (s < steps) {
+        net->epoch_next_step = s;
+        return GS_MORE;
+    }
+    net->epoch_next_step = 0;
+    if (net->epoch_logged == 0) return GS_ERR_BATCH;
+    if (mean_loss_out) *mean_loss_out = (float)(net->epoch_loss_sum / net->epoch_logged);
     return GS_OK;
+}
+
+int gs_net_fit_epoch(gs_net *net, int batch, int shuffle, float *mean_loss_out) {
+    int status;
+    do status = gs_net_fit_steps(net, batch, shuffle, GS_LOG_STEPS, mean_loss_out);
+    while (status == GS_MORE);
+    return status;
 }

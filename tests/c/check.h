@@ -22,6 +22,45 @@ static int check_failed, check_count;
         }                                                                        \
     } while (0)
 
+/* everything a step may change except gradients and the RNG: params, m, v,
+ * running statistics, step count (as floats), through the public accessors */
+static size_t state_floats(gs_net *net) {
+    size_t n = 3 * (size_t)gs_net_param_count(net) + 1;
+    for (int l = 0; l < gs_net_layer_count(net); l++)
+        if (gs_net_running(net, l)) n += 2 * (size_t)gs_net_layer_units(net, l);
+    return n;
+}
+
+static void copy_state(gs_net *net, float *out) {
+    const size_t P = gs_net_param_count(net);
+    memcpy(out, gs_net_params(net), P * sizeof(float)), out += P;
+    memcpy(out, gs_net_opt_m(net), P * sizeof(float)), out += P;
+    memcpy(out, gs_net_opt_v(net), P * sizeof(float)), out += P;
+    for (int l = 0; l < gs_net_layer_count(net); l++) {
+        const float *r = gs_net_running(net, l);
+        if (!r) continue;
+        memcpy(out, r, 2 * (size_t)gs_net_layer_units(net, l) * sizeof(float));
+        out += 2 * (size_t)gs_net_layer_units(net, l);
+    }
+    *out = (float)gs_net_opt_step(net);
+}
+
+/* a malloc'd copy of the state; free() it */
+static float *snapshot_state(gs_net *net) {
+    float *s = malloc(state_floats(net) * sizeof(float));
+    copy_state(net, s);
+    return s;
+}
+
+static int same_state(gs_net *net, const float *before) {
+    const size_t n = state_floats(net);
+    float *now = malloc(n * sizeof(float));
+    copy_state(net, now);
+    const int same = memcmp(now, before, n * sizeof(float)) == 0;
+    free(now);
+    return same;
+}
+
 static int check_summary(const char *name) {
     printf("%s: %d checks, %d failed\n", name, check_count, check_failed);
     return check_failed ? 1 : 0;

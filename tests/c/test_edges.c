@@ -1,0 +1,203 @@
+/* Where training goes wrong: sizes that would wrap, and every way a step can
+ * turn non-finite. Each case checks that a refused or skipped call changes
+ * nothing, in this network or in another one that stays alive beside it. */
+#include "check.h"
+#include "internal.h"
+
+/* a second network that must be bit-identical after every refused call */
+static gs_net *bystander;
+static float *bystander_state;
+
+static void bystander_unchanged(const char *after) {
+    CHECK(same_state(bystander, bystander_state), "the other network changed after %s", after);
+}
+
+static void test_sizes_are_refused_not_wrapped(void) {
+    /* in x out = 2^32 weights: wraps to 0 in 32-bit size_t */
+    gs_net *net = gs_net_create(65536, GS_LOSS_MSE, 1);
+    CHECK(gs_net_add_layer(net, 65536, GS_ACT_LINEAR, 0, 0.0f) == GS_OK, "add");
+    CHECK(gs_net_build(net) == GS_ERR_NOMEM, "65536 x 65536 layer must be refused");
+    gs_net_free(net);
+    bystander_unchanged("a 65536 x 65536 layer");
+
+    /* exactly 2^28 parameters (16384 x 16383 + 16384 biases): 4 GiB per copy */
+    net = gs_net_create(16383, GS_LOSS_MSE, 1);
+    gs_net_add_layer(net, 16384, GS_ACT_LINEAR, 0, 0.0f);
+    CHECK(gs_net_build(net) == GS_ERR_NOMEM, "2^28 parameters must be refused");
+    gs_net_free(net);
+    bystander_unchanged("2^28 parameters");
+
+    /* a 1 -> 65536 -> 1 network, then a batch whose workspace passes 4 GiB */
+    net = gs_net_create(1, GS_LOSS_MSE, 1);
+    gs_net_add_layer(net, 65536, GS_ACT_RELU, 0, 0.0f);
+    gs_net_add_layer(net, 1, GS_ACT_LINEAR, 0, 0.0f);
+    CHECK(gs_net_build(net) == GS_OK, "small network builds");
+    CHECK(gs_net_workspace_bytes(net, 16384) > 4294967296.0, "workspace bytes %g", gs_net_workspace_bytes(net, 16384));
+    static float x[16], y[16];
+    /* the pointers are never read: the size check comes first */
+    CHECK(gs_net_ensure_workspace(net, 16384) == GS_ERR_NOMEM, "16384-row workspace must be refused");
+    CHECK(gs_net_train_step(net, x, y, 16, 1, NULL) == GS_OK, "a small batch still trains");
+    bystander_unchanged("a 16384-row workspace");
+    CHECK(gs_net_reserve_io(net, 65536) == GS_OK, "65536 rows of 1 input: 256 KiB");
+    gs_net_free(net);
+
+    /* predict staging: 65536 rows x 65536 outputs */
+    net = gs_net_create(1, GS_LOSS_MSE, 1);
+    gs_net_add_layer(net, 65536, GS_ACT_LINEAR, 0, 0.0f);
+    gs_net_build(net);
+    CHECK(gs_net_reserve_io(net, 65536) == GS_ERR_NOMEM, "65536 x 65536 outputs must be refused");
+    CHECK(gs_net_set_dataset(net, 65536) == GS_ERR_NOMEM, "a 65536 x 65536 dataset must be refused");
+    gs_net_free(net);
+    bystander_unchanged("65536 x 65536 outputs");
+
+    CHECK(gs_alloc(UINT64_MAX, 4) == NULL && gs_alloc((uint64_t)1 << 30, 4) == NULL, "gs_alloc limits");
+    CHECK(gs_mul(UINT64_MAX / 2, 3) == UINT64_MAX && gs_add(UINT64_MAX, 1) == UINT64_MAX, "saturating");
+}
+
+/* the fit log holds at most GS_LOG_STEPS steps per call, whatever the rows */
+static void test_fit_log_is_bounded(void) {
+    enum { N = 3000 };
+    static float x[N], y[N];
+    for (int i = 0; i < N; i++) x[i] = test_uniform(), y[i] = 2.0f * x[i];
+    const int units[] = {4, 1}, acts[] = {GS_ACT_TANH, GS_ACT_LINEAR};
+    gs_net *net = make_net(1, GS_LOSS_MSE, 2, 2, units, acts, NULL, NULL);
+    gs_net_set_dataset(net, N);
+    memcpy(gs_net_data_x(net), x, sizeof x), memcpy(gs_net_data_y(net), y, sizeof y);
+    float loss = -1.0f;
+    int calls = 0, steps = 0, status;
+    do {
+        status = gs_net_fit_steps(net, 1, 1, 100000, &loss);
+        calls++;
+        steps += gs_net_epoch_steps(net);
+        CHECK(gs_net_epoch_steps(net) <= GS_LOG_STEPS, "log rows %d", gs_net_epoch_steps(net));
+    } while (status == GS_MORE);
+    CHECK(status == GS_OK && calls == 3 && steps == N, "status %d calls %d steps %d", status, calls, steps);
+    CHECK(loss > 0.0f && isfinite(loss), "mean loss %g", loss);
+    CHECK(gs_net_fit_steps(net, 2, 1, 10, &loss) == GS_MORE, "a new epoch starts");
+    CHECK(gs_net_fit_steps(net, 3, 1, 10, &loss) == GS_ERR_STATE, "batch size changed mid-epoch");
+    gs_net_free(net);
+}
+
+/* train one step with `update`; check it was skipped with (layer, kind) and changed nothing */
+static void expect_skipped(gs_net *net, const float *x, const float *y, int B, int layer, int kind,
+                           const char *what) {
+    float *before = snapshot_state(net);
+    float loss;
+    const int status = gs_net_train_step(net, x, y, B, 1, &loss);
+    CHECK(status == GS_NONFINITE, "%s: status %d", what, status);
+    CHECK(gs_net_nonfinite_layer(net) == layer && gs_net_nonfinite_kind(net) == kind,
+          "%s: layer %d kind %d, expected layer %d kind %d", what, gs_net_nonfinite_layer(net),
+          gs_net_nonfinite_kind(net), layer, kind);
+    CHECK(same_state(net, before), "%s: a skipped step changed the network", what);
+    free(before);
+}
+
+static void test_nonfinite_guard(void) {
+    enum { B = 8 };
+    float x[B * 2], y[B];
+    for (int i = 0; i < B * 2; i++) x[i] = test_uniform();
+    for (int i = 0; i < B; i++) y[i] = x[2 * i] > 0.0f;
+
+    /* NaN through ReLU: relu(NaN) = NaN, so the loss is NaN, not a plausible number */
+    const int units[] = {4, 1}, relu[] = {GS_ACT_RELU, GS_ACT_LINEAR};
+    gs_net *net = make_net(2, GS_LOSS_BCE, 3, 2, units, relu, NULL, NULL);
+    float xnan[B * 2];
+    memcpy(xnan, x, sizeof x);
+    xnan[0] = NAN;
+    expect_skipped(net, xnan, y, B, 0, GS_NF_ACTIVATION, "NaN input through ReLU");
+    float out[B];
+    CHECK(gs_net_predict(net, xnan, B, out) == GS_OK && isnan(out[0]), "NaN input predicts %g", out[0]);
+    gs_net_free(net);
+
+    /* an update that overflows: learning rate 3e38 on gradients far above 1 */
+    net = make_net(2, GS_LOSS_BCE, 3, 2, units, relu, NULL, NULL);
+    gs_net_set_sgd(net, 3e38f, 0.9f, 0, 0.0f);
+    float xk[B * 2];
+    for (int i = 0; i < B * 2; i++) xk[i] = 1000.0f * x[i];
+    expect_skipped(net, xk, y, B, 0, GS_NF_UPDATE, "overflowing update");
+    CHECK(gs_net_opt_step(net) == 0, "step count %d", gs_net_opt_step(net));
+    gs_net_set_sgd(net, 0.1f, 0.9f, 0, 0.0f);
+    CHECK(gs_net_train_step(net, x, y, B, 1, NULL) == GS_OK, "trains after a skipped update");
+    gs_net_free(net);
+
+    /* Adam: inputs of 1e11 give a finite loss (~1e22) and gradients (~1e22),
+     * but the second moment (1-beta2) g^2 overflows while the parameters stay finite */
+    net = make_net(2, GS_LOSS_MSE, 3, 2, units, (const int[]){GS_ACT_LINEAR, GS_ACT_LINEAR}, NULL, NULL);
+    gs_net_set_adam(net, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.0f);
+    float xbig[B * 2], ybig[B];
+    for (int i = 0; i < B * 2; i++) xbig[i] = 1e11f * x[i];
+    for (int i = 0; i < B; i++) ybig[i] = 0.0f;
+    expect_skipped(net, xbig, ybig, B, 0, GS_NF_UPDATE, "Adam second moment overflow");
+    gs_net_free(net);
+
+    /* mse with 1e20 targets: finite in double, Infinity as float32 */
+    net = make_net(2, GS_LOSS_MSE, 3, 2, units, relu, NULL, NULL);
+    for (int i = 0; i < B; i++) ybig[i] = 1e20f;
+    expect_skipped(net, x, ybig, B, 2, GS_NF_LOSS, "mse loss overflow");
+    gs_net_free(net);
+
+    /* one batch-norm batch with 1e20: the batch variance overflows */
+    const int bn[] = {1, 0};
+    net = make_net(2, GS_LOSS_BCE, 3, 2, units, relu, bn, NULL);
+    float xhuge[B * 2];
+    memcpy(xhuge, x, sizeof x);
+    xhuge[0] = 1e20f;
+    expect_skipped(net, xhuge, y, B, 0, GS_NF_BN_STATS, "batch-norm variance overflow");
+    CHECK(gs_net_train_step(net, x, y, B, 1, NULL) == GS_OK, "trains after");
+    CHECK(isfinite(gs_net_running(net, 0)[4]), "running var finite");
+    gs_net_free(net);
+}
+
+/* tanh and sigmoid saturate exactly where float32 libm does; derivative exactly 0 */
+static void test_exact_saturation(void) {
+    float h[8] = {9.01091385f, -9.01091385f, 20.0f, -1e30f, 16.6355324f, 40.0f, -40.0f, NAN};
+    gs_activation_forward(h, 4, GS_ACT_TANH);
+    CHECK(h[0] == 1.0f && h[1] == -1.0f && h[2] == 1.0f && h[3] == -1.0f, "tanh %g %g %g %g", h[0], h[1], h[2], h[3]);
+    gs_activation_forward(h + 4, 4, GS_ACT_SIGMOID);
+    CHECK(h[4] == 1.0f && h[5] == 1.0f && h[6] == 0.0f && isnan(h[7]), "sigmoid %g %g %g %g", h[4], h[5], h[6], h[7]);
+    float d[4] = {1, 1, 1, 1};
+    gs_activation_backward(d, h, 4, GS_ACT_TANH);
+    CHECK(d[0] == 0.0f && d[1] == 0.0f, "tanh' at saturation %g %g", d[0], d[1]);
+    /* one float below the threshold: not yet saturated, as tanhf */
+    float below = nextafterf(9.01091385f, 0.0f);
+    gs_activation_forward(&below, 1, GS_ACT_TANH);
+    CHECK(below < 1.0f, "tanh just below the threshold %.9g", below);
+    /* NaN through every activation */
+    for (int act = GS_ACT_LINEAR; act <= GS_ACT_TANH; act++) {
+        float v[5] = {NAN, NAN, NAN, NAN, NAN};
+        gs_activation_forward(v, 5, act);
+        for (int i = 0; i < 5; i++) CHECK(isnan(v[i]), "activation %d lane %d maps NaN to %g", act, i, v[i]);
+    }
+}
+
+/* evaluate never counts a NaN output as a correct prediction */
+static void test_nan_is_never_correct(void) {
+    const float logits[4] = {NAN, NAN, NAN, NAN};
+    const float y2[4] = {0, 0, 0, 0}, cls[2] = {0, 0};
+    CHECK(gs_loss_correct(logits, y2, 4, 1, GS_LOSS_BCE) == 0, "bce");
+    CHECK(gs_loss_correct(logits, cls, 2, 2, GS_LOSS_SOFTMAX_CE) == 0, "softmax");
+}
+
+int main(void) {
+    const int units[] = {6, 3}, acts[] = {GS_ACT_TANH, GS_ACT_LINEAR}, bn[] = {1, 0};
+    bystander = make_net(2, GS_LOSS_SOFTMAX_CE, 9, 2, units, acts, bn, NULL);
+    gs_net_set_adam(bystander, 0.01f, 0.9f, 0.999f, 1e-8f, 0.0f);
+    float x[8] = {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f, 0.7f, 0.8f}, y[4] = {0, 1, 2, 1};
+    gs_net_train_step(bystander, x, y, 4, 1, NULL);
+    bystander_state = snapshot_state(bystander);
+
+    test_sizes_are_refused_not_wrapped();
+    test_fit_log_is_bounded();
+    test_nonfinite_guard();
+    test_exact_saturation();
+    test_nan_is_never_correct();
+
+    float out[12], again[12];
+    gs_net_predict(bystander, x, 4, out);
+    bystander_unchanged("everything");
+    gs_net_predict(bystander, x, 4, again);
+    CHECK(memcmp(out, again, sizeof out) == 0, "bystander predictions");
+    free(bystander_state);
+    gs_net_free(bystander);
+    return check_summary("edges");
+}
