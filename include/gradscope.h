@@ -80,7 +80,7 @@ typedef enum {
     GS_STAT_SATURATED_FRACTION, /* sigmoid <0.01 or >0.99, tanh |a|>0.99: share of all activations */
     GS_STAT_ACT_MEAN,           /* mean of the activation output (before dropout) */
     GS_STAT_ACT_STD,            /* its standard deviation (population) */
-    GS_STAT_NONFINITE,          /* 1 if an activation or gradient of this layer was NaN/Inf */
+    GS_STAT_NONFINITE,          /* 0, or the gs_nonfinite kind first found in this layer */
     GS_STAT_COUNT
 } gs_stat;
 

@@ -155,8 +155,10 @@ void gs_clip_grads(gs_net *net);
 int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]);
 
 /* ---- stats.c ----------------------------------------------------------------- */
-void gs_stats_activations(float *stats, const float *h, int B, int C, int act);
-void gs_stats_grads(float *stats, const gs_net *net, int layer);
+/* returns 0 when an activation is not finite */
+int gs_stats_activations(float *stats, const float *h, int B, int C, int act);
+/* the gradient norms; returns 0 when a gradient of the layer is not finite */
+int gs_stats_grads(float *stats, const gs_net *net, int layer);
 void gs_stats_weights(float *stats, const double *weight_sums);
 
 #endif

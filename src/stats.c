@@ -1,14 +1,15 @@
 /* Per-layer statistics of a training pass, cheap enough to compute on every
  * step: one pass over the layer's activations and one over its gradients.
  * Sums run in double, so a finite sum means every value was finite (float
- * squares cannot overflow a double); that is the non-finite check. */
+ * squares cannot overflow a double); that is the non-finite check, returned
+ * to the training pass. */
 #include <math.h>
 
 #include "internal.h"
 #include "simd.h"
 
 /* h (B,C): activation output before dropout */
-void gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
+int gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
     const size_t n = (size_t)B * C;
     double sum = 0.0, sumsq = 0.0;
     long saturated = 0;
@@ -55,10 +56,11 @@ void gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
     stats[GS_STAT_ACT_STD] = (float)sqrt(var > 0.0 ? var : 0.0);
     stats[GS_STAT_DEAD_FRACTION] = (float)dead / (float)C;
     stats[GS_STAT_SATURATED_FRACTION] = (float)((double)saturated / count);
-    stats[GS_STAT_NONFINITE] = isfinite(sum) && isfinite(sumsq) ? 0.0f : 1.0f;
+    stats[GS_STAT_NONFINITE] = 0.0f; /* set by the training pass, which knows the kind */
+    return isfinite(sum) && isfinite(sumsq);
 }
 
-void gs_stats_grads(float *stats, const gs_net *net, int layer) {
+int gs_stats_grads(float *stats, const gs_net *net, int layer) {
     const gs_layer *L = &net->layers[layer];
     const double w = gs_sumsq(net->grads + L->w_off, L->in * L->out);
     const double b = gs_sumsq(net->grads + L->b_off, L->out);
@@ -67,7 +69,7 @@ void gs_stats_grads(float *stats, const gs_net *net, int layer) {
         bn = gs_sumsq(net->grads + L->g_off, L->out) + gs_sumsq(net->grads + L->be_off, L->out);
     stats[GS_STAT_GRAD_NORM] = (float)sqrt(w);
     stats[GS_STAT_BIAS_GRAD_NORM] = (float)sqrt(b);
-    if (!isfinite(w) || !isfinite(b) || !isfinite(bn)) stats[GS_STAT_NONFINITE] = 1.0f;
+    return isfinite(w) && isfinite(b) && isfinite(bn);
 }
 
 /* weight_sums[GS_SUM_*]: squared norms of the applied update and of the

@@ -65,13 +65,17 @@ static int valid_targets(const gs_net *net, const float *y, int rows) {
     return 1;
 }
 
-/* records the first non-finite finding of this pass (earlier checks win) */
+/* records a non-finite finding: the layer's NONFINITE statistic keeps the
+ * layer's first kind (so fit's per-step log says what happened where), and
+ * the pass keeps its first (layer, kind) overall; layer == n_layers is the loss */
 static void flag_nonfinite(gs_net *net, int layer, int kind) {
+    if (layer < net->n_layers) {
+        float *flag = net->stats + (size_t)layer * GS_STAT_COUNT + GS_STAT_NONFINITE;
+        if (*flag == 0.0f) *flag = (float)kind;
+    }
     if (net->nonfinite_kind == GS_NF_NONE) net->nonfinite_layer = layer, net->nonfinite_kind = kind;
 }
 
-/* batch-norm batch statistics: a huge input overflows the batch variance to
- * +Inf, after which rstd = 0 and every later value looks finite */
 static int bn_batch_stats_finite(const gs_layer *L) {
     for (int c = 0; c < L->out; c++)
         if (!isfinite(L->bn_mean[c]) || !isfinite(L->bn_var[c])) return 0;
@@ -105,22 +109,13 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     for (int l = 0; l < L_count; l++) {
         const gs_layer *Ly = &net->layers[l];
         float *s = net->stats + (size_t)l * GS_STAT_COUNT;
-        gs_stats_activations(s, Ly->h, batch, Ly->out, Ly->act);
-        if (Ly->bn && !bn_batch_stats_finite(Ly)) {
-            s[GS_STAT_NONFINITE] = 1.0f;
-            flag_nonfinite(net, l, GS_NF_BN_STATS);
-        }
-        if (s[GS_STAT_NONFINITE] != 0.0f) flag_nonfinite(net, l, GS_NF_ACTIVATION);
+        const int bad_activation = !gs_stats_activations(s, Ly->h, batch, Ly->out, Ly->act);
+        if (Ly->bn && !bn_batch_stats_finite(Ly)) flag_nonfinite(net, l, GS_NF_BN_STATS);
+        if (bad_activation) flag_nonfinite(net, l, GS_NF_ACTIVATION);
     }
     if (!isfinite(loss32)) flag_nonfinite(net, L_count, GS_NF_LOSS);
-    for (int l = 0; l < L_count; l++) {
-        float *s = net->stats + (size_t)l * GS_STAT_COUNT;
-        const float before = s[GS_STAT_NONFINITE];
-        s[GS_STAT_NONFINITE] = 0.0f;
-        gs_stats_grads(s, net, l);
-        if (s[GS_STAT_NONFINITE] != 0.0f) flag_nonfinite(net, l, GS_NF_GRADIENT);
-        if (before != 0.0f) s[GS_STAT_NONFINITE] = 1.0f;
-    }
+    for (int l = 0; l < L_count; l++)
+        if (!gs_stats_grads(net->stats + (size_t)l * GS_STAT_COUNT, net, l)) flag_nonfinite(net, l, GS_NF_GRADIENT);
 
     double weight_sums[GS_MAX_LAYERS][GS_SUM_COUNT];
     int updated = 0;
@@ -128,17 +123,12 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
         gs_clip_grads(net);
         /* the optimizer writes the next copies and measures the weight norms as it goes */
         const int bad_layer = gs_optimizer_step(net, weight_sums);
-        if (bad_layer >= 0) {
-            net->stats[(size_t)bad_layer * GS_STAT_COUNT + GS_STAT_NONFINITE] = 1.0f;
-            flag_nonfinite(net, bad_layer, GS_NF_UPDATE);
-        }
+        if (bad_layer >= 0) flag_nonfinite(net, bad_layer, GS_NF_UPDATE);
         for (int l = 0; l < L_count && net->nonfinite_kind == GS_NF_NONE; l++) {
             const gs_layer *Ly = &net->layers[l];
             if (Ly->bn && !gs_batchnorm_update_running(Ly->next_running, Ly->running, Ly->bn_mean,
-                                                       Ly->bn_var, batch, Ly->out)) {
-                net->stats[(size_t)l * GS_STAT_COUNT + GS_STAT_NONFINITE] = 1.0f;
+                                                       Ly->bn_var, batch, Ly->out))
                 flag_nonfinite(net, l, GS_NF_BN_STATS);
-            }
         }
         updated = net->nonfinite_kind == GS_NF_NONE;
         if (updated) { /* commit: every new value is finite */
