@@ -12,11 +12,11 @@ export const AUTO_CLASS_LIMIT = 20;
 
 export const DELIMITERS = { auto: 'auto', ',': 'comma ,', ';': 'semicolon ;', '\t': 'tab' };
 
-const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const bytes = (n) => `${n.toLocaleString('en-US')} bytes (${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MB)`;
 
 /** throws a message naming the file, its size and the limit when a file is too large */
 export function checkSize(kind, name, size, limit) {
-  if (size > limit) throw new Error(`${kind} "${name}" is ${mb(size)}; the limit is ${mb(limit)} (${limit} bytes)`);
+  if (size > limit) throw new Error(`${kind} "${name}" is ${bytes(size)}; the limit is ${bytes(limit)}. Nothing was read.`);
 }
 
 /** the delimiter that splits the header into the most columns */

@@ -88,7 +88,7 @@ function handle(side, msg) {
     case 'points':
       if (side.index === 0) {
         view.points = msg.points;
-        metrics.trainSize = msg.points.train.y.length;
+        metrics.trainSize = msg.points.trainSize;
         drawViews();
       }
       break;
@@ -554,8 +554,8 @@ function bind() {
 /** what a link asked for that the page did not take, shown as text */
 function noteIgnored(list) {
   if (!list.length) return;
-  const shown = list.slice(0, 8).map((t) => (t.length > 80 ? `${t.slice(0, 80)}…` : t));
-  showNote(`Ignored in the link (unknown key or invalid value): ${shown.join(', ')}${list.length > 8 ? `, and ${list.length - 8} more` : ''}`);
+  const shown = list.slice(0, 24).map((t) => (t.length > 80 ? `${t.slice(0, 80)}…` : t));
+  showNote(`Ignored in the link (unknown key or invalid value): ${shown.join(', ')}${list.length > 24 ? `, and ${list.length - 24} more` : ''}`);
 }
 
 // ---- dropout sweep ----------------------------------------------------------------

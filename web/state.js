@@ -174,6 +174,8 @@ export function stateToHash(state) {
  * other keys override. Unknown or invalid values are ignored (and listed).
  */
 const OTHER_KEYS = ['layers', 'preset', 'play', 'simd', 'compare'];
+/** what compare mode can train beside this setup ('' = off) */
+export const COMPARE_MODES = ['', 'remedy', 'dropout-0', 'dropout-0.5', 'relu', 'sigmoid', 'batchnorm'];
 
 export function stateFromHash(hash, base = defaultState()) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -203,11 +205,18 @@ export function stateFromHash(hash, base = defaultState()) {
     else ignored.push('layers');
   }
   if (!lossesFor(state.dataset).includes(state.loss)) state.loss = lossesFor(state.dataset)[0];
+  for (const [key, ok] of [
+    ['play', ['0', '1']],
+    ['simd', ['0', '1']],
+    ['compare', COMPARE_MODES],
+  ]) {
+    if (params.has(key) && !ok.includes(params.get(key))) ignored.push(key);
+  }
   return {
     state,
     play: params.get('play') === '1',
-    simd: params.has('simd') ? params.get('simd') !== '0' : undefined,
-    compare: params.get('compare') ?? '',
+    simd: params.get('simd') === '0' ? false : params.get('simd') === '1' ? true : undefined,
+    compare: COMPARE_MODES.includes(params.get('compare')) ? params.get('compare') : '',
     ignored,
     /** the ignored keys with their values as written in the link (for a note) */
     ignoredText: ignored.map((k) => `${k}=${params.get(k)}`),

@@ -180,6 +180,11 @@ export function renderConfusion(el, matrix, k, classNames = null) {
   for (let i = 0; i < matrix.length; i++) (max = Math.max(max, matrix[i])), (total += matrix[i]);
   for (let i = 0; i < k; i++) correct += matrix[i * k + i];
   const name = (i) => (classNames ? String(classNames[i]) : String(i));
+  if (k > 30) {
+    // a table of k² cells helps nobody (and costs a long paint): the count only
+    replaceChildren(el, h('p', { className: 'caption' }, `Test set: ${correct}/${total} correct over ${k} classes (the confusion matrix is drawn for at most 30 classes).`));
+    return;
+  }
   const head = h('tr', {}, h('th', { scope: 'col' }, 'true \\ predicted'), Array.from({ length: k }, (_, j) => h('th', { scope: 'col' }, name(j))));
   const rows = Array.from({ length: k }, (_, i) =>
     h(

@@ -24,6 +24,27 @@ let generation = 0; // bumps on every setup, so a stale loop stops
 let untilEpoch = null; // a preset's length: play stops there
 let loaded = null; // a model file read and validated by 'load-file', waiting for the setup that uses it
 
+const MAX_DRAWN_POINTS = 3000; // per split: the decision map draws at most this many (a large CSV is sampled)
+
+/** the points of a 2-feature dataset the page draws: all of them, or an even sample of a large set */
+function drawnPoints(d) {
+  const sample = (part) => {
+    const n = part.y.length;
+    if (n <= MAX_DRAWN_POINTS) return part;
+    const stride = n / MAX_DRAWN_POINTS;
+    const x = new Float32Array(2 * MAX_DRAWN_POINTS);
+    const y = new part.y.constructor(MAX_DRAWN_POINTS);
+    for (let i = 0; i < MAX_DRAWN_POINTS; i++) {
+      const j = Math.floor(i * stride);
+      x[2 * i] = part.x[2 * j];
+      x[2 * i + 1] = part.x[2 * j + 1];
+      y[i] = part.y[j];
+    }
+    return { x, y };
+  };
+  return { train: sample(d.train), test: sample(d.test), domain: d.domain, trainSize: d.train.y.length };
+}
+
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -203,7 +224,7 @@ async function setup({ state: s, custom = {}, request, useLoaded = false }) {
     return;
   }
   pending = emptyPending(s.layers.length + 1);
-  const points = data.inputs === 2 ? { train: data.train, test: data.test, domain: data.domain } : null;
+  const points = data.inputs === 2 ? drawnPoints(data) : null;
   post({ type: 'setup', generation, request, dataset: { name: s.dataset, inputs: data.inputs, outputs: data.outputs, loss: data.loss, classes: data.classes, classNames: data.classNames ?? null, trainSize: data.train.y.length, testSize: data.test.y.length }, points, config: net.config, simd: net.simd });
   report(true);
 }
@@ -279,7 +300,7 @@ const handlers = {
     const wasRunning = running;
     await pause();
     data = await buildDataset(state, custom);
-    post({ type: 'points', points: { train: data.train, test: data.test, domain: data.domain } });
+    post({ type: 'points', points: drawnPoints(data) });
     if (wasRunning) play();
   },
 };

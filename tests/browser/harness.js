@@ -51,6 +51,7 @@ const isCsp = (text) => /Content Security Policy|Content-Security-Policy|Refused
  * (markup fed to the page sets it if it ever runs).
  */
 export async function open(hash = '', viewport = { width: 1400, height: 1600 }) {
+  // hash: a hash of the built page, or a whole URL
   const page = await browser.newPage({ viewport, acceptDownloads: true });
   const problems = [];
   page.on('console', (m) => {
@@ -62,7 +63,7 @@ export async function open(hash = '', viewport = { width: 1400, height: 1600 }) 
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => window.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
   });
-  await page.goto(`${base}${hash}`);
+  await page.goto(/^https?:/.test(hash) ? hash : `${base}${hash}`);
   await page.waitForFunction(() => window.__gradscope?.ready && window.__gradscope.simd !== null);
   return { page, problems };
 }
