@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 
 import { createNetwork, datasets, presets, PRESET_NAMES, presetScenario, runScenario, loadDataset } from './index.js';
 import { compareText, findingsText, layerTable, sci, summary, sweepChart, sweepTable } from './report.js';
+import { sweep } from './sweep.js';
 
 class UsageError extends Error {}
 
@@ -24,25 +25,32 @@ gradscope <command> --help shows each command's options.`,
   train: `usage: gradscope train (--preset NAME [--remedy] | --config FILE) [options]
 
   --preset NAME        ${PRESET_NAMES.join(', ')}
-  --remedy             train the preset's remedy instead of its failure
+                       NAME:REMEDY trains one single-change remedy (ids: gradscope presets)
+  --remedy             train the preset's first remedy (the seed's) instead of its failure
   --config FILE        JSON: { "network": {layers, init, optimizer, ...}, "dataset": {name, ...}, "fit": {epochs, batchSize} }
                        (or the network keys at the top level)
   --dataset NAME       circle, xor, gaussian, spiral, moons, regressionPlane, regressionGaussian, digits
   --epochs N           override the number of epochs
-  --seed N             seed for data, init and dropout (default 1)
+  --seed N             seed for data, init and dropout, in [0, 4294967295] (default 1)
   --json               print the result as JSON on stdout
-  --csv FILE           write per-epoch losses and per-layer gradient norms as CSV`,
+  --csv FILE           write per-epoch losses and per-layer gradient norms as CSV
+                       (checked writable before training)`,
   compare: `usage: gradscope compare A [B] [--epochs N] [--seed N] [--json]
 
-  A, B are preset names (the failure side), NAME:remedy, or config files.
-  With one preset name, compares its failure with its remedy.`,
+  A, B are preset names (the failure side), NAME:remedy (its first remedy, the
+  seed's), NAME:REMEDY (one single-change remedy, ids: gradscope presets), or config
+  files. With one preset name, compares its failure with its first remedy.`,
   sweep: `usage: gradscope sweep (--dropout LIST | --lr LIST) [--preset NAME | --config FILE] [options]
 
   --dropout 0,0.1,...,1  dropout rate applied to every hidden layer
   --lr 0.001,0.01,0.1    learning rate
-  --preset NAME          the scenario to sweep (default: overfitting)
+  --preset NAME          the scenario to sweep (default: overfitting); NAME:REMEDY for one of its remedies
   --config FILE          or a config file (see train --help)
-  --epochs N, --seed N, --json`,
+  --seeds 1,2,3          train each value on these seeds and report medians (or --seed N, default 1)
+  --epochs N, --json
+
+  Columns: final train and test loss (eval mode), test accuracy, the share of hidden
+  ReLU units that are dead, and the largest gradient norm of the run.`,
   presets: 'usage: gradscope presets [--json]',
   demo: 'usage: gradscope demo [--epochs N] [--seed N]',
 };
@@ -93,14 +101,16 @@ function checkWritable(flag, file) {
   }
 }
 
-function numberList(name, value, { min = 0, max = Infinity } = {}) {
-  const values = value.split(',').map((v) => Number(v.trim()));
-  values.forEach((v, i) => {
-    if (!Number.isFinite(v) || v < min || v > max || value.split(',')[i].trim() === '') {
-      throw new UsageError(`--${name} has "${value.split(',')[i]}"; expected numbers in [${min}, ${max}] separated by commas`);
+function numberList(name, value, { min = 0, max = Infinity, minOpen = false } = {}) {
+  const parts = value.split(',');
+  if (parts.length > 100) throw new UsageError(`--${name} has ${parts.length} values; expected at most 100`);
+  return parts.map((part) => {
+    const v = part.trim() === '' ? NaN : Number(part);
+    if (!Number.isFinite(v) || (minOpen ? v <= min : v < min) || v > max) {
+      throw new UsageError(`--${name} has "${part}"; expected numbers in ${minOpen ? '(' : '['}${min}, ${max}] separated by commas`);
     }
+    return v;
   });
-  return values;
 }
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -141,10 +151,13 @@ function scenarioFromFile(file, datasetName) {
 
 /** "NAME", "NAME:remedy", "NAME:failure" or a config file path */
 function scenarioFromSpec(spec) {
-  const [name, side = 'failure'] = spec.split(':');
-  if (presets[name]) {
-    if (side !== 'failure' && side !== 'remedy') throw new UsageError(`"${spec}": expected NAME, NAME:failure or NAME:remedy`);
-    if (!presets[name][side]) throw new UsageError(`preset ${name} has no ${side}`);
+  const [name, side = 'failure', ...more] = spec.split(':');
+  if (Object.hasOwn(presets, name)) {
+    const ids = presets[name].remedies.map((r) => r.id);
+    if (side === 'remedy' && !presets[name].remedy) throw new UsageError(`preset ${name} has no remedy`);
+    if (more.length || !['failure', 'remedy', ...ids].includes(side)) {
+      throw new UsageError(`"${spec}": expected NAME, NAME:failure or NAME:remedy${ids.length ? `, or NAME:REMEDY with REMEDY one of ${ids.join(', ')}` : ''}`);
+    }
     return presetScenario(name, side);
   }
   if (spec.endsWith('.json')) return scenarioFromFile(spec);
@@ -211,8 +224,10 @@ async function train(args) {
   if (!values.preset === !values.config) throw new UsageError('train needs exactly one of --preset NAME or --config FILE (see gradscope train --help)');
   let scenario;
   if (values.preset) {
-    if (!presets[values.preset]) throw new UsageError(`--preset is "${values.preset}"; expected one of ${PRESET_NAMES.join(', ')}`);
-    scenario = scenarioFromSpec(`${values.preset}:${values.remedy ? 'remedy' : 'failure'}`);
+    const [name, side] = values.preset.split(':');
+    if (!Object.hasOwn(presets, name)) throw new UsageError(`--preset is "${values.preset}"; expected one of ${PRESET_NAMES.join(', ')} (optionally NAME:REMEDY)`);
+    if (side !== undefined && values.remedy) throw new UsageError('--remedy goes with a plain --preset NAME, not NAME:REMEDY');
+    scenario = scenarioFromSpec(side !== undefined ? values.preset : `${name}:${values.remedy ? 'remedy' : 'failure'}`);
     if (values.dataset) scenario = { ...scenario, dataset: { name: values.dataset } };
   } else {
     if (values.remedy) throw new UsageError('--remedy goes with --preset');
@@ -250,7 +265,7 @@ async function compare(args) {
   let specs = positionals;
   if (specs.length === 1) {
     scenarioFromSpec(specs[0]); // says what is wrong with the spec itself
-    if (!presets[specs[0]]?.remedy) throw new UsageError(`"${specs[0]}" alone must be a preset with a remedy`);
+    if (!(Object.hasOwn(presets, specs[0]) && presets[specs[0]].remedy)) throw new UsageError(`"${specs[0]}" alone must be a preset with a remedy`);
     specs = [specs[0], `${specs[0]}:remedy`];
   }
   const seed = seedOption(values);
@@ -270,17 +285,7 @@ async function compare(args) {
   console.log(compareText(runs[0], runs[1]));
 }
 
-function withParam(scenario, param, value) {
-  const config = structuredClone(scenario.config);
-  if (param === 'dropout') {
-    config.layers = config.layers.map((layer, l) => (l < config.layers.length - 1 ? { ...layer, dropout: value } : layer));
-  } else {
-    config.optimizer = { ...(config.optimizer ?? { type: 'sgd' }), learningRate: value };
-  }
-  return { ...scenario, name: `${scenario.name} ${param}=${value}`, config };
-}
-
-async function sweep(args) {
+async function sweepCommand(args) {
   const { values } = parse('sweep', args, {
     dropout: { type: 'string' },
     lr: { type: 'string' },
@@ -288,40 +293,57 @@ async function sweep(args) {
     config: { type: 'string' },
     epochs: { type: 'string' },
     seed: { type: 'string' },
+    seeds: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) return console.log(HELP.sweep);
   if (!values.dropout === !values.lr) throw new UsageError('sweep needs exactly one of --dropout LIST or --lr LIST (see gradscope sweep --help)');
   if (values.preset && values.config) throw new UsageError('sweep takes --preset or --config, not both');
-  const param = values.dropout ? 'dropout' : 'lr';
-  const list = param === 'dropout' ? numberList('dropout', values.dropout, { max: 1 }) : numberList('lr', values.lr);
+  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('sweep takes --seed N or --seeds LIST, not both');
+  const param = values.dropout ? 'dropout' : 'learningRate';
+  const flag = values.dropout ? 'dropout' : 'lr';
+  const list = values.dropout ? numberList('dropout', values.dropout, { max: 1 }) : numberList('lr', values.lr, { min: 0, minOpen: true, max: 1e6 });
   let base;
   if (values.config) base = scenarioFromFile(values.config);
   else {
-    const name = values.preset ?? 'overfitting';
-    if (!presets[name]) throw new UsageError(`--preset is "${name}"; expected one of ${PRESET_NAMES.join(', ')}`);
-    base = presetScenario(name, 'failure');
+    const spec = values.preset ?? 'overfitting';
+    const [name] = spec.split(':');
+    if (!Object.hasOwn(presets, name)) throw new UsageError(`--preset is "${spec}"; expected one of ${PRESET_NAMES.join(', ')} (optionally NAME:REMEDY)`);
+    base = scenarioFromSpec(spec);
   }
-  const seed = seedOption(values);
+  const seeds = values.seeds !== undefined ? seedList(values.seeds) : [seedOption(values)];
   const epochs = epochsOption(values);
-  const rows = [];
   const tty = process.stderr.isTTY && !values.json;
-  for (const value of list) {
-    if (tty) process.stderr.write(`\rtraining ${param} = ${value} ...      `);
-    const { net, dataset, history } = await run(withParam(base, param, value), { seed, epochs, quiet: true });
-    const train = net.evaluate(dataset.train.x, dataset.train.y); // eval mode: no dropout noise
-    const test = net.evaluate(dataset.test.x, dataset.test.y);
-    rows.push({ value, trainLoss: train.loss, testLoss: test.loss, testAccuracy: test.accuracy, bestTestLoss: Math.min(...history.valLoss) });
-    net.dispose();
+  let rows;
+  try {
+    rows = await sweep(base, {
+      param,
+      values: list,
+      seeds,
+      ...(epochs !== undefined ? { epochs } : {}),
+      onPoint: tty ? (row, i) => process.stderr.write(`\r${flag} ${row.value} done (${i + 1}/${list.length})      `) : undefined,
+    });
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) throw err;
+    throw new UsageError(`${base.name}: ${err.message.split('\n')[0]}`);
   }
   if (tty) process.stderr.write('\r\x1b[K');
   if (values.json) {
-    console.log(JSON.stringify({ scenario: base.name, param, seed, rows }, null, 2));
+    const out = rows.map(({ runs, seeds: _, ...row }) => ({ ...row, runs }));
+    console.log(JSON.stringify({ scenario: base.name, param, seeds, rows: out }, null, 2));
     return;
   }
-  console.log(`${base.name}, seed ${seed}: final train loss (eval mode) and test loss per ${param}\n`);
-  console.log(sweepTable(param, rows));
-  if (process.stdout.isTTY) console.log(`\n${sweepChart(param, rows)}`);
+  const over = seeds.length === 1 ? `seed ${seeds[0]}` : `median over seeds ${seeds.join(', ')}`;
+  console.log(`${base.name}, ${over}: final train loss (eval mode) and test loss per ${flag}\n`);
+  console.log(sweepTable(flag, rows));
+  if (process.stdout.isTTY) console.log(`\n${sweepChart(flag, rows)}`);
+}
+
+/** "1,2,3" -> seeds */
+function seedList(value) {
+  const parts = value.split(',');
+  if (parts.length > 100) throw new UsageError(`--seeds has ${parts.length} seeds; expected at most 100`);
+  return parts.map((part) => intOption('seeds', part, 0, SEED_MAX));
 }
 
 function listPresets(args) {
@@ -329,8 +351,8 @@ function listPresets(args) {
   if (values.help) return console.log(HELP.presets);
   if (values.json) return console.log(JSON.stringify(presets, null, 2));
   for (const [name, p] of Object.entries(presets)) {
-    const first = p.remedy ? `failure: ${p.failure.label}\n  remedy:  ${p.remedy.label}` : `network: ${p.failure.label}`;
-    console.log(`${name}: ${p.title}\n  ${first}\n  ${p.description}\n`);
+    const lines = p.remedies.length ? [`failure: ${p.failure.label}`, 'remedies, one change each (* the seed\'s):', ...p.remedies.map((r) => `  ${name}:${r.id.padEnd(12)} ${r.label}${r.seed ? ' *' : ''}`)] : [`network: ${p.failure.label}`];
+    console.log(`${name}: ${p.title}\n${lines.map((l) => `  ${l}`).join('\n')}\n  ${p.description}\n`);
   }
 }
 
@@ -377,10 +399,10 @@ async function demo(args) {
     console.log(`layer 0 / layer ${depth} gradient norm after epoch 1: ${firstRatio.toExponential(1)}; ${ms.toFixed(1)} ms per epoch`);
     net.dispose();
   }
-  console.log('\nMore: gradscope presets, gradscope compare vanishing-gradients, gradscope sweep --dropout 0,0.2,0.4,0.6,0.8,1');
+  console.log('\nMore: gradscope presets, gradscope compare vanishing-gradients, gradscope sweep --dropout 0,0.2,0.4,0.6,0.8,1, gradscope sweep --lr 0.03,0.3,3 --preset dead-relu');
 }
 
-const COMMANDS = { train, compare, sweep, presets: listPresets, demo };
+const COMMANDS = { train, compare, sweep: sweepCommand, presets: listPresets, demo };
 
 async function main(argv) {
   const [command, ...rest] = argv;

@@ -195,7 +195,7 @@ function exploding(c) {
       recentUpdateRatio: updateNow.map(fmt),
     },
     message: `Gradient norms are exploding in ${layerList(layers)}: up to ${fmt(maxNorm)}${grown.length ? `, ${fmt(worstGrowth)}x their size at the start` : ''}${jumpy.length ? `; single updates change weights by ${fmt(worstUpdate)} of their norm` : ''}.`,
-    remedy: 'Add batch norm, lower the learning rate (e.g. 10x), and clip the gradient norm (clipNorm 1); an init scaled to the fan-in (He or Xavier) also helps.',
+    remedy: 'Lower the learning rate (e.g. 10x) or add batch norm; clipping the gradient norm (clipNorm 1) or an init scaled to the fan-in (He) also cures it on its own.',
   };
 }
 
@@ -248,7 +248,7 @@ function deadRelu(c) {
     severity: worst > T.deadCritical ? 'critical' : 'warning',
     evidence: { deadFraction: deadNow.map(fmt), startDeadFraction: c.deadStart.map(fmt) },
     message: `${Math.round(100 * worst)}% of the ReLU units in ${layerList(dead)} output 0 for every example; they get no gradient and cannot recover.`,
-    remedy: 'Lower the learning rate (e.g. 10x); leaky ReLU, He init and batch norm also keep units alive.',
+    remedy: 'Lower the learning rate (e.g. 10x). Leaky ReLU keeps a gradient in every unit, but on its own it does not make a network learn at a learning rate that kills ReLUs.',
   };
 }
 

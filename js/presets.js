@@ -1,8 +1,13 @@
-// Presets: named scenarios, each a pair — a network that shows one failure case
-// of backpropagation training, and the same task with the usual remedy — plus a
-// healthy baseline. runPreset() builds the data and the network, trains with the
-// test split as validation, and diagnoses the run. The CLI, the tests and the
-// playground all use these same definitions.
+// Presets: named scenarios, each a network that shows one failure case of
+// backpropagation training, and a list of remedies that each change ONE thing
+// in it (named after what they change), plus a healthy baseline. The seed's
+// claims come first and are marked `seed: true`: vanishing gradients -> ReLU;
+// exploding gradients -> batch normalization, or a lower learning rate; dead
+// ReLU units -> a lower learning rate; dropout 0.0 = none, 1.0 = learns
+// nothing. `remedy` is the first of them (what "apply remedy" does).
+// runPreset() builds the data and the network, trains with the test split as
+// validation, and diagnoses the run. The CLI, the tests, scripts/preset-figures
+// and the playground all use these same definitions.
 import { createNetwork } from './network.js';
 import * as datasets from './datasets.js';
 import { diagnose } from './diagnose.js';
@@ -10,8 +15,43 @@ import { fail } from './validate.js';
 
 const stack = (n, layer) => Array.from({ length: n }, () => ({ ...layer }));
 
+// What a remedy may change, under the names the playground's controls use.
+// activation, batchNorm and dropout apply to every hidden layer.
+const HIDDEN = ['activation', 'batchNorm', 'dropout'];
+const OPTIMIZER = ['learningRate', 'weightDecay'];
+export const REMEDY_CHANGES = Object.freeze([...HIDDEN, ...OPTIMIZER, 'init', 'clipNorm']);
+
+/** a failure config with `changes` applied (a new object; the failure is untouched) */
+export function applyChanges(config, changes) {
+  const out = structuredClone(config);
+  const last = out.layers.length - 1;
+  for (const [key, value] of Object.entries(changes)) {
+    if (HIDDEN.includes(key)) out.layers = out.layers.map((layer, l) => (l < last ? { ...layer, [key]: value } : layer));
+    else if (OPTIMIZER.includes(key)) out.optimizer = { ...(out.optimizer ?? { type: 'sgd' }), [key]: value };
+    else if (key === 'init' || key === 'clipNorm') out[key] = value;
+    else fail('applyChanges', 'changes', key, `one of ${REMEDY_CHANGES.join(', ')}`);
+  }
+  return out;
+}
+
+/**
+ * A preset: its failure run and its single-change remedies, each
+ * [id, label, changes, seed?] with `changes` in REMEDY_CHANGES' names.
+ */
+function preset({ remedies = [], ...p }) {
+  const list = remedies.map(([id, label, changes, seed = false]) => ({
+    id,
+    label,
+    seed,
+    changes,
+    config: applyChanges(p.failure.config, changes),
+    fit: { ...p.failure.fit },
+  }));
+  return { ...p, remedies: list, remedy: list[0] ?? null };
+}
+
 export const presets = {
-  healthy: {
+  healthy: preset({
     title: 'Healthy baseline',
     description:
       'A small ReLU network with He init and Adam on the circle data. Gradient norms of all layers stay within one order of magnitude of each other, no unit dies, and train and test loss fall together.',
@@ -22,51 +62,46 @@ export const presets = {
       config: { layers: [...stack(2, { units: 16, activation: 'relu' }), { units: 1 }], init: 'he', optimizer: { type: 'adam', learningRate: 0.01 } },
       fit: { epochs: 30, batchSize: 20 },
     },
-    remedy: null,
-  },
-  'vanishing-gradients': {
+  }),
+  'vanishing-gradients': preset({
     title: 'Vanishing gradients',
     description:
-      "Eight sigmoid layers: every layer multiplies the backward signal by sigmoid's derivative (at most 0.25), so the first layers get a gradient norm 1e-4 to 1e-7 of the output layer's and barely move; the loss stays at chance. Look at the gradient-norm chart on a log scale: the lines fan out by orders of magnitude. The remedy swaps sigmoid for ReLU with He init and the lines close up.",
+      "Eight sigmoid layers, even with Xavier init (the one made for sigmoid): every layer multiplies the backward signal by sigmoid's derivative (at most 0.25), so the first layer gets a gradient norm about 1e-6 of the output layer's and barely moves; the loss stays at chance. Look at the gradient-norm chart on a log scale: the lines fan out by orders of magnitude. The seed's remedy, ReLU instead of sigmoid (nothing else changed), closes them up; ReLU with He init, or batch norm alone, work too.",
     expect: 'vanishing-gradients',
     dataset: { name: 'circle', samples: 400, noise: 0.05 },
     failure: {
-      label: '8 x 16 sigmoid, PyTorch init',
-      config: { layers: [...stack(8, { units: 16, activation: 'sigmoid' }), { units: 1 }], init: 'pytorch', optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } },
+      label: '8 x 16 sigmoid, Xavier init, SGD 0.02 + momentum',
+      config: { layers: [...stack(8, { units: 16, activation: 'sigmoid' }), { units: 1 }], init: 'xavier', optimizer: { type: 'sgd', learningRate: 0.02, momentum: 0.9 } },
       fit: { epochs: 30, batchSize: 20 },
     },
-    remedy: {
-      label: '8 x 16 ReLU, He init',
-      config: { layers: [...stack(8, { units: 16, activation: 'relu' }), { units: 1 }], init: 'he', optimizer: { type: 'sgd', learningRate: 0.02, momentum: 0.9 } },
-      fit: { epochs: 30, batchSize: 20 },
-    },
-  },
-  'exploding-gradients': {
+    remedies: [
+      ['relu', 'ReLU', { activation: 'relu' }, true],
+      ['relu-he', 'ReLU + He init', { activation: 'relu', init: 'he' }],
+      ['batch-norm', 'batch norm', { batchNorm: true }],
+    ],
+  }),
+  'exploding-gradients': preset({
     title: 'Exploding gradients',
     description:
-      'Six ReLU layers initialized with weights about 3x too large (normal, std 0.6) and a high learning rate: activations and gradients grow layer by layer, the first steps see gradient norms in the thousands and the loss turns to NaN (those steps are skipped). The remedy keeps the bad init but adds batch norm, a 10x lower learning rate and gradient clipping.',
+      'Six ReLU layers initialized with weights about 3x too large (normal, std 0.6) and a high learning rate: activations and gradients grow layer by layer, the first steps see gradient norms in the thousands and the loss turns to NaN (those steps are skipped). Each remedy alone cures it: the seed\'s two, a 10x lower learning rate or batch norm, and also clipping the gradient norm to 1 or He init. With the lower learning rate alone about half the units of some layers end up dead on some seeds.',
     expect: 'exploding-gradients',
     dataset: { name: 'circle', samples: 400, noise: 0.05 },
     failure: {
-      label: '6 x 32 ReLU, std 0.6 init, SGD 0.05',
+      label: '6 x 32 ReLU, std 0.6 init, SGD 0.05 + momentum',
       config: { layers: [...stack(6, { units: 32, activation: 'relu' }), { units: 1 }], init: { type: 'normal', std: 0.6 }, optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } },
       fit: { epochs: 20, batchSize: 20 },
     },
-    remedy: {
-      label: '+ batch norm, SGD 0.005, clip 1',
-      config: {
-        layers: [...stack(6, { units: 32, activation: 'relu', batchNorm: true }), { units: 1 }],
-        init: { type: 'normal', std: 0.6 },
-        optimizer: { type: 'sgd', learningRate: 0.005, momentum: 0.9 },
-        clipNorm: 1,
-      },
-      fit: { epochs: 20, batchSize: 20 },
-    },
-  },
-  'dead-relu': {
+    remedies: [
+      ['lr-div10', 'learning rate ÷10', { learningRate: 0.005 }, true],
+      ['batch-norm', 'batch norm', { batchNorm: true }, true],
+      ['clip-norm-1', 'clip norm 1', { clipNorm: 1 }],
+      ['he-init', 'He init', { init: 'he' }],
+    ],
+  }),
+  'dead-relu': preset({
     title: 'Dead ReLU units',
     description:
-      'A learning rate of 3 throws the ReLU units\' biases and weights so far that most of them output 0 for every input: they get no gradient and never come back. Watch the dead-ReLU chart climb toward 100% and the gradient norms drop to 0. The remedy uses leaky ReLU (a small slope below 0 keeps a gradient) and a sane learning rate.',
+      "A learning rate of 3 throws the ReLU units' biases and weights so far that most of them output 0 for every input: they get no gradient and never come back. Watch the dead-ReLU chart climb toward 100% and the gradient norms drop to 0. The seed's remedy, a 10x lower learning rate, keeps most units alive and the network learns. Leaky ReLU alone does not cure it: its units keep a gradient, but at learning rate 3 the network still learns nothing (or its loss turns to NaN).",
     expect: 'dead-relu',
     dataset: { name: 'moons', samples: 400, noise: 0.1 },
     failure: {
@@ -74,37 +109,31 @@ export const presets = {
       config: { layers: [...stack(3, { units: 32, activation: 'relu' }), { units: 1 }], init: 'he', optimizer: { type: 'sgd', learningRate: 3 } },
       fit: { epochs: 20, batchSize: 10 },
     },
-    remedy: {
-      label: '3 x 32 leaky ReLU, SGD 0.02 + momentum',
-      config: { layers: [...stack(3, { units: 32, activation: 'leaky-relu' }), { units: 1 }], init: 'he', optimizer: { type: 'sgd', learningRate: 0.02, momentum: 0.9 } },
-      fit: { epochs: 20, batchSize: 10 },
-    },
-  },
-  overfitting: {
+    remedies: [
+      ['lr-div10', 'learning rate ÷10', { learningRate: 0.3 }, true],
+      ['leaky-relu', 'leaky ReLU', { activation: 'leaky-relu' }],
+    ],
+  }),
+  overfitting: preset({
     title: 'Overfitting',
     description:
-      'Two layers of 128 units trained on 50 noisy examples, a fifth of them mislabelled: the network memorizes the training set (train loss near 0) while the test loss climbs after its best epoch. Dropout 0.6 (with a little L2) keeps train and test loss together.',
+      'Two layers of 128 units trained on 50 noisy examples, a fifth of them mislabelled: the network memorizes the training set (train loss near 0) while the test loss climbs after its best epoch. Dropout 0.6 alone (the seed: 0.0 is none, values in between regularize) keeps train and test loss together; L2 weight decay 1e-2 alone closes the gap too, but leaves more ReLUs dead.',
     expect: 'overfitting',
     dataset: { name: 'circle', samples: 100, noise: 0.15, labelNoise: 0.2 },
     failure: {
-      label: '2 x 128 ReLU, no dropout',
+      label: '2 x 128 ReLU, no dropout, Adam 0.01',
       config: { layers: [...stack(2, { units: 128, activation: 'relu' }), { units: 1 }], init: 'he', optimizer: { type: 'adam', learningRate: 0.01 } },
       fit: { epochs: 150, batchSize: 10 },
     },
-    remedy: {
-      label: '2 x 128 ReLU, dropout 0.6, L2 1e-3',
-      config: {
-        layers: [...stack(2, { units: 128, activation: 'relu', dropout: 0.6 }), { units: 1 }],
-        init: 'he',
-        optimizer: { type: 'adam', learningRate: 0.01, weightDecay: 1e-3 },
-      },
-      fit: { epochs: 150, batchSize: 10 },
-    },
-  },
-  'dropout-one': {
+    remedies: [
+      ['dropout', 'dropout 0.6', { dropout: 0.6 }, true],
+      ['l2', 'L2 1e-2', { weightDecay: 1e-2 }],
+    ],
+  }),
+  'dropout-one': preset({
     title: 'Dropout 1.0',
     description:
-      'Dropout 1.0 drops every unit: the layer outputs only zeros, no gradient reaches anything below it and the network learns nothing but the output bias (test accuracy stays at chance). Dropout is a rate in [0, 1]; 0.2 trains normally.',
+      "Dropout 1.0 drops every unit: in training the layer outputs only zeros, no gradient reaches anything below it and the network learns nothing but the output bias; the training loss stays at ln 2 = 0.693. In evaluation (dropout off) the network is just its random initialization, so its test accuracy is luck, not learning (56-69% on seeds 1-3). Dropout is a rate in [0, 1] (the seed: 0.0 = none, 1.0 = learns nothing); 0.2 trains normally.",
     expect: 'vanishing-gradients',
     dataset: { name: 'circle', samples: 400, noise: 0.05 },
     failure: {
@@ -112,12 +141,8 @@ export const presets = {
       config: { layers: [...stack(2, { units: 16, activation: 'relu', dropout: 1 }), { units: 1 }], init: 'he', optimizer: { type: 'adam', learningRate: 0.01 } },
       fit: { epochs: 30, batchSize: 20 },
     },
-    remedy: {
-      label: '2 x 16 ReLU, dropout 0.2',
-      config: { layers: [...stack(2, { units: 16, activation: 'relu', dropout: 0.2 }), { units: 1 }], init: 'he', optimizer: { type: 'adam', learningRate: 0.01 } },
-      fit: { epochs: 30, batchSize: 20 },
-    },
-  },
+    remedies: [['dropout-0.2', 'dropout 0.2', { dropout: 0.2 }, true]],
+  }),
 };
 
 export const PRESET_NAMES = Object.keys(presets);
@@ -156,14 +181,19 @@ export async function runScenario({ dataset: spec, config, fit }, { seed = 1, ep
   }
 }
 
-/** Scenario for a preset side: 'failure' (default) or 'remedy'. */
+/**
+ * Scenario for one run of a preset: side 'failure' (default), 'remedy' (its
+ * first remedy, the seed's) or a remedy id from preset.remedies (e.g. 'batch-norm').
+ */
 export function presetScenario(name, side = 'failure') {
-  const preset = presets[name];
+  const preset = Object.hasOwn(presets, name) ? presets[name] : null;
   if (!preset) fail('preset', 'name', name, `one of ${PRESET_NAMES.join(', ')}`);
-  if (side !== 'failure' && side !== 'remedy') fail('preset', 'side', side, '"failure" or "remedy"');
-  const run = preset[side];
-  if (!run) fail('preset', 'side', side, `"failure": preset ${name} has no remedy`);
-  return { name: `${name}${side === 'remedy' ? ':remedy' : ''}`, label: run.label, dataset: preset.dataset, config: run.config, fit: run.fit };
+  const ids = preset.remedies.map((r) => r.id);
+  const sides = ['failure', ...(preset.remedy ? ['remedy'] : []), ...ids].map((x) => JSON.stringify(x)).join(', ');
+  if (side === 'failure') return { name, label: preset.failure.label, dataset: preset.dataset, config: preset.failure.config, fit: preset.failure.fit };
+  const run = side === 'remedy' ? preset.remedy : preset.remedies.find((r) => r.id === side);
+  if (!run) fail('preset', 'side', side, `one of ${sides} (preset ${name})`);
+  return { name: `${name}:${side}`, label: run.label, dataset: preset.dataset, config: run.config, fit: run.fit };
 }
 
 export function runPreset(name, side = 'failure', options = {}) {

@@ -64,10 +64,11 @@ export function compareText(a, b) {
   return rows.map((r) => `${padEnd(r[0], w0)}${padEnd(r[1], w1)}${r[2]}`.trimEnd()).join('\n');
 }
 
-/** sweep rows [{ value, trainLoss, testLoss, testAccuracy? }] as a table */
+/** sweep() rows [{ value, trainLoss, testLoss, testAccuracy?, deadFraction?, maxGradNorm? }] as a table */
 export function sweepTable(param, rows) {
-  const header = [param, 'train loss', 'test loss', 'gap', 'test acc'];
-  const body = rows.map((r) => [r.value, sci(r.trainLoss), sci(r.testLoss), sci(r.testLoss - r.trainLoss), r.testAccuracy !== undefined ? pct(r.testAccuracy) : '-']);
+  const header = [param, 'train loss', 'test loss', 'gap', 'test acc', 'dead ReLU', 'max grad norm'];
+  const opt = (v, f) => (v === undefined ? '-' : f(v));
+  const body = rows.map((r) => [r.value, sci(r.trainLoss), sci(r.testLoss), sci(r.testLoss - r.trainLoss), opt(r.testAccuracy, pct), opt(r.deadFraction, pct), opt(r.maxGradNorm, sci)]);
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
   return all.map((r) => r.map((cell, c) => pad(cell, widths[c])).join('  ')).join('\n');

@@ -42,7 +42,16 @@ test('bad arguments exit non-zero with a one-line message', () => {
     [['train', '--config', '/nonexistent.json'], /--config \/nonexistent\.json: no such file/],
     [['compare'], /compare needs one preset name, or two presets/],
     [['compare', 'healthy'], /"healthy" alone must be a preset with a remedy/],
-    [['compare', 'vanishing-gradients:cure'], /expected NAME, NAME:failure or NAME:remedy/],
+    [['compare', 'vanishing-gradients:cure'], /"vanishing-gradients:cure": expected NAME, NAME:failure or NAME:remedy, or NAME:REMEDY with REMEDY one of relu, relu-he, batch-norm/],
+    [['compare', 'healthy:remedy'], /preset healthy has no remedy/],
+    [['train', '--preset', 'dead-relu:leaky-relu', '--remedy'], /--remedy goes with a plain --preset NAME/],
+    [['train', '--preset', 'toString'], /--preset is "toString"; expected one of healthy/],
+    [['sweep', '--lr', '0,0.1'], /--lr has "0"; expected numbers in \(0, 1000000\] separated by commas/],
+    [['sweep', '--lr', '1e39'], /--lr has "1e39"; expected numbers in \(0, 1000000\]/],
+    [['sweep', '--lr', '0.1,'], /--lr has ""; expected numbers/],
+    [['sweep', '--lr', '0.1', '--seed', '1', '--seeds', '1,2'], /sweep takes --seed N or --seeds LIST, not both/],
+    [['sweep', '--lr', '0.1', '--seeds', '1,x'], /--seeds is "x"; expected an integer in \[0, 4294967295\]/],
+    [['sweep', '--lr', '0.1', '--preset', 'dead-relu:cure'], /"dead-relu:cure": expected NAME, NAME:failure or NAME:remedy, or NAME:REMEDY with REMEDY one of lr-div10, leaky-relu/],
     [['sweep', '--preset', 'healthy'], /sweep needs exactly one of --dropout LIST or --lr LIST/],
     [['sweep', '--dropout', '0,1.5'], /--dropout has "1\.5"; expected numbers in \[0, 1\]/],
     [['train', '--preset', 'healthy', '--dataset', 'iris'], /dataset\.name is "iris"; expected one of circle/],
@@ -149,7 +158,36 @@ test('sweep: the regularization curve over dropout rates', () => {
   assert.ok(rows[2].testAccuracy < 0.6, JSON.stringify(rows[2]));
   const table = gradscope('sweep', '--lr', '0.001,0.01', '--preset', 'healthy', '--epochs', '3');
   assert.equal(table.status, 0, table.stderr);
-  assert.match(table.stdout, /lr\s+train loss\s+test loss\s+gap\s+test acc/);
+  assert.match(table.stdout, /lr\s+train loss\s+test loss\s+gap\s+test acc\s+dead ReLU\s+max grad norm/);
+});
+
+test('sweep --lr over seeds on the dead-ReLU preset: medians, dead share and gradient norms per rate', () => {
+  const r = gradscope('sweep', '--lr', '0.3,3', '--preset', 'dead-relu', '--seeds', '1,2', '--epochs', '10', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.param, 'learningRate');
+  assert.deepEqual(out.seeds, [1, 2]);
+  assert.deepEqual(out.rows.map((x) => x.value), [0.3, 3]);
+  assert.deepEqual(out.rows.map((x) => x.runs.length), [2, 2]);
+  assert.ok(out.rows[1].deadFraction > 0.7 && out.rows[0].deadFraction < 0.5, JSON.stringify(out.rows.map((x) => x.deadFraction)));
+  // a single remedy of a preset can be swept as well
+  const leaky = gradscope('sweep', '--lr', '3', '--preset', 'dead-relu:leaky-relu', '--epochs', '2');
+  assert.equal(leaky.status, 0, leaky.stderr);
+  assert.match(leaky.stdout, /^dead-relu:leaky-relu, seed 1:/);
+});
+
+test('train and compare take single remedies by id; presets lists them', () => {
+  const t = gradscope('train', '--preset', 'exploding-gradients:clip-norm-1', '--epochs', '3', '--json');
+  assert.equal(t.status, 0, t.stderr);
+  const out = JSON.parse(t.stdout);
+  assert.equal(out.scenario, 'exploding-gradients:clip-norm-1');
+  assert.equal(out.config.clipNorm, 1);
+  const c = gradscope('compare', 'dead-relu', 'dead-relu:leaky-relu', '--epochs', '2', '--json');
+  assert.equal(c.status, 0, c.stderr);
+  assert.deepEqual(JSON.parse(c.stdout).map((x) => x.scenario), ['dead-relu', 'dead-relu:leaky-relu']);
+  const p = gradscope('presets');
+  assert.match(p.stdout, /dead-relu:lr-div10\s+learning rate ÷10 \*/);
+  assert.match(p.stdout, /dead-relu:leaky-relu\s+leaky ReLU\n/);
 });
 
 test('presets lists every preset', () => {
