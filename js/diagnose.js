@@ -233,7 +233,7 @@ function vanishing(c) {
       recentGradNorm: gradNow.map(fmt),
     },
     message: `Gradients vanish on the way down: ${layerList(low)} get${low.length === 1 ? 's' : ''} ${fmt(ratio)} of the output layer's gradient norm, so ${low.length === 1 ? 'it barely moves' : 'they barely move'}.`,
-    remedy: 'Use ReLU (or leaky ReLU) instead of sigmoid/tanh with He init, add batch norm, or make the network shallower.',
+    remedy: 'Use ReLU instead of sigmoid/tanh (with He init it trains best), or add batch norm, or make the network shallower.',
   };
 }
 

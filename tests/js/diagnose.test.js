@@ -98,8 +98,7 @@ test('a record of 150,000 steps is diagnosed without overflowing the stack', asy
   const y = data.train.y.subarray(0, 4);
   for (let i = 0; i < 150_000; i++) net.trainStep(x, y);
   const record = net.trainingRecord();
-  assert.ok(record.firstStep + record.steps.loss.length === 150_000);
-  assert.ok(record.steps.loss.length >= 100_000);
+  assert.equal(record.firstStep + record.steps.loss.length, 150_000);
   assert.ok(Array.isArray(diagnose(net)));
   assert.ok(Array.isArray(diagnose(net, { window: 1_000_000 })), 'a window longer than the record');
   net.dispose();
