@@ -1,4 +1,5 @@
 // Network configuration: defaults, validation, and the numeric codes of the C core.
+import { LIMITS } from './contract.js';
 import { boolean, checkKeys, fail, integer, isPlainObject, number, oneOf } from './validate.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'];
@@ -19,11 +20,11 @@ function normalizeInit(where, init) {
   if (!isPlainObject(init)) fail(where, 'init', init, `one of ${INITS.join(', ')}, {type:'normal', std} or {type:'uniform', limit}`);
   if (init.type === 'normal') {
     checkKeys(where, 'init', init, ['type', 'std']);
-    return { type: 'normal', std: number(where, 'init.std', init.std, { min: 0 }) };
+    return { type: 'normal', std: number(where, 'init.std', init.std, { min: 0, float32: true }) };
   }
   if (init.type === 'uniform') {
     checkKeys(where, 'init', init, ['type', 'limit']);
-    return { type: 'uniform', limit: number(where, 'init.limit', init.limit, { min: 0 }) };
+    return { type: 'uniform', limit: number(where, 'init.limit', init.limit, { min: 0, float32: true }) };
   }
   checkKeys(where, 'init', init, ['type']);
   oneOf(where, 'init.type', init.type, INITS);
@@ -34,15 +35,15 @@ function normalizeOptimizer(where, opt) {
   if (!isPlainObject(opt)) fail(where, 'optimizer', opt, "an object such as { type: 'sgd', learningRate: 0.01 }");
   const type = opt.type ?? 'sgd';
   oneOf(where, 'optimizer.type', type, OPTIMIZERS);
-  const weightDecay = number(where, 'optimizer.weightDecay', opt.weightDecay ?? 0, { min: 0 });
+  const weightDecay = number(where, 'optimizer.weightDecay', opt.weightDecay ?? 0, { min: 0, float32: true });
   if (type === 'sgd') {
     checkKeys(where, 'optimizer', opt, SGD_KEYS);
-    const momentum = number(where, 'optimizer.momentum', opt.momentum ?? 0, { min: 0 });
+    const momentum = number(where, 'optimizer.momentum', opt.momentum ?? 0, { min: 0, float32: true });
     const nesterov = boolean(where, 'optimizer.nesterov', opt.nesterov ?? false);
     if (nesterov && momentum === 0) fail(where, 'optimizer.momentum', momentum, 'a momentum > 0 when nesterov is true');
     return {
       type,
-      learningRate: number(where, 'optimizer.learningRate', opt.learningRate ?? 0.01, { min: 0 }),
+      learningRate: number(where, 'optimizer.learningRate', opt.learningRate ?? 0.01, { min: 0, float32: true }),
       momentum,
       nesterov,
       weightDecay,
@@ -51,10 +52,10 @@ function normalizeOptimizer(where, opt) {
   checkKeys(where, 'optimizer', opt, ADAM_KEYS);
   return {
     type,
-    learningRate: number(where, 'optimizer.learningRate', opt.learningRate ?? 1e-3, { min: 0 }),
-    beta1: number(where, 'optimizer.beta1', opt.beta1 ?? 0.9, { min: 0, max: 1, maxOpen: true }),
-    beta2: number(where, 'optimizer.beta2', opt.beta2 ?? 0.999, { min: 0, max: 1, maxOpen: true }),
-    eps: number(where, 'optimizer.eps', opt.eps ?? 1e-8, { min: 0, minOpen: true }),
+    learningRate: number(where, 'optimizer.learningRate', opt.learningRate ?? 1e-3, { min: 0, float32: true }),
+    beta1: number(where, 'optimizer.beta1', opt.beta1 ?? 0.9, { min: 0, max: 1, maxOpen: true, float32: true }),
+    beta2: number(where, 'optimizer.beta2', opt.beta2 ?? 0.999, { min: 0, max: 1, maxOpen: true, float32: true }),
+    eps: number(where, 'optimizer.eps', opt.eps ?? 1e-8, { min: 0, minOpen: true, float32: true }),
     weightDecay,
   };
 }
@@ -76,7 +77,7 @@ export function normalizeConfig(config, where = 'createNetwork') {
       units: integer(where, `${name}.units`, layer.units, 1, 1 << 20),
       activation: oneOf(where, `${name}.activation`, layer.activation ?? 'linear', ACTIVATIONS),
       batchNorm: boolean(where, `${name}.batchNorm`, layer.batchNorm ?? false),
-      dropout: number(where, `${name}.dropout`, layer.dropout ?? 0, { min: 0, max: 1 }),
+      dropout: number(where, `${name}.dropout`, layer.dropout ?? 0, { min: 0, max: 1, float32: true }),
     };
   });
   const loss = oneOf(where, 'loss', config.loss ?? 'mse', LOSSES);
@@ -90,8 +91,44 @@ export function normalizeConfig(config, where = 'createNetwork') {
     loss,
     init: normalizeInit(where, config.init ?? 'he'),
     optimizer: normalizeOptimizer(where, config.optimizer ?? { type: 'sgd' }),
-    clipNorm: number(where, 'clipNorm', config.clipNorm ?? 0, { min: 0 }),
+    clipNorm: number(where, 'clipNorm', config.clipNorm ?? 0, { min: 0, float32: true }),
     seed: integer(where, 'seed', config.seed ?? 0, 0, 0xffffffff),
     throwOnNonFinite: boolean(where, 'throwOnNonFinite', config.throwOnNonFinite ?? false),
   };
+}
+
+const count = (n) => n.toLocaleString('en-US');
+
+/** "16 GiB", "1.5 MiB": a byte count for messages */
+export function formatBytes(bytes) {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
+  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
+}
+
+/**
+ * Refuses, before the core is asked, a network whose parameters cannot fit in
+ * WebAssembly memory (wasm32 addresses 4 GiB), naming the quantity and size.
+ */
+export function checkNetworkSize(where, config) {
+  const memory = `WebAssembly memory holds at most ${formatBytes(LIMITS.maxBytes)}`;
+  let fanIn = config.inputs;
+  let params = 0;
+  let runningStats = 0;
+  config.layers.forEach((layer, l) => {
+    const weights = layer.units * fanIn;
+    if (weights > LIMITS.maxParams) {
+      throw new Error(`${where}: layer ${l} needs ${count(layer.units)} × ${count(fanIn)} = ${count(weights)} weights (${formatBytes(4 * weights)}); a layer can hold at most ${count(LIMITS.maxParams)} weights and ${memory}`);
+    }
+    params += weights + layer.units * (layer.batchNorm ? 3 : 1);
+    if (layer.batchNorm) runningStats += 2 * layer.units;
+    fanIn = layer.units;
+  });
+  const bytes = 4 * (LIMITS.arenaCopiesPerParam * params + 2 * runningStats);
+  if (params > LIMITS.maxParams || bytes >= LIMITS.maxBytes) {
+    throw new Error(`${where}: the network needs ${count(params)} parameters; with their gradients and optimizer state that is ${formatBytes(bytes)}, and ${memory}`);
+  }
+  return { params, bytes };
 }

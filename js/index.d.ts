@@ -113,9 +113,12 @@ export interface LayerStats {
   saturatedFraction: number;
   activationMean: number;
   activationStd: number;
-  /** a NaN or Infinity appeared in this layer's activations or gradients */
+  /** a NaN or Infinity appeared in this layer's activations, batch-norm statistics, gradients or update */
   nonFinite: boolean;
 }
+
+/** what was not finite when a step was skipped, in the order the values arise */
+export type NonFiniteKind = 'activation' | 'loss' | 'gradient' | 'update' | 'batch-norm statistics';
 
 export interface StepResult {
   /** loss of the batch before the update */
@@ -124,6 +127,8 @@ export interface StepResult {
   skipped?: true;
   /** first layer with a non-finite value; layers.length means the loss itself */
   nonFiniteLayer?: number;
+  /** what was non-finite there; nothing changed (parameters, optimizer state, running statistics, step count) */
+  nonFinite?: NonFiniteKind;
 }
 
 export interface EpochInfo {
@@ -133,7 +138,7 @@ export interface EpochInfo {
   skippedSteps: number;
   valLoss?: number;
   valAccuracy?: number;
-  /** this epoch's steps: loss and every layer statistic at each step */
+  /** this epoch's steps (its newest 16,384 to 18,432 when the epoch is longer): loss and every layer statistic at each step */
   steps: { loss: Float32Array; layers: StatSeries[] };
 }
 
@@ -160,8 +165,10 @@ export interface FitHistory {
   valAccuracy?: number[];
   skippedSteps: number[];
   aborted: boolean;
-  /** one entry per training step, over all epochs */
+  /** one entry per training step of this fit, the newest 100,000 (to 102,048): memory stays bounded */
   steps: { loss: Float32Array; layers: StatSeries[] };
+  /** steps of this fit dropped from the front of `steps` */
+  droppedSteps: number;
 }
 
 export interface NetworkJSON {
@@ -192,6 +199,7 @@ export declare class Network {
   trainingRecord(): TrainingRecord;
   /** forget the record (e.g. after changing the setup) */
   resetRecord(): void;
+  /** frees the network's memory and its training record; later calls throw */
   dispose(): void;
 }
 
@@ -199,6 +207,8 @@ export interface TrainingRecord {
   /** index of the first step kept (older ones were dropped past the limit) */
   firstStep: number;
   steps: { loss: Float32Array; layers: StatSeries[] };
+  /** index of the first epoch kept (the newest 100,000 to 200,000 are kept) */
+  firstEpoch: number;
   epochs: { loss: number[]; valLoss: number[]; valAccuracy: number[] };
 }
 

@@ -145,14 +145,15 @@ function createCore(exports, simd) {
     exports,
     simd,
     memory,
-    f32: (ptr, length) => new Float32Array(memory.buffer, ptr, length),
-    u32: (ptr, length) => new Uint32Array(memory.buffer, ptr, length),
+    // pointers come back from wasm as signed i32: >>> 0 reads them as unsigned (memory may pass 2 GiB)
+    f32: (ptr, length) => new Float32Array(memory.buffer, ptr >>> 0, length),
+    u32: (ptr, length) => new Uint32Array(memory.buffer, ptr >>> 0, length),
     /** copies values (a typed array or number[]) to ptr, no allocation */
-    write: (ptr, values) => floats().set(values, ptr >> 2),
+    write: (ptr, values) => floats().set(values, ptr >>> 2),
     /** one float at ptr */
-    read: (ptr) => floats()[ptr >> 2],
+    read: (ptr) => floats()[ptr >>> 2],
     /** a view of `length` floats at ptr: valid until the next call that may allocate */
-    view: (ptr, length) => floats().subarray(ptr >> 2, (ptr >> 2) + length),
+    view: (ptr, length) => floats().subarray(ptr >>> 2, (ptr >>> 2) + length),
     scratch,
   };
 }

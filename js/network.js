@@ -1,40 +1,42 @@
 // Network: the JS face of one network handle in the WebAssembly core. Inputs
 // are validated here (clear errors, no state touched on bad input); data is
 // copied into wasm memory and results are copied out, so no caller ever holds
-// a view that memory growth could detach.
-import { ACTIVATIONS, INITS, LOSSES, normalizeConfig } from './config.js';
+// a view that memory growth could detach. The training record lives in
+// record.js, saving and loading in persist.js.
+import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, formatBytes, normalizeConfig } from './config.js';
+import { C_ERRORS, LIMITS, NONFINITE_KINDS, PARAM_CODES, STATUS, STAT_NAMES } from './contract.js';
 import { loadCore } from './loader.js';
+import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
+import { EpochLog, StepLog, firstNonFinite } from './record.js';
 import { boolean, checkKeys, checkTargets, fail, integer, isPlainObject, rowsOf } from './validate.js';
 
-export const STAT_NAMES = [
-  'gradNorm',
-  'biasGradNorm',
-  'weightNorm',
-  'updateRatio',
-  'deadFraction',
-  'saturatedFraction',
-  'activationMean',
-  'activationStd',
-  'nonFinite',
-];
+export { STAT_NAMES };
 const STAT_COUNT = STAT_NAMES.length;
-const PARAM_CODES = { weight: 0, bias: 1, gamma: 2, beta: 3 };
-const NONFINITE = 1;
-const C_ERRORS = {
-  [-1]: 'an argument was out of range',
-  [-2]: 'out of memory',
-  [-3]: 'the network is not ready',
-  [-4]: 'batch norm needs at least 2 examples per training batch',
-};
+const count = (n) => n.toLocaleString('en-US');
+const MEMORY = `WebAssembly memory holds at most ${formatBytes(LIMITS.maxBytes)}`;
+
+/** steps kept by a network's training record (about 150 bytes a step for a 3-layer net) */
+export const RECORD_LIMIT = 100_000;
+/** epochs kept by the record's per-epoch losses */
+export const EPOCH_RECORD_LIMIT = 100_000;
+/** steps of one epoch handed to fit's onEpoch (the newest) */
+export const EPOCH_STEPS_LIMIT = 16_384;
 
 const registry =
   typeof FinalizationRegistry !== 'undefined'
     ? new FinalizationRegistry(({ core, handle }) => core.exports.gs_net_free(handle))
     : null;
 
-function checkStatus(where, status) {
-  if (status < 0) throw new Error(`${where}: the core failed: ${C_ERRORS[status] ?? `status ${status}`}`);
-  return status;
+/** throws for a C error status; `explainNomem` names what did not fit */
+function checkStatus(where, status, explainNomem) {
+  if (status >= 0) return status;
+  if (status === STATUS.ERR_NOMEM && explainNomem) throw new Error(`${where}: ${explainNomem()}`);
+  throw new Error(`${where}: the core failed: ${C_ERRORS[status] ?? `status ${status}`}`);
+}
+
+/** "...; WebAssembly memory holds at most 4 GiB" or "... could not grow", for `bytes` needed */
+function memoryVerdict(bytes) {
+  return bytes >= LIMITS.maxBytes ? MEMORY : `WebAssembly memory could not grow to hold it (${MEMORY})`;
 }
 
 const YIELD_MS = 8; // fit yields to the event loop between epochs this often
@@ -57,30 +59,31 @@ export class Network {
   #config;
   #trained = false;
   #bnLayer; // the first batch-norm layer, -1 without
-  #perStep; // floats per step row: loss, then every layer's statistics
-  // what diagnose() reads: every update's [loss, stats...] row, and fit's epochs
+  // what diagnose() reads: every update's [loss, stats...] row, and fit's epochs (both bounded)
   #record;
   #fitting = false; // a fit is under way (it owns the dataset buffers between epochs)
 
   /** Use createNetwork(). */
   constructor(core, config) {
+    const where = 'createNetwork';
+    const { params, bytes } = checkNetworkSize(where, config);
     const e = core.exports;
     const handle = e.gs_net_create(config.inputs, LOSSES.indexOf(config.loss), config.seed | 0);
-    if (!handle) throw new Error('createNetwork: the core could not allocate a network (out of memory)');
+    if (!handle) throw new Error(`${where}: the core could not allocate a network (out of memory)`);
     try {
       for (const layer of config.layers) {
-        checkStatus('createNetwork', e.gs_net_add_layer(handle, layer.units, ACTIVATIONS.indexOf(layer.activation), layer.batchNorm ? 1 : 0, layer.dropout));
+        checkStatus(where, e.gs_net_add_layer(handle, layer.units, ACTIVATIONS.indexOf(layer.activation), layer.batchNorm ? 1 : 0, layer.dropout));
       }
       const { init, optimizer: o } = config;
-      checkStatus('createNetwork', e.gs_net_set_init(handle, INITS.indexOf(init.type), init.std ?? init.limit ?? 0));
+      checkStatus(where, e.gs_net_set_init(handle, INITS.indexOf(init.type), init.std ?? init.limit ?? 0));
       checkStatus(
-        'createNetwork',
+        where,
         o.type === 'sgd'
           ? e.gs_net_set_sgd(handle, o.learningRate, o.momentum, o.nesterov ? 1 : 0, o.weightDecay)
           : e.gs_net_set_adam(handle, o.learningRate, o.beta1, o.beta2, o.eps, o.weightDecay),
       );
-      checkStatus('createNetwork', e.gs_net_set_clip_norm(handle, config.clipNorm));
-      checkStatus('createNetwork', e.gs_net_build(handle));
+      checkStatus(where, e.gs_net_set_clip_norm(handle, config.clipNorm));
+      checkStatus(where, e.gs_net_build(handle), () => `the network's ${count(params)} parameters with their gradients and optimizer state need ${formatBytes(bytes)}; ${memoryVerdict(bytes)}`);
     } catch (err) {
       e.gs_net_free(handle);
       throw err;
@@ -89,8 +92,7 @@ export class Network {
     this.#handle = handle;
     this.#config = config;
     this.#bnLayer = config.layers.findIndex((l) => l.batchNorm);
-    this.#perStep = 1 + config.layers.length * STAT_COUNT;
-    this.#record = emptyRecord(this.#perStep);
+    this.#record = { steps: new StepLog(config.layers.length, RECORD_LIMIT), epochs: new EpochLog(EPOCH_RECORD_LIMIT) };
     registry?.register(this, { core, handle }, this);
   }
 
@@ -125,13 +127,23 @@ export class Network {
     return this.#config.loss === 'softmax-ce' ? 1 : this.outputs;
   }
 
+  /** NOMEM explanation for a pass over `rows` rows: the workspace it needs */
+  #workspaceVerdict(rows, what) {
+    const bytes = this.#core.exports.gs_net_workspace_bytes(this.#handle, rows);
+    return () => `${what} of ${count(rows)} rows needs ${formatBytes(bytes)} of workspace for this network (every layer's activations and gradients); ${memoryVerdict(bytes)}; use smaller batches`;
+  }
+
   /** checks, then copies x (and y) into the staging buffers; returns their pointers */
   #stage(where, x, y, training = false) {
     const e = this.#live(where);
     const rows = rowsOf(where, 'x', x, this.inputs);
     if (y !== undefined) checkTargets(where, 'y', y, rows, this.outputs, this.#config.loss);
     if (training) this.#checkBatch(where, rows);
-    checkStatus(where, e.gs_net_reserve_io(this.#handle, rows));
+    const width = Math.max(this.inputs, this.outputs);
+    checkStatus(where, e.gs_net_reserve_io(this.#handle, rows), () => {
+      const side = this.outputs >= this.inputs ? 'outputs' : 'inputs';
+      return `${count(rows)} rows × ${count(width)} ${side} = ${count(rows * width)} values (${formatBytes(4 * rows * width)}) do not fit: ${memoryVerdict(4 * rows * width)}; pass fewer rows at a time`;
+    });
     const px = e.gs_net_io_x(this.#handle);
     const py = e.gs_net_io_y(this.#handle);
     this.#core.write(px, x);
@@ -139,23 +151,28 @@ export class Network {
     return { rows, px, py };
   }
 
-  #nonFiniteError(where, layer) {
+  #nonFiniteError(where, { layer, kind }) {
     const what = layer >= this.#config.layers.length ? 'the loss' : `layers[${layer}]`;
-    return new Error(`${where}: a non-finite value (NaN or Infinity) appeared in ${what}; the update was skipped`);
+    return new Error(`${where}: a non-finite value (NaN or Infinity) appeared in ${what}; the update was skipped (non-finite ${kind}) and the network is unchanged`);
   }
 
   #pass(where, x, y, update) {
     const { rows, px, py } = this.#stage(where, x, y, true);
     const e = this.#core.exports;
-    const status = checkStatus(where, e.gs_net_train_step(this.#handle, px, py, rows, update ? 1 : 0, this.#core.scratch));
+    const status = checkStatus(
+      where,
+      e.gs_net_train_step(this.#handle, px, py, rows, update ? 1 : 0, this.#core.scratch),
+      this.#workspaceVerdict(rows, 'a batch'),
+    );
     this.#trained = true;
     const result = { loss: this.#core.read(this.#core.scratch) };
-    if (update) this.#rememberStep(result.loss, this.#core.view(e.gs_net_layer_stats(this.#handle), this.#perStep - 1));
-    if (status === NONFINITE) {
-      const layer = e.gs_net_nonfinite_layer(this.#handle);
-      if (this.#config.throwOnNonFinite) throw this.#nonFiniteError(where, layer);
+    if (update) this.#record.steps.appendRow(result.loss, this.#core.view(e.gs_net_layer_stats(this.#handle), this.#config.layers.length * STAT_COUNT));
+    if (status === STATUS.NONFINITE) {
+      const found = { layer: e.gs_net_nonfinite_layer(this.#handle), kind: NONFINITE_KINDS[e.gs_net_nonfinite_kind(this.#handle)] };
+      if (this.#config.throwOnNonFinite) throw this.#nonFiniteError(where, found);
       result.skipped = true;
-      result.nonFiniteLayer = layer;
+      result.nonFiniteLayer = found.layer;
+      result.nonFinite = found.kind;
     }
     return result;
   }
@@ -176,11 +193,11 @@ export class Network {
   /** Eval mode: sigmoid / softmax probabilities (bce / softmax-ce) or raw outputs (mse). */
   predict(x) {
     const { rows, px, py } = this.#stage('predict', x);
-    checkStatus('predict', this.#core.exports.gs_net_predict(this.#handle, px, rows, py));
+    checkStatus('predict', this.#core.exports.gs_net_predict(this.#handle, px, rows, py), this.#workspaceVerdict(Math.min(rows, 1024), 'a chunk'));
     return this.#core.f32(py, rows * this.outputs).slice();
   }
 
-  /** Eval mode loss, and accuracy for bce (per output) and softmax-ce (argmax). */
+  /** Eval mode loss, and accuracy for bce (per output) and softmax-ce (argmax); a NaN output is never correct. */
   evaluate(x, y) {
     const { rows, px, py } = this.#stage('evaluate', x, y);
     return this.#evaluateAt('evaluate', px, py, rows);
@@ -188,18 +205,72 @@ export class Network {
 
   #evaluateAt(where, px, py, rows) {
     const s = this.#core.scratch;
-    checkStatus(where, this.#core.exports.gs_net_evaluate(this.#handle, px, py, rows, s, s + 4));
+    checkStatus(where, this.#core.exports.gs_net_evaluate(this.#handle, px, py, rows, s, s + 4), this.#workspaceVerdict(Math.min(rows, 1024), 'a chunk'));
     const [loss, accuracy] = this.#core.f32(s, 2);
     return this.#config.loss === 'mse' ? { loss } : { loss, accuracy };
   }
 
   /**
    * Minibatch training; the epoch loop runs in C over a copy of the data in
-   * wasm memory. Resolves to a history (see index.d.ts).
+   * wasm memory, in bounded chunks of steps. Resolves to a history (see index.d.ts).
    */
   async fit(x, y, options = {}) {
     const where = 'fit';
-    const e = this.#live(where);
+    this.#live(where);
+    const o = this.#fitOptions(where, x, y, options);
+    if (this.#fitting) throw new Error('fit: this network is already training in another fit call; await it (or abort it) first');
+    this.#uploadTraining(where, x, y, o.rows);
+    const validation = o.valRows ? this.#uploadValidation(where, o.validation, o.valRows) : null;
+    const nLayers = this.#config.layers.length;
+    const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0 };
+    if (validation) {
+      history.valLoss = [];
+      if (this.#config.loss !== 'mse') history.valAccuracy = [];
+    }
+    const runSteps = new StepLog(nLayers, RECORD_LIMIT); // history.steps: this fit's newest steps
+    const epochSteps = o.onEpoch ? new StepLog(nLayers, EPOCH_STEPS_LIMIT) : null; // onEpoch's info.steps
+    let lastYield = performance.now();
+    this.#fitting = true;
+    try {
+      for (let epoch = 0; epoch < o.epochs; epoch++) {
+        if (o.signal?.aborted) {
+          history.aborted = true;
+          break;
+        }
+        if (!this.#handle) throw new Error('fit: the network was disposed during training');
+        epochSteps?.clear();
+        const { loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps);
+        const info = { epoch, loss, skippedSteps: skipped };
+        history.epochs++;
+        history.loss.push(loss);
+        history.skippedSteps.push(skipped);
+        if (validation) {
+          const val = this.#evaluateAt(where, validation.x, validation.y, o.valRows);
+          history.valLoss.push((info.valLoss = val.loss));
+          if (history.valAccuracy) history.valAccuracy.push((info.valAccuracy = val.accuracy));
+        }
+        this.#record.epochs.push(info);
+        if (o.onEpoch) {
+          info.steps = epochSteps.series();
+          await o.onEpoch(info);
+        }
+        // let an AbortSignal or the page's events run between epochs, at most every YIELD_MS
+        if (performance.now() - lastYield > YIELD_MS) {
+          await nextTurn();
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      this.#fitting = false;
+      validation?.release();
+    }
+    history.steps = runSteps.series();
+    history.droppedSteps = runSteps.dropped;
+    return history;
+  }
+
+  /** fit's arguments, validated before anything changes */
+  #fitOptions(where, x, y, options) {
     if (!isPlainObject(options)) fail(where, 'options', options, 'an object');
     checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal']);
     const rows = rowsOf(where, 'x', x, this.inputs);
@@ -209,7 +280,7 @@ export class Network {
     const shuffle = boolean(where, 'options.shuffle', options.shuffle ?? true);
     const { validation, onEpoch, signal } = options;
     if (onEpoch !== undefined && typeof onEpoch !== 'function') fail(where, 'options.onEpoch', onEpoch, 'a function');
-    if (signal !== undefined && (typeof signal?.aborted !== 'boolean')) fail(where, 'options.signal', signal, 'an AbortSignal');
+    if (signal !== undefined && typeof signal?.aborted !== 'boolean') fail(where, 'options.signal', signal, 'an AbortSignal');
     let valRows = 0;
     if (validation !== undefined) {
       if (!isPlainObject(validation)) fail(where, 'options.validation', validation, 'an object { x, y }');
@@ -218,144 +289,83 @@ export class Network {
       checkTargets(where, 'options.validation.y', validation.y, valRows, this.outputs, this.#config.loss);
     }
     this.#checkBatch(where, Math.min(batchSize, rows));
-    if (this.#fitting) throw new Error('fit: this network is already training in another fit call; await it (or abort it) first');
+    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal };
+  }
 
+  /** the training set into the core's dataset buffers */
+  #uploadTraining(where, x, y, rows) {
+    const e = this.#core.exports;
     const handle = this.#handle;
     const ydim = this.#ydim();
-    checkStatus(where, e.gs_net_set_dataset(handle, rows));
+    checkStatus(where, e.gs_net_set_dataset(handle, rows), () => {
+      const bytes = 4 * rows * (this.inputs + ydim + 1);
+      return `the training set of ${count(rows)} rows × ${count(this.inputs)} inputs needs ${formatBytes(bytes)} inside the core; ${memoryVerdict(bytes)}`;
+    });
     this.#core.f32(e.gs_net_data_x(handle), x.length).set(x);
     this.#core.f32(e.gs_net_data_y(handle), rows * ydim).set(y);
-    let valX = 0;
-    let valY = 0;
-    if (valRows) {
-      valX = e.malloc(validation.x.length * 4);
-      valY = e.malloc(valRows * ydim * 4);
-      if (!valX || !valY) {
-        e.free(valX);
-        e.free(valY);
-        throw new Error('fit: out of memory copying the validation set');
-      }
-      this.#core.f32(valX, validation.x.length).set(validation.x);
-      this.#core.f32(valY, valRows * ydim).set(validation.y);
+  }
+
+  /** the validation set into its own wasm buffers: { x, y, release() } */
+  #uploadValidation(where, validation, rows) {
+    const e = this.#core.exports;
+    const ydim = this.#ydim();
+    const bytes = [4 * validation.x.length, 4 * rows * ydim];
+    const [x, y] = bytes.map((b) => (b < LIMITS.maxBytes ? e.malloc(b) >>> 0 : 0));
+    if (!x || !y) {
+      e.free(x);
+      e.free(y);
+      throw new Error(`${where}: the validation set of ${count(rows)} rows needs ${formatBytes(bytes[0] + bytes[1])} inside the core; ${memoryVerdict(bytes[0] + bytes[1])}`);
     }
+    this.#core.f32(x, validation.x.length).set(validation.x);
+    this.#core.f32(y, rows * ydim).set(validation.y);
+    return { x, y, release: () => (e.free(x), e.free(y)) };
+  }
+
+  /**
+   * One epoch in chunks of at most LIMITS.logSteps steps (one step at a time
+   * with throwOnNonFinite, so it stops at the first bad step). Each chunk's
+   * step rows go into the record, this fit's steps and the epoch's steps.
+   */
+  #runEpoch(where, { batchSize, shuffle }, runSteps, epochSteps) {
+    const e = this.#core.exports;
+    const handle = this.#handle;
     const nLayers = this.#config.layers.length;
     const perStep = 1 + nLayers * STAT_COUNT;
-    const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null };
-    if (valRows) {
-      history.valLoss = [];
-      if (this.#config.loss !== 'mse') history.valAccuracy = [];
-    }
-    const logs = [];
-    let lastYield = performance.now();
-    this.#fitting = true;
-    try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        if (signal?.aborted) {
-          history.aborted = true;
-          break;
-        }
-        if (!this.#handle) throw new Error('fit: the network was disposed during training');
-        checkStatus(where, e.gs_net_fit_epoch(handle, batchSize, shuffle ? 1 : 0, this.#core.scratch));
-        this.#trained = true;
-        const loss = this.#core.f32(this.#core.scratch, 1)[0];
-        const steps = e.gs_net_epoch_steps(handle);
-        const log = this.#core.f32(e.gs_net_epoch_log(handle), steps * perStep).slice();
-        logs.push(log);
-        this.#remember(log);
-        const skipped = e.gs_net_epoch_skipped(handle);
-        history.epochs++;
-        history.loss.push(loss);
-        history.skippedSteps.push(skipped);
-        this.#record.epochs.loss.push(loss);
-        const info = { epoch, loss, skippedSteps: skipped };
-        if (onEpoch) info.steps = stepSeries([log], nLayers);
-        if (valRows) {
-          const val = this.#evaluateAt(where, valX, valY, valRows);
-          history.valLoss.push(val.loss);
-          this.#record.epochs.valLoss.push(val.loss);
-          info.valLoss = val.loss;
-          if (history.valAccuracy) {
-            history.valAccuracy.push(val.accuracy);
-            this.#record.epochs.valAccuracy.push(val.accuracy);
-            info.valAccuracy = val.accuracy;
-          }
-        }
-        if (skipped && this.#config.throwOnNonFinite) {
-          throw this.#nonFiniteError(where, firstNonFiniteLayer(log, nLayers));
-        }
-        if (onEpoch) await onEpoch(info);
-        // let an AbortSignal or the page's events run between epochs, at most every YIELD_MS
-        if (performance.now() - lastYield > YIELD_MS) {
-          await nextTurn();
-          lastYield = performance.now();
-        }
+    const chunk = this.#config.throwOnNonFinite ? 1 : LIMITS.logSteps;
+    let status;
+    do {
+      status = checkStatus(where, e.gs_net_fit_steps(handle, batchSize, shuffle ? 1 : 0, chunk, this.#core.scratch), this.#workspaceVerdict(batchSize, 'a batch'));
+      this.#trained = true;
+      const rows = this.#core.view(e.gs_net_epoch_log(handle), e.gs_net_epoch_steps(handle) * perStep);
+      this.#record.steps.appendRows(rows);
+      runSteps.appendRows(rows);
+      epochSteps?.appendRows(rows);
+      if (this.#config.throwOnNonFinite) {
+        const bad = firstNonFinite(rows, nLayers, NONFINITE_KINDS);
+        // the epoch stays unfinished; the next fit starts a new one when it uploads its data
+        if (bad) throw this.#nonFiniteError(where, bad);
       }
-    } finally {
-      this.#fitting = false;
-      if (valRows) {
-        e.free(valX);
-        e.free(valY);
-      }
-    }
-    history.steps = stepSeries(logs, nLayers);
-    return history;
-  }
-
-  /** appends one step row (loss, stats) to the record, in place */
-  #rememberStep(loss, stats) {
-    const r = this.#record;
-    const at = r.tailRows * this.#perStep;
-    r.tail[at] = loss;
-    r.tail.set(stats, at + 1);
-    if (++r.tailRows === RECORD_CHUNK) this.#flushRecord();
-  }
-
-  /** appends whole step rows (fit's epoch log), a chunk's worth at a time */
-  #remember(rows) {
-    const r = this.#record;
-    const total = rows.length / this.#perStep;
-    for (let done = 0; done < total; ) {
-      const n = Math.min(total - done, RECORD_CHUNK - r.tailRows);
-      r.tail.set(rows.subarray(done * this.#perStep, (done + n) * this.#perStep), r.tailRows * this.#perStep);
-      r.tailRows += n;
-      done += n;
-      if (r.tailRows === RECORD_CHUNK) this.#flushRecord();
-    }
-  }
-
-  #flushRecord() {
-    const r = this.#record;
-    r.chunks.push(r.tail);
-    r.steps += r.tailRows;
-    r.tail = new Float32Array(RECORD_CHUNK * this.#perStep);
-    r.tailRows = 0;
-    // bounded: drop the oldest chunks past RECORD_LIMIT steps
-    while (r.steps - RECORD_CHUNK >= RECORD_LIMIT) {
-      r.chunks.shift();
-      r.steps -= RECORD_CHUNK;
-      r.droppedSteps += RECORD_CHUNK;
-    }
+    } while (status === STATUS.MORE);
+    return { loss: this.#core.read(this.#core.scratch), skipped: e.gs_net_epoch_skipped(handle) };
   }
 
   /**
    * What training recorded since creation (or resetRecord): every update's loss
-   * and layer statistics (the newest RECORD_LIMIT steps), and fit's per-epoch
-   * losses. diagnose() reads this.
+   * and layer statistics (the newest RECORD_LIMIT steps; firstStep counts the
+   * dropped ones), and the per-epoch losses of fit (the newest
+   * EPOCH_RECORD_LIMIT epochs). diagnose() reads this.
    */
   trainingRecord() {
     this.#live('trainingRecord');
-    const { chunks, tail, tailRows, droppedSteps, epochs } = this.#record;
-    return {
-      firstStep: droppedSteps,
-      steps: stepSeries([...chunks, tail.subarray(0, tailRows * this.#perStep)], this.#config.layers.length),
-      epochs: structuredClone(epochs),
-    };
+    const { steps, epochs } = this.#record;
+    return { firstStep: steps.dropped, steps: steps.series(), firstEpoch: epochs.dropped, epochs: epochs.toJSON() };
   }
 
   /** Forgets what was recorded (e.g. after changing the learning rate). */
   resetRecord() {
     this.#live('resetRecord');
-    this.#record = emptyRecord(this.#perStep);
+    this.#record.steps.clear();
+    this.#record.epochs = new EpochLog(EPOCH_RECORD_LIMIT);
   }
 
   /** Per-layer statistics of the most recent training-mode pass ([] before any). */
@@ -375,7 +385,7 @@ export class Network {
         const offset = e.gs_net_param_offset(this.#handle, l, code);
         if (offset < 0) continue;
         const length = code === 0 ? layer.units * this.#fanIn(l) : layer.units;
-        out[name] = this.#core.f32(base + offset * 4, length).slice();
+        out[name] = this.#core.f32((base >>> 0) + offset * 4, length).slice();
       }
       if (withRunning && layer.batchNorm) {
         const running = this.#core.f32(e.gs_net_running(this.#handle, l), 2 * layer.units);
@@ -396,99 +406,73 @@ export class Network {
     return this.#readTensors(e.gs_net_params(this.#handle), true);
   }
 
-  /** Sets any subset of the tensors getParameters returns; shapes are checked first. */
+  /**
+   * Sets any subset of the tensors getParameters returns. Every value is
+   * checked first (shape, finite float32, runningVar >= 0); then all are written.
+   */
   setParameters(layers) {
     const where = 'setParameters';
-    const e = this.#live(where);
-    const n = this.#config.layers.length;
-    if (!Array.isArray(layers) || layers.length !== n) fail(where, 'layers', layers, `an array of ${n} layer objects`);
-    const writes = [];
+    this.#live(where);
+    this.#writeTensors(checkParameters(where, 'layers', layers, this.#config, { complete: false }));
+  }
+
+  #writeTensors(layers) {
+    const e = this.#core.exports;
     layers.forEach((tensors, l) => {
-      const layer = this.#config.layers[l];
-      if (!isPlainObject(tensors)) fail(where, `layers[${l}]`, tensors, 'an object of Float32Arrays');
-      const allowed = layer.batchNorm ? ['weight', 'bias', 'gamma', 'beta', 'runningMean', 'runningVar'] : ['weight', 'bias'];
-      checkKeys(where, `layers[${l}]`, tensors, allowed);
       for (const [name, value] of Object.entries(tensors)) {
-        const length = name === 'weight' ? layer.units * this.#fanIn(l) : layer.units;
-        const shape = name === 'weight' ? `[${layer.units} x ${this.#fanIn(l)}]` : `[${layer.units}]`;
-        const ok = (value instanceof Float32Array || value instanceof Float64Array || Array.isArray(value)) && value.length === length;
-        if (!ok) fail(where, `layers[${l}].${name}`, value, `a Float32Array (or number[]) of length ${length}, shape ${shape}`);
-        for (let i = 0; i < length; i++) {
-          if (typeof value[i] !== 'number' || Number.isNaN(value[i])) fail(where, `layers[${l}].${name}[${i}]`, value[i], 'a number');
+        if (name === 'runningMean' || name === 'runningVar') {
+          const units = this.#config.layers[l].units;
+          const ptr = (e.gs_net_running(this.#handle, l) >>> 0) + (name === 'runningVar' ? units * 4 : 0);
+          this.#core.f32(ptr, units).set(value);
+        } else {
+          const offset = e.gs_net_param_offset(this.#handle, l, PARAM_CODES[name]);
+          this.#core.f32((e.gs_net_params(this.#handle) >>> 0) + offset * 4, value.length).set(value);
         }
-        writes.push({ l, name, value });
       }
     });
-    for (const { l, name, value } of writes) {
-      if (name === 'runningMean' || name === 'runningVar') {
-        const units = this.#config.layers[l].units;
-        const ptr = e.gs_net_running(this.#handle, l) + (name === 'runningVar' ? units * 4 : 0);
-        this.#core.f32(ptr, units).set(value);
-      } else {
-        const offset = e.gs_net_param_offset(this.#handle, l, PARAM_CODES[name]);
-        this.#core.f32(e.gs_net_params(this.#handle) + offset * 4, value.length).set(value);
-      }
-    }
   }
 
   /** Everything needed to continue training exactly: config, parameters, optimizer state, RNG. */
   toJSON() {
     const e = this.#live('toJSON');
     const P = e.gs_net_param_count(this.#handle);
-    const o = this.#config.optimizer;
-    const optimizer = { step: e.gs_net_opt_step(this.#handle) };
-    if (o.type === 'adam' || o.momentum > 0) optimizer.m = Array.from(this.#core.f32(e.gs_net_opt_m(this.#handle), P));
-    if (o.type === 'adam') optimizer.v = Array.from(this.#core.f32(e.gs_net_opt_v(this.#handle), P));
-    return {
-      format: 'gradscope-network',
-      version: 1,
+    const pointers = { m: e.gs_net_opt_m(this.#handle), v: e.gs_net_opt_v(this.#handle) };
+    const buffers = Object.fromEntries(optimizerBuffers(this.#config.optimizer).map((key) => [key, this.#core.f32(pointers[key], P)]));
+    return serialize({
       config: this.config,
-      parameters: this.getParameters().map((layer) =>
-        Object.fromEntries(Object.entries(layer).map(([k, v]) => [k, Array.from(v)])),
-      ),
-      optimizer,
-      rng: Array.from(this.#core.u32(e.gs_net_rng_state(this.#handle), 4)),
-    };
+      parameters: this.getParameters(),
+      step: e.gs_net_opt_step(this.#handle),
+      buffers,
+      rng: this.#core.u32(e.gs_net_rng_state(this.#handle), 4),
+    });
   }
 
-  /** @internal restores optimizer state and RNG from toJSON() output */
-  restoreState(where, state) {
-    const e = this.#live(where);
-    const P = e.gs_net_param_count(this.#handle);
-    const { optimizer, rng } = state;
-    if (!isPlainObject(optimizer)) fail(where, 'json.optimizer', optimizer, 'an object { step, m?, v? }');
-    integer(where, 'json.optimizer.step', optimizer.step, 0, 0x7fffffff);
-    for (const key of ['m', 'v']) {
-      const buf = optimizer[key];
-      if (buf === undefined) continue;
-      if (!Array.isArray(buf) || buf.length !== P || buf.some((v) => typeof v !== 'number')) {
-        fail(where, `json.optimizer.${key}`, buf, `an array of ${P} numbers`);
-      }
+  /** @internal a network from a state parseState has checked in full */
+  static fromState(core, state) {
+    const net = new Network(core, state.config);
+    try {
+      const e = core.exports;
+      net.#writeTensors(state.parameters);
+      checkStatus('loadNetwork', e.gs_net_set_opt_step(net.#handle, state.step));
+      const P = e.gs_net_param_count(net.#handle);
+      if (state.buffers.m) core.f32(e.gs_net_opt_m(net.#handle), P).set(state.buffers.m);
+      if (state.buffers.v) core.f32(e.gs_net_opt_v(net.#handle), P).set(state.buffers.v);
+      core.u32(e.gs_net_rng_state(net.#handle), 4).set(state.rng);
+    } catch (err) {
+      net.dispose();
+      throw err;
     }
-    if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
-      fail(where, 'json.rng', rng, 'an array of 4 unsigned 32-bit integers');
-    }
-    e.gs_net_set_opt_step(this.#handle, optimizer.step);
-    if (optimizer.m) this.#core.f32(e.gs_net_opt_m(this.#handle), P).set(optimizer.m);
-    if (optimizer.v) this.#core.f32(e.gs_net_opt_v(this.#handle), P).set(optimizer.v);
-    this.#core.u32(e.gs_net_rng_state(this.#handle), 4).set(rng);
+    return net;
   }
 
-  /** Frees the network's wasm memory; any later call throws. */
+  /** Frees the network's wasm memory and its training record; any later call throws. */
   dispose() {
     if (!this.#handle) return;
     registry?.unregister(this);
     this.#core.exports.gs_net_free(this.#handle);
     this.#handle = 0;
+    this.#record = null;
   }
-}
-
-/** steps kept by a network's training record (about 110 bytes a step for a 3-layer net) */
-export const RECORD_LIMIT = 100_000;
-const RECORD_CHUNK = 1024; // steps per record chunk
-
-function emptyRecord(perStep) {
-  return { chunks: [], tail: new Float32Array(RECORD_CHUNK * perStep), tailRows: 0, steps: 0, droppedSteps: 0, epochs: { loss: [], valLoss: [], valAccuracy: [] } };
 }
 
 function statsObject(stats, base) {
@@ -499,71 +483,20 @@ function statsObject(stats, base) {
   return out;
 }
 
-function firstNonFiniteLayer(log, nLayers) {
-  const perStep = 1 + nLayers * STAT_COUNT;
-  for (let s = 0; s < log.length / perStep; s++) {
-    for (let l = 0; l < nLayers; l++) {
-      if (log[s * perStep + 1 + l * STAT_COUNT + STAT_NAMES.indexOf('nonFinite')]) return l;
-    }
-    if (!Number.isFinite(log[s * perStep])) return nLayers;
-  }
-  return nLayers;
-}
-
-/** per-epoch logs of [loss, stats...] rows -> { loss, layers: [{ gradNorm: Float32Array, ... }] } */
-function stepSeries(logs, nLayers) {
-  const perStep = 1 + nLayers * STAT_COUNT;
-  const total = logs.reduce((n, log) => n + log.length / perStep, 0);
-  const loss = new Float32Array(total);
-  const layers = Array.from({ length: nLayers }, () =>
-    Object.fromEntries(STAT_NAMES.map((name) => [name, new Float32Array(total)])),
-  );
-  let step = 0;
-  for (const log of logs) {
-    for (let s = 0; s < log.length / perStep; s++, step++) {
-      loss[step] = log[s * perStep];
-      for (let l = 0; l < nLayers; l++) {
-        const base = s * perStep + 1 + l * STAT_COUNT;
-        STAT_NAMES.forEach((name, i) => {
-          layers[l][name][step] = log[base + i];
-        });
-      }
-    }
-  }
-  return { loss, layers };
-}
-
 export async function createNetwork(config, options = {}) {
   const normalized = normalizeConfig(config);
+  checkNetworkSize('createNetwork', normalized);
   if (!isPlainObject(options)) fail('createNetwork', 'options', options, 'an object { simd?, wasm? }');
   checkKeys('createNetwork', 'options', options, ['simd', 'wasm']);
   const core = await loadCore(options);
   return new Network(core, normalized);
 }
 
+/** A network from toJSON() output (an object or its JSON text), checked in full before anything is built. */
 export async function loadNetwork(json, options = {}) {
-  const where = 'loadNetwork';
-  let state = json;
-  if (typeof json === 'string') {
-    try {
-      state = JSON.parse(json);
-    } catch (err) {
-      throw new Error(`${where}: json is not valid JSON (${err.message}); expected the output of net.toJSON()`);
-    }
-  }
-  if (!isPlainObject(state) || state.format !== 'gradscope-network') {
-    fail(where, 'json', state, "the output of net.toJSON() (format 'gradscope-network')");
-  }
-  if (state.version !== 1) fail(where, 'json.version', state.version, '1');
-  const normalized = normalizeConfig(state.config, where);
+  const state = parseState(json, 'loadNetwork');
+  if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, wasm? }');
+  checkKeys('loadNetwork', 'options', options, ['simd', 'wasm']);
   const core = await loadCore(options);
-  const net = new Network(core, normalized);
-  try {
-    net.setParameters(state.parameters);
-    net.restoreState(where, state);
-  } catch (err) {
-    net.dispose();
-    throw err;
-  }
-  return net;
+  return Network.fromState(core, state);
 }

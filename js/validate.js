@@ -39,17 +39,28 @@ export function integer(where, name, value, min, max = Number.MAX_SAFE_INTEGER) 
   return value;
 }
 
-export function number(where, name, value, { min = -Infinity, max = Infinity, maxOpen = false, minOpen = false } = {}) {
-  const inRange =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (minOpen ? value > min : value >= min) &&
-    (maxOpen ? value < max : value <= max);
-  if (!inRange) {
-    const lo = minOpen ? '(' : '[';
-    const hi = maxOpen ? ')' : ']';
-    const range = max === Infinity ? (min === -Infinity ? 'a finite number' : `a finite number ${minOpen ? '>' : '>='} ${min}`) : `a number in ${lo}${min}, ${max}${hi}`;
-    fail(where, name, value, range);
+/**
+ * A finite number in a range. float32: the value goes to the core as a
+ * float32, so it must survive that rounding: not overflow to Infinity (1e39),
+ * not underflow to 0 (1e-50), and not land on a bound it was not on
+ * (beta 1 - 1e-10 rounds to 1; dropout 1 - 1e-9 rounds to 1, "drop everything").
+ */
+export function number(where, name, value, { min = -Infinity, max = Infinity, maxOpen = false, minOpen = false, float32 = false } = {}) {
+  const within = (v) => Number.isFinite(v) && (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max);
+  const lo = minOpen ? '(' : '[';
+  const hi = maxOpen ? ')' : ']';
+  const range = max === Infinity ? (min === -Infinity ? 'a finite number' : `a finite number ${minOpen ? '>' : '>='} ${min}`) : `a number in ${lo}${min}, ${max}${hi}`;
+  if (typeof value !== 'number' || !within(value)) fail(where, name, value, range);
+  if (float32) {
+    const f = Math.fround(value);
+    const why = !Number.isFinite(f)
+      ? 'it overflows to Infinity'
+      : f === 0 && value !== 0
+        ? 'it rounds to 0'
+        : !within(f) || (f !== value && (f === min || f === max))
+          ? `it rounds to ${f}`
+          : null;
+    if (why) fail(where, name, value, `${range} that a float32 holds (${why})`);
   }
   return value;
 }
@@ -70,7 +81,9 @@ export function rowsOf(where, name, x, cols) {
   if (x.length === 0 || x.length % cols !== 0) {
     fail(where, `${name}.length`, x.length, `a positive multiple of ${cols} (shape [batch x ${cols}])`);
   }
-  return x.length / cols;
+  const rows = x.length / cols;
+  if (rows > 0x7fffffff) fail(where, `${name} rows`, rows, 'at most 2,147,483,647 rows');
+  return rows;
 }
 
 const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array];
