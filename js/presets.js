@@ -11,7 +11,7 @@
 import { createNetwork } from './network.js';
 import * as datasets from './datasets.js';
 import { diagnose } from './diagnose.js';
-import { fail } from './validate.js';
+import { fail, isPlainObject } from './validate.js';
 
 const stack = (n, layer) => Array.from({ length: n }, () => ({ ...layer }));
 
@@ -147,15 +147,22 @@ export const presets = {
 
 export const PRESET_NAMES = Object.keys(presets);
 
-/** The dataset a preset (or any { name, ...options } spec) describes. */
+const GENERATORS = ['circle', 'xor', 'gaussian', 'spiral', 'moons', 'regressionPlane', 'regressionGaussian'];
+
+const isDataset = (d) => isPlainObject(d) && isPlainObject(d.train) && isPlainObject(d.test) && d.train.x instanceof Float32Array && Number.isInteger(d.inputs);
+
+/**
+ * The dataset a preset (or any { name, ...options } spec) describes. A dataset
+ * that is already built (e.g. from datasets.parseCsv: { inputs, outputs, loss,
+ * train, test }) is used as it is, whatever the seed.
+ */
 export async function loadDataset(spec, seed = 0) {
+  if (isDataset(spec)) return spec;
+  if (!isPlainObject(spec)) fail('loadDataset', 'dataset', spec, 'a spec { name, ...options } or a dataset { inputs, outputs, loss, train, test }');
   const { name, ...options } = spec;
   if (name === 'digits') return datasets.digits({ seed, ...options });
-  const make = datasets[name];
-  if (typeof make !== 'function' || ['parseCsv', 'digits'].includes(name)) {
-    fail('loadDataset', 'dataset.name', name, `one of circle, xor, gaussian, spiral, moons, regressionPlane, regressionGaussian, digits`);
-  }
-  return make({ seed, ...options });
+  if (!GENERATORS.includes(name)) fail('loadDataset', 'dataset.name', name, `one of ${GENERATORS.join(', ')}, digits`);
+  return datasets[name]({ seed, ...options });
 }
 
 /**

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { presetScenario } from '../../js/presets.js';
+import { datasets } from '../../js/index.js';
+import { loadDataset, presetScenario } from '../../js/presets.js';
 import { sweep } from '../../js/sweep.js';
 
 const KEYS = ['value', 'trainLoss', 'testLoss', 'testAccuracy', 'deadFraction', 'maxGradNorm', 'skippedSteps', 'diverged', 'seeds', 'runs'];
@@ -78,4 +79,17 @@ test('arguments are checked before anything trains', async () => {
     [['healthy', { param: 'dropout', values: [0], onPoint: 1 }], /options\.onPoint is 1; expected a function/],
   ];
   for (const [args, message] of cases) await assert.rejects(sweep(...args), message, JSON.stringify(args));
+});
+
+test('a dataset that is already built (a parsed CSV) can be swept; loadDataset refuses non-generators', async () => {
+  const lines = ['x1;x2;kind'];
+  for (let i = 0; i < 120; i++) lines.push(`${(i % 12) / 6 - 1};${Math.floor(i / 12) / 5 - 1};${(i % 12) / 6 - 1 > 0 ? 'right' : 'left'}`);
+  const csv = datasets.parseCsv(lines.join('\n'), { labelColumn: 'kind', delimiter: ';', testRatio: 0.25 });
+  const rows = await sweep(
+    { dataset: csv, config: { layers: [{ units: 8, activation: 'relu' }, { units: 2 }], optimizer: { type: 'adam', learningRate: 0.02 } }, fit: { epochs: 30, batchSize: 10 } },
+    { param: 'learningRate', values: [0.02], seeds: [1, 2] },
+  );
+  assert.ok(rows[0].testAccuracy > 0.9, JSON.stringify(rows[0]));
+  await assert.rejects(loadDataset({ name: 'csvColumnInfo' }), /loadDataset: dataset\.name is "csvColumnInfo"; expected one of circle, xor, gaussian, spiral, moons, regressionPlane, regressionGaussian, digits/);
+  await assert.rejects(loadDataset(null), /loadDataset: dataset is null; expected a spec/);
 });
