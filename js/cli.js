@@ -274,7 +274,7 @@ async function compare(args) {
   for (const spec of specs) {
     const scenario = scenarioFromSpec(spec);
     const { net, history, findings } = await run(scenario, { seed, epochs, quiet: values.json });
-    runs.push({ title: scenario.name, label: scenario.label, stats: net.layerStats(), history, findings });
+    runs.push({ title: scenario.name, label: scenario.label, stats: net.layerStats(), history, record: net.trainingRecord(), findings });
     net.dispose();
   }
   if (values.json) {

@@ -37,14 +37,14 @@ export function summary(history) {
   return out;
 }
 
-/** two runs side by side: per-layer gradient norms, losses, findings */
+/** two runs { title, stats, history, record (net.trainingRecord()), findings } side by side: per-layer gradient norms, losses, findings */
 export function compareText(a, b) {
   const rows = [['', a.title, b.title]];
   const row = (label, x, y) => rows.push([label, String(x), String(y)]);
   const n = Math.max(a.stats.length, b.stats.length);
   const each = (run, l, f) => (run.stats[l] ? f(run, l) : '-');
   const gradNow = (run, l) => sci(run.stats[l].gradNorm);
-  const gradMax = (run, l) => sci(maxFinite(run.history.steps.layers[l].gradNorm, 0));
+  const gradMax = (run, l) => sci(maxFinite(run.record.steps.layers[l].gradNorm, 0));
   const deadSat = (run, l) => `${pct(run.stats[l].deadFraction)} / ${pct(run.stats[l].saturatedFraction)}`;
   for (let l = 0; l < n; l++) row(`layer ${l} grad norm`, each(a, l, gradNow), each(b, l, gradNow));
   for (let l = 0; l < n; l++) row(`layer ${l} max in run`, each(a, l, gradMax), each(b, l, gradMax));
