@@ -194,7 +194,8 @@ function csvLines(where, text, delimiterOption) {
   }
   const lines = [];
   const numbers = [];
-  const raw = text.split(/\r?\n/);
+  // a byte-order mark (as spreadsheet programs write it) is not part of the first column's name
+  const raw = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r?\n/);
   for (let i = 0; i < raw.length; i++) {
     if (raw[i].trim() === '') continue;
     lines.push(raw[i]);

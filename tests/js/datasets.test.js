@@ -89,6 +89,7 @@ test('CSV: semicolons, tabs, "auto", column indices, quoted cells and row number
   // the blank line 3 still counts: errors give the line number of the file
   assert.throws(() => datasets.parseCsv('a;label\n1;0\n\n3\n5;1', { labelColumn: 'label', delimiter: ';' }), /row 4 has 1 cells; expected 2 \(one per header column, split at ";"\)/);
   assert.throws(() => datasets.parseCsv('a,label\n1,0\n2,1', { labelColumn: 2 }), /labelColumn is 2; expected one of the header's columns: a, label \(or a column index in \[0, 1\]\)/);
+  assert.deepEqual(datasets.parseCsv('\ufeffa;label\r\n1;0\r\n2;1\r\n3;1', { labelColumn: 'a', delimiter: 'auto', testRatio: 0.4, task: 'regression' }).inputs, 1);
   const quoted = datasets.parseCsv('"x","species"\n1,"setosa"\n2,"versicolor"\n3,"setosa"\n4,"versicolor"', { labelColumn: 'species', testRatio: 0.5 });
   assert.deepEqual(quoted.classValues, ['setosa', 'versicolor']);
 });
