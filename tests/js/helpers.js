@@ -47,3 +47,81 @@ export const MEMORY_TEST_CONFIG = {
   optimizer: { type: 'adam', learningRate: 0.01 },
   seed: 3,
 };
+
+// ---- fuzzing (tests/js/fuzz-*.test.js) -------------------------------------------------
+
+/** The one error grammar of js/validate.js: `<where>: <name> is|has <value>; expected <what>`. */
+export const STANDARD_ERROR = /^[A-Za-z][\w.]*: .+ (is|has) .+; expected .+/s;
+
+/** true when err is a plain Error whose message has the standard form */
+export const isStandardError = (err) => err?.constructor === Error && STANDARD_ERROR.test(err.message);
+
+/** Seeded 32-bit PRNG (mulberry32) for fuzz cases: next() -> [0, 1). */
+export function fuzzRng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    pick: (list) => list[Math.floor(next() * list.length)],
+    chance: (p) => next() < p,
+  };
+}
+
+/** The case seed of case i of a run seeded with `seed` (so one case replays alone). */
+export const caseSeed = (seed, i) => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(i + 1, 0xc2b2ae35)) >>> 0;
+
+/**
+ * Fuzz budget from the environment: GRADSCOPE_FUZZ_CASES (count), GRADSCOPE_FUZZ_SEED
+ * (replay a run), GRADSCOPE_FUZZ_CASE (replay only case i of that run),
+ * GRADSCOPE_FUZZ_SECONDS_JS (time cap per fuzzer; cases stop early, with a note).
+ */
+export function fuzzBudget(defaultCases, defaultSeconds) {
+  const env = process.env;
+  const num = (name, fallback) => {
+    if (env[name] === undefined || env[name] === '') return fallback;
+    const v = Number(env[name]);
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${name} is ${JSON.stringify(env[name])}; expected a non-negative integer`);
+    return v;
+  };
+  const seed = num('GRADSCOPE_FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
+  const only = num('GRADSCOPE_FUZZ_CASE', -1);
+  return {
+    seed,
+    cases: only >= 0 ? 1 : num('GRADSCOPE_FUZZ_CASES', defaultCases),
+    first: only >= 0 ? only : 0,
+    seconds: num('GRADSCOPE_FUZZ_SECONDS_JS', defaultSeconds),
+  };
+}
+
+/** Bit-level equality of JSON-like values (numbers compared with Object.is: -0 and NaN count). */
+export function sameBits(a, b, path = '') {
+  if (typeof a === 'number' || typeof b === 'number') {
+    return Object.is(a, b) ? null : `${path}: ${a} vs ${b}`;
+  }
+  if (ArrayBuffer.isView(a) || Array.isArray(a)) {
+    if (!(ArrayBuffer.isView(b) || Array.isArray(b)) || a.length !== b.length) return `${path}: length ${a?.length} vs ${b?.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = sameBits(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    if (ka.join() !== kb.join()) return `${path}: keys ${ka} vs ${kb}`;
+    for (const k of ka) {
+      const d = sameBits(a[k], b[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+}

@@ -1,0 +1,179 @@
+// Native libFuzzer run over the C API (tests/c/fuzz_api.c): builds the target
+// with clang (-fsanitize=fuzzer,address,undefined) from src/*.c directly, scalar
+// and SIMD (SIMDe) variants, writes a seed corpus, and fuzzes each variant for a
+// fixed budget.
+//
+//   GRADSCOPE_FUZZ_SECONDS  total budget in seconds, split over the variants (default 30)
+//   GRADSCOPE_FUZZ_SEED     libFuzzer -seed (default: random, printed)
+//   GRADSCOPE_FUZZ_STRICT=1 no known-gap masks (see KNOWN_GAPS below)
+//   GRADSCOPE_FUZZ_CORE     a checkout whose src/ and include/ to fuzz (default: this one)
+//
+// Where clang is missing this prints "skipped: clang not found (apt-get install clang)"
+// and exits 0. A crash leaves its input in build/fuzz/<variant>/ and prints the
+// command that replays it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'build', 'fuzz');
+
+const which = (cmd) => {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+};
+const clang = which('clang') || which('clang-14');
+if (!clang) {
+  console.log('fuzz_api: skipped: clang not found (apt-get install clang)');
+  process.exit(0);
+}
+
+const totalSeconds = Number(process.env.GRADSCOPE_FUZZ_SECONDS ?? 30);
+if (!Number.isFinite(totalSeconds) || totalSeconds <= 0) {
+  console.error(`fuzz_api: GRADSCOPE_FUZZ_SECONDS is ${process.env.GRADSCOPE_FUZZ_SECONDS}; expected a positive number`);
+  process.exit(2);
+}
+const seed = process.env.GRADSCOPE_FUZZ_SEED ?? String(1 + Math.floor(Math.random() * 2 ** 31 - 2));
+if (!/^\d+$/.test(seed)) {
+  console.error(`fuzz_api: GRADSCOPE_FUZZ_SEED is ${seed}; expected a non-negative integer`);
+  process.exit(2);
+}
+
+// TODO(issue 8 §2/§3, lead): known gaps on main, masked so the fuzzer can look for
+// everything else; remove each flag once its fix lands (GRADSCOPE_FUZZ_STRICT=1 runs without them):
+//  -DFUZZ_NO_GUARD_CHECKS: an update that overflows (lr 3.4e38) writes Inf into the weights and is
+//    reported as applied (GS_OK); a step with an Inf loss is applied.
+//  -DFUZZ_NO_HUGE_STEP: gs_net_set_opt_step(INT_MAX) is accepted; the next update computes
+//    step + 1 (src/optim.c update_slice): signed overflow.
+const KNOWN_GAPS = process.env.GRADSCOPE_FUZZ_STRICT === '1' ? [] : ['-DFUZZ_NO_GUARD_CHECKS', '-DFUZZ_NO_HUGE_STEP'];
+if (KNOWN_GAPS.length) console.log(`fuzz_api: known gaps masked (TODO, issue 8): ${KNOWN_GAPS.join(' ')}`);
+
+const simde = existsSync('/usr/include/simde/wasm/simd128.h');
+const variants = [{ name: 'scalar', flags: [] }];
+if (simde) variants.push({ name: 'simd', flags: ['-DGS_SIMDE', '-msse4.2'] });
+else console.log('fuzz_api: SIMD variant skipped: simde/wasm/simd128.h not found (apt-get install libsimde-dev)');
+
+const core = process.env.GRADSCOPE_FUZZ_CORE ?? root;
+const sources = readdirSync(join(core, 'src'))
+  .filter((f) => f.endsWith('.c'))
+  .map((f) => join(core, 'src', f));
+
+// ---- seed corpus: byte programs in the target's encoding (see fuzz_api.c) ----
+const OP = { create: 0, layer: 1, init: 2, sgd: 3, adam: 4, clip: 5, build: 6, reserve: 7, train: 8, grads: 9, predict: 10, evaluate: 11, fit: 12, poke: 13, misuse: 14, free: 15 };
+const HUGE = { 0: 236, '-1': 237, INT_MAX: 239, 65536: 241, 65535: 242, 65537: 243, '2^20': 244, '2^20+1': 245, 4096: 246, 16384: 247, 46341: 248, '2^24': 249, 466000: 250, '2^28': 251, '2^30': 253 };
+const FLOAT = { nan: 0, inf: 9, ninf: 8, zero: 14, one: 16, half: 18, lr: 19, tenth: 20, b1: 21, b2: 22, big: 23, nbig: 24, max: 25, denorm: 26, e20: 28, almostOne: 30, eps: 31, two: 32, hundred: 33 };
+const small = (n) => n - 1; // size_arg: 1..8 from bytes 0..7
+const f = (name) => FLOAT[name];
+const rnd = [200, 0x12, 0x34, 0x56, 0x78]; // fill: xorshift values in [-1, 1)
+const seeds = {
+  'healthy-sgd': [
+    OP.create, small(2), 0, 0, 0, 0, 0, 7,
+    OP.layer, small(4), 1, 0, 1,
+    OP.layer, small(1), 0, 0, 1,
+    OP.sgd, f('tenth'), f('b1'), f('zero'), 0,
+    OP.build, OP.train, small(8), ...rnd, ...rnd, OP.train, small(8), ...rnd, ...rnd,
+    OP.predict, small(4), ...rnd, OP.evaluate, small(4), ...rnd, ...rnd,
+  ],
+  'adam-bn-dropout-bce': [
+    OP.create, small(3), 1, 0, 0, 0, 0, 9,
+    OP.layer, small(6), 4, 1, 0, 200, // dropout from fl(200) = 2.5 -> refused
+    OP.layer, small(6), 1, 1, 0, f('half'),
+    OP.layer, small(2), 0, 0, 1,
+    OP.adam, f('lr'), f('b1'), f('b2'), f('eps'), f('lr'),
+    OP.clip, f('one'),
+    OP.build, OP.train, small(8), ...rnd, ...rnd, OP.grads, small(8), ...rnd, ...rnd,
+    OP.fit, small(8), small(3), 1, ...rnd, ...rnd, OP.evaluate, small(5), ...rnd, ...rnd,
+  ],
+  'softmax-nesterov-fit': [
+    OP.create, small(4), 2, 0, 0, 0, 0, 3,
+    OP.layer, small(8), 2, 0, 1,
+    OP.layer, small(3), 0, 0, 1,
+    OP.sgd, f('tenth'), f('b1'), f('lr'), 1,
+    OP.build, OP.fit, 20, small(4), 1, ...rnd, 200, 1, 2, 3, 4,
+    OP.train, small(6), ...rnd, 128, 0, 1, 2, 3, 4, 5,
+    OP.predict, small(3), ...rnd,
+  ],
+  'nonfinite-inputs': [
+    OP.create, small(2), 0, 0, 0, 0, 0, 1,
+    OP.layer, small(4), 1, 1, 1,
+    OP.layer, small(1), 0, 0, 1,
+    OP.build, OP.train, small(4), 0, f('nan'), ...rnd, OP.train, small(4), 0, f('inf'), ...rnd,
+    OP.train, small(4), 0, f('e20'), ...rnd, OP.train, small(4), ...rnd, 0, f('e20'),
+  ],
+  'exploding-lr': [
+    OP.create, small(2), 0, 0, 0, 0, 0, 1,
+    OP.layer, small(4), 4, 0, 1,
+    OP.layer, small(1), 0, 0, 1,
+    OP.sgd, f('max'), f('zero'), f('zero'), 0,
+    OP.build, OP.train, small(8), ...rnd, ...rnd, OP.train, small(8), ...rnd, ...rnd,
+  ],
+  'huge-layer': [OP.create, HUGE[65536], 0, 0, 0, 0, 0, 1, OP.layer, HUGE[65536], 0, 0, 1, OP.build, OP.predict, small(1), ...rnd],
+  'exactly-2^28-params': [
+    OP.create, HUGE[65535], 0, 0, 0, 0, 0, 1, OP.layer, HUGE[4096], 0, 0, 1, OP.build, // 4096 x (65535 + 1) = 2^28
+    OP.create, HUGE['2^20'], 0, 0, 0, 0, 0, 1, OP.layer, HUGE['2^20'], 0, 0, 1, OP.build,
+  ],
+  'huge-batch': [
+    OP.create, small(1), 0, 0, 0, 0, 0, 1, OP.layer, HUGE[65536], 1, 0, 1, OP.layer, small(1), 0, 0, 1,
+    OP.build, OP.train, HUGE[16384], ...rnd, ...rnd, OP.predict, HUGE[65536], ...rnd, OP.reserve, HUGE['2^30'],
+  ],
+  'state-pokes': [
+    OP.create, small(2), 0, 0, 0, 0, 0, 1, OP.layer, small(3), 1, 1, 1, OP.layer, small(1), 0, 0, 1,
+    OP.adam, f('lr'), f('b1'), f('b2'), f('eps'), f('zero'), OP.build,
+    OP.poke, 5, 0, 0, 0, 0, 200, 0x7f, 0xff, 0xff, 0xff, // set_opt_step(INT_MAX)
+    OP.train, small(4), ...rnd, ...rnd,
+    OP.poke, 0x82, 0, 0, 0, 0, 200, // all-zero RNG
+    OP.poke, 2, 0, 0, 0, 1, f('nbig'), // negative Adam v
+    OP.train, small(4), ...rnd, ...rnd,
+  ],
+  'two-nets': [
+    OP.create, small(2), 0, 0, 0, 0, 0, 1, OP.layer, small(3), 1, 0, 1, OP.build,
+    0x80 | OP.create, small(2), 1, 0, 0, 0, 0, 2, 0x80 | OP.layer, small(3), 1, 0, 1, 0x80 | OP.build,
+    0x80 | OP.train, small(8), ...rnd, ...rnd, OP.train, HUGE[16384], ...rnd, ...rnd, 0x80 | OP.free, OP.misuse,
+  ],
+};
+
+let failed = false;
+for (const v of variants) {
+  const dir = join(out, v.name);
+  const corpus = join(dir, 'corpus');
+  const seedDir = join(dir, 'seeds');
+  mkdirSync(corpus, { recursive: true });
+  mkdirSync(seedDir, { recursive: true });
+  for (const [name, bytes] of Object.entries(seeds)) writeFileSync(join(seedDir, name), Uint8Array.from(bytes));
+  const exe = join(dir, 'fuzz_api');
+  const t0 = performance.now();
+  execFileSync(
+    clang,
+    ['-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer',
+      ...v.flags, ...KNOWN_GAPS, '-I', join(core, 'include'), '-I', join(core, 'src'), ...sources, join(root, 'tests', 'c', 'fuzz_api.c'), '-lm', '-o', exe],
+    { stdio: 'inherit' },
+  );
+  const buildSeconds = (performance.now() - t0) / 1000;
+  const seconds = Math.max(1, Math.round(totalSeconds / variants.length));
+  const args = [corpus, seedDir, `-max_total_time=${seconds}`, `-seed=${seed}`, '-rss_limit_mb=2048', '-malloc_limit_mb=4096',
+    '-max_len=4096', '-timeout=20', '-print_final_stats=1', `-artifact_prefix=${dir}/`];
+  // calls the target expects to be refused may still try a huge malloc natively: let it return NULL
+  const env = { ...process.env, ASAN_OPTIONS: 'allocator_may_return_null=1:max_allocation_size_mb=2048:detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' };
+  console.log(`fuzz_api (${v.name}): built in ${buildSeconds.toFixed(1)} s; fuzzing for ${seconds} s with -seed=${seed}`);
+  const t1 = performance.now();
+  const res = spawnSync(exe, args, { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const log = (res.stderr ?? '') + (res.stdout ?? '');
+  const stat = (name) => log.match(new RegExp(`stat::${name}:\\s+(\\d+)`))?.[1] ?? '?';
+  const elapsed = ((performance.now() - t1) / 1000).toFixed(1);
+  if (res.status !== 0) {
+    failed = true;
+    const lines = log.split('\n').filter((l) => !/WARNING: AddressSanitizer failed to allocate|^#\d+\s+(NEW|REDUCE|pulse|INITED)/.test(l));
+    console.log(lines.slice(-80).join('\n'));
+    const crash = log.match(/Test unit written to (\S+)/)?.[1];
+    console.log(`fuzz_api (${v.name}): FAILED after ${elapsed} s (exit ${res.status ?? res.signal})`);
+    if (crash) console.log(`  replay: ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=2048 ${exe} ${crash}`);
+  } else {
+    console.log(`fuzz_api (${v.name}): ok, ${stat('number_of_executed_units')} runs in ${elapsed} s, ` +
+      `${stat('new_units_added')} new corpus units, peak RSS ${stat('peak_rss_mb')} MB; ASan/UBSan clean`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,550 @@
+/* libFuzzer target over the public C API (include/gradscope.h).
+ *
+ * The input bytes are decoded into a sequence of API calls on up to two live
+ * networks: create (sizes up to and beyond the limits), add_layer, set_init /
+ * sgd / adam / clip with arbitrary floats (NaN, +-Inf, 1e38, denormals, raw
+ * bit patterns), build, reserve_io, train_step / computeGradients-style passes
+ * with arbitrary x and y, predict, evaluate, set_dataset + fit_epoch,
+ * set_opt_step, writes into the state buffers, free. ASan/UBSan report memory
+ * and undefined-behaviour errors; the target itself checks the contract:
+ *
+ * - sizes: a call whose buffers would exceed what wasm32 can address (4 GiB,
+ *   computed here in 64-bit) must be refused (GS_ERR_NOMEM / GS_ERR_ARG), never
+ *   accepted. Calls whose buffers fit wasm32 but exceed FUZZ_CAP_BYTES are not
+ *   made at all, so the fuzzer itself stays within -rss_limit_mb.
+ * - the non-finite guard: a training step that reports GS_OK leaves every
+ *   parameter, optimizer buffer and running statistic finite (when they were
+ *   finite before); a step reported as GS_NONFINITE changes none of them nor
+ *   the step count.
+ * - the other network is never touched by calls on this one.
+ *
+ * Build and run: node scripts/test-fuzz.mjs (clang, -fsanitize=fuzzer,address,undefined).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gradscope.h"
+
+#define FUZZ_CAP_BYTES ((uint64_t)8 << 20)  /* largest legitimate footprint we let a call have */
+#define FUZZ_CAP_WORK ((uint64_t)4 << 20)   /* multiply-adds per pass, to keep iterations fast */
+#define WASM32_BYTES ((uint64_t)1 << 32)
+#define MAX_PARAMS ((uint64_t)1 << 28)
+#define MAX_LAYERS_MODEL 256
+#define MAX_UNITS_MODEL (1 << 20)
+
+/* The non-finite guard checks (a step reported as applied leaves the state
+ * finite). -DFUZZ_NO_GUARD_CHECKS turns them off to look for other failures
+ * while a guard gap is known; -DFUZZ_NO_HUGE_STEP keeps set_opt_step below
+ * 2^30 while an absurd step count is accepted. */
+#ifdef FUZZ_NO_GUARD_CHECKS
+#define GUARD_CHECKS 0
+#else
+#define GUARD_CHECKS 1
+#endif
+
+/* ---- byte reader --------------------------------------------------------- */
+typedef struct {
+    const uint8_t *p;
+    size_t n;
+} reader;
+
+static uint8_t u8(reader *r) {
+    if (!r->n) return 0;
+    r->n--;
+    return *r->p++;
+}
+
+static uint32_t u32(reader *r) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) v = v << 8 | u8(r);
+    return v;
+}
+
+static float fl(reader *r) {
+    static const float special[] = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, 1e-3f, 0.1f, 0.9f, 0.999f,
+                                    1e38f, -1e38f, 3.4028235e38f, 1e-45f, 1e-38f, 1e20f, -1e20f,
+                                    0.99999994f, 1e-8f, 2.0f, 100.0f};
+    const uint8_t k = u8(r);
+    if (k < 8) return NAN;
+    if (k < 14) return (k & 1) ? INFINITY : -INFINITY;
+    if (k < 14 + (int)(sizeof special / sizeof *special)) return special[k - 14];
+    if (k < 64) {
+        const uint32_t bits = u32(r);
+        float f;
+        memcpy(&f, &bits, 4);
+        return f;
+    }
+    return ((int)k - 160) / 16.0f; /* small ordinary values, most of the time */
+}
+
+/* sizes: mostly small, sometimes at or beyond the limits */
+static int size_arg(reader *r) {
+    static const int huge[] = {0, -1, -65536, 2147483647, (int)0x80000000u, 65536, 65535, 65537,
+                               1 << 20, (1 << 20) + 1, 4096, 1 << 14, 46341, 1 << 24, 466000,
+                               1 << 28, 16384, 1 << 30, 3, 2};
+    const uint8_t k = u8(r);
+    if (k < 200) return 1 + k % 8;
+    if (k < 236) return 1 + k % 33;
+    return huge[(k - 236) % (sizeof huge / sizeof *huge)];
+}
+
+/* ---- a model of each network's shape, in 64-bit ---------------------------- */
+typedef struct {
+    gs_net *net;
+    int inputs, loss, n_layers, built;
+    int units[MAX_LAYERS_MODEL + 1];
+    int bn[MAX_LAYERS_MODEL + 1];
+    float dropout[MAX_LAYERS_MODEL + 1];
+    int opt_adam;
+    int io_rows, data_rows;
+    int tainted; /* a non-finite value was written into its state on purpose */
+} model;
+
+static uint64_t params_of(const model *m) {
+    uint64_t p = 0, in = (uint64_t)m->inputs;
+    for (int l = 0; l < m->n_layers; l++) {
+        const uint64_t out = (uint64_t)m->units[l];
+        p += in * out + out + (m->bn[l] ? 2 * out : 0);
+        in = out;
+    }
+    return p;
+}
+
+static uint64_t max_units_of(const model *m) {
+    uint64_t mu = (uint64_t)m->inputs;
+    for (int l = 0; l < m->n_layers; l++)
+        if ((uint64_t)m->units[l] > mu) mu = (uint64_t)m->units[l];
+    return mu;
+}
+
+static uint64_t sum_units_of(const model *m) {
+    uint64_t s = 0;
+    for (int l = 0; l < m->n_layers; l++) s += (uint64_t)m->units[l];
+    return s;
+}
+
+static int outputs_of(const model *m) { return m->n_layers ? m->units[m->n_layers - 1] : 0; }
+static int ydim_of(const model *m) { return m->loss == GS_LOSS_SOFTMAX_CE ? 1 : outputs_of(m); }
+
+static int has_bn(const model *m) {
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->bn[l]) return 1;
+    return 0;
+}
+
+/* the largest single buffer (bytes) a pass over `rows` rows needs, and its total */
+static void pass_bytes(const model *m, uint64_t rows, uint64_t *largest, uint64_t *total) {
+    const uint64_t mu = max_units_of(m);
+    uint64_t in = (uint64_t)m->inputs, max_wt = 0;
+    uint64_t t = 2 * rows * mu;
+    for (int l = 0; l < m->n_layers; l++) {
+        const uint64_t out = (uint64_t)m->units[l];
+        t += rows * out * 4 + 5 * out;
+        if (in * out > max_wt) max_wt = in * out;
+        in = out;
+    }
+    t += max_wt;
+    t += rows * ((uint64_t)m->inputs + (uint64_t)outputs_of(m)); /* staging */
+    *total = 4 * t;
+    *largest = 4 * t; /* the workspace is one allocation */
+}
+
+static uint64_t work_of(const model *m, uint64_t rows) {
+    uint64_t in = (uint64_t)m->inputs, w = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        w += in * (uint64_t)m->units[l];
+        in = (uint64_t)m->units[l];
+    }
+    return w * rows;
+}
+
+typedef enum { CALL, SKIP, MUST_REFUSE } verdict;
+
+/* staging buffers (reserve_io): rows x inputs and rows x outputs floats */
+static verdict judge_staging(const model *m, uint64_t rows) {
+    const uint64_t x = rows * (uint64_t)m->inputs * 4, y = rows * (uint64_t)outputs_of(m) * 4;
+    if (x >= WASM32_BYTES || y >= WASM32_BYTES) return MUST_REFUSE;
+    if (x + y > FUZZ_CAP_BYTES) return SKIP;
+    return CALL;
+}
+
+/* the workspace of a pass over `rows` rows (one allocation in the core) */
+static verdict judge_pass(const model *m, uint64_t rows) {
+    uint64_t largest, total;
+    pass_bytes(m, rows, &largest, &total);
+    if (largest >= WASM32_BYTES) return MUST_REFUSE;
+    if (total > FUZZ_CAP_BYTES || work_of(m, rows) > FUZZ_CAP_WORK) return SKIP;
+    return CALL;
+}
+
+static void die(const char *what) {
+    fprintf(stderr, "fuzz_api: contract violated: %s\n", what);
+    abort();
+}
+
+/* a snapshot of the training state, to check what a skipped step left alone */
+typedef struct {
+    float *params, *m, *v, *running;
+    size_t n_params, n_running;
+    int step;
+} snapshot;
+
+static size_t running_total(const model *m) {
+    size_t r = 0;
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->bn[l]) r += 2 * (size_t)m->units[l];
+    return r;
+}
+
+static void take(snapshot *s, const model *m) {
+    gs_net *net = m->net;
+    s->n_params = (size_t)gs_net_param_count(net);
+    s->n_running = running_total(m);
+    s->params = malloc(s->n_params * 4 + 1);
+    s->m = malloc(s->n_params * 4 + 1);
+    s->v = malloc(s->n_params * 4 + 1);
+    s->running = malloc(s->n_running * 4 + 1);
+    memcpy(s->params, gs_net_params(net), s->n_params * 4);
+    memcpy(s->m, gs_net_opt_m(net), s->n_params * 4);
+    memcpy(s->v, gs_net_opt_v(net), s->n_params * 4);
+    float *r = s->running;
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->bn[l]) {
+            memcpy(r, gs_net_running(net, l), 2 * (size_t)m->units[l] * 4);
+            r += 2 * (size_t)m->units[l];
+        }
+    s->step = gs_net_opt_step(net);
+}
+
+static void drop(snapshot *s) { free(s->params), free(s->m), free(s->v), free(s->running); }
+
+static int same(const snapshot *a, const snapshot *b) {
+    return a->step == b->step && !memcmp(a->params, b->params, a->n_params * 4) &&
+           !memcmp(a->m, b->m, a->n_params * 4) && !memcmp(a->v, b->v, a->n_params * 4) &&
+           !memcmp(a->running, b->running, a->n_running * 4);
+}
+
+static int all_finite(const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
+static int snapshot_finite(const snapshot *s) {
+    return all_finite(s->params, s->n_params) && all_finite(s->m, s->n_params) &&
+           all_finite(s->v, s->n_params) && all_finite(s->running, s->n_running);
+}
+
+/* fill n floats: one value everywhere, fuzz bytes, or small values */
+static void fill(reader *r, float *x, size_t n, int classes) {
+    const uint8_t mode = u8(r);
+    if (classes > 0) { /* class indices, sometimes out of range or fractional */
+        for (size_t i = 0; i < n; i++) {
+            const uint8_t k = u8(r);
+            x[i] = k < 240 ? (float)(k % classes) : k < 248 ? (float)classes + (k & 3) : k < 252 ? 0.5f : fl(r);
+        }
+        return;
+    }
+    if (mode < 64) {
+        const float v = fl(r);
+        for (size_t i = 0; i < n; i++) x[i] = v;
+    } else if (mode < 128) {
+        for (size_t i = 0; i < n; i++) x[i] = fl(r);
+    } else {
+        uint32_t s = u32(r) | 1;
+        for (size_t i = 0; i < n; i++) {
+            s ^= s << 13, s ^= s >> 17, s ^= s << 5;
+            x[i] = (float)((int32_t)s >> 8) / 8388608.0f;
+        }
+    }
+}
+
+static void free_model(model *m) {
+    gs_net_free(m->net);
+    memset(m, 0, sizeof *m);
+}
+
+/* the other network must not change while this one is used: a copy of its
+ * parameters and optimizer buffers, compared with memcmp (uninstrumented) */
+static float *keep(const model *m, size_t *n) {
+    *n = m->net && m->built ? (size_t)gs_net_param_count(m->net) : 0;
+    if (!*n) return NULL;
+    float *copy = malloc(2 * *n * sizeof(float));
+    memcpy(copy, gs_net_params(m->net), *n * sizeof(float));
+    memcpy(copy + *n, gs_net_opt_m(m->net), *n * sizeof(float));
+    return copy;
+}
+
+static int unchanged(const model *m, const float *copy, size_t n) {
+    if (!n) return 1;
+    if (!m->net || (size_t)gs_net_param_count(m->net) != n) return 0;
+    return !memcmp(copy, gs_net_params(m->net), n * sizeof(float)) &&
+           !memcmp(copy + n, gs_net_opt_m(m->net), n * sizeof(float));
+}
+
+static void train(reader *r, model *m, int update) {
+    const int rows = size_arg(r);
+    if (rows < 1) {
+        float loss;
+        float dummy[4] = {0};
+        if (gs_net_train_step(m->net, dummy, dummy, rows, update, &loss) >= 0) die("train_step accepted rows < 1");
+        return;
+    }
+    const verdict staging = judge_staging(m, (uint64_t)rows);
+    if (staging == SKIP) return;
+    if (staging == MUST_REFUSE) {
+        if (gs_net_reserve_io(m->net, rows) == GS_OK) die("reserve_io accepted a batch beyond 4 GiB");
+        return;
+    }
+    const verdict v = judge_pass(m, (uint64_t)rows);
+    if (v == SKIP) return;
+    const size_t nx = (size_t)rows * m->inputs, ny = (size_t)rows * ydim_of(m);
+    float *x = malloc(nx * 4), *y = malloc(ny * 4 + 4);
+    fill(r, x, nx, 0);
+    fill(r, y, ny, m->loss == GS_LOSS_SOFTMAX_CE ? outputs_of(m) : 0);
+    snapshot before;
+    take(&before, m);
+    float loss = 0.0f;
+    const int rc = gs_net_train_step(m->net, x, y, rows, update, &loss);
+    snapshot after;
+    take(&after, m);
+    if (v == MUST_REFUSE && rc >= 0) die("train_step accepted a batch whose workspace is beyond 4 GiB");
+    if (rc == GS_NONFINITE || (rc == GS_OK && !update) || rc < 0) {
+        if (!same(&before, &after)) die("a skipped step, a gradient-only pass or a refused step changed the state");
+    } else if (rc == GS_OK && GUARD_CHECKS) {
+        if (!m->tainted && snapshot_finite(&before) && !snapshot_finite(&after))
+            die("a step reported as applied left a non-finite parameter, optimizer value or running statistic");
+        if (!m->tainted && !isfinite(loss)) die("a step with a non-finite loss was applied");
+    }
+    drop(&before), drop(&after);
+    free(x), free(y);
+}
+
+static void infer(reader *r, model *m, int evaluate) {
+    const int rows = size_arg(r);
+    if (rows < 1) return;
+    const verdict staging = judge_staging(m, (uint64_t)rows);
+    if (staging == SKIP) return;
+    if (staging == MUST_REFUSE) {
+        if (gs_net_reserve_io(m->net, rows) == GS_OK) die("reserve_io accepted rows beyond 4 GiB");
+        return;
+    }
+    /* eval-mode passes run in chunks of at most 1024 rows (or the current workspace) */
+    if (judge_pass(m, rows < 1024 ? (uint64_t)rows : 1024) != CALL) return;
+    if (gs_net_reserve_io(m->net, rows) != GS_OK) return;
+    float *x = gs_net_io_x(m->net), *y = gs_net_io_y(m->net);
+    fill(r, x, (size_t)rows * m->inputs, 0);
+    if (evaluate) {
+        fill(r, y, (size_t)rows * ydim_of(m), m->loss == GS_LOSS_SOFTMAX_CE ? outputs_of(m) : 0);
+        float loss = 0.0f, acc = 0.0f;
+        gs_net_evaluate(m->net, x, y, rows, &loss, &acc);
+        if (m->loss != GS_LOSS_MSE && (!(acc >= 0.0f) || acc > 1.0f) && !isnan(acc))
+            die("evaluate returned an accuracy outside [0, 1]");
+    } else {
+        gs_net_predict(m->net, x, rows, y);
+    }
+}
+
+static void fit(reader *r, model *m) {
+    const int rows = size_arg(r), batch = size_arg(r), shuffle = u8(r) & 1;
+    if (rows < 1) {
+        if (gs_net_set_dataset(m->net, rows) >= 0) die("set_dataset accepted rows < 1");
+        return;
+    }
+    const uint64_t data_bytes = (uint64_t)rows * ((uint64_t)m->inputs + (uint64_t)ydim_of(m) + 1) * 4;
+    if (data_bytes >= WASM32_BYTES || (uint64_t)rows * (uint64_t)m->inputs * 4 >= WASM32_BYTES) {
+        if (gs_net_set_dataset(m->net, rows) == GS_OK) die("set_dataset accepted a dataset beyond 4 GiB");
+        return;
+    }
+    const uint64_t bs = batch < 1 ? 1 : (uint64_t)batch < (uint64_t)rows ? (uint64_t)batch : (uint64_t)rows;
+    const uint64_t steps = ((uint64_t)rows + bs - 1) / bs;
+    const uint64_t log_bytes = steps * (1 + 9 * (uint64_t)m->n_layers) * 4;
+    if (data_bytes > FUZZ_CAP_BYTES || log_bytes > FUZZ_CAP_BYTES || judge_pass(m, bs) != CALL ||
+        work_of(m, (uint64_t)rows) > FUZZ_CAP_WORK)
+        return;
+    if (gs_net_set_dataset(m->net, rows) != GS_OK) return;
+    fill(r, gs_net_data_x(m->net), (size_t)rows * m->inputs, 0);
+    fill(r, gs_net_data_y(m->net), (size_t)rows * ydim_of(m), m->loss == GS_LOSS_SOFTMAX_CE ? outputs_of(m) : 0);
+    snapshot before;
+    take(&before, m);
+    float mean = 0.0f;
+    const int rc = gs_net_fit_epoch(m->net, batch, shuffle, &mean);
+    snapshot after;
+    take(&after, m);
+    if (rc == GS_OK && GUARD_CHECKS && !m->tainted && snapshot_finite(&before) && !snapshot_finite(&after))
+        die("fit_epoch left a non-finite parameter, optimizer value or running statistic");
+    if (rc == GS_OK) {
+        const int steps_done = gs_net_epoch_steps(m->net);
+        const float *log = gs_net_epoch_log(m->net);
+        if (steps_done < 0 || (steps_done > 0 && !log)) die("fit_epoch reported steps without a log");
+        volatile float sink = 0.0f;
+        for (int i = 0; i < steps_done; i++) sink += log[(size_t)i * (1 + 9 * (size_t)m->n_layers)];
+        (void)sink;
+    }
+    drop(&before), drop(&after);
+}
+
+static void poke(reader *r, model *m) {
+    const int P = gs_net_param_count(m->net);
+    const uint8_t what = u8(r);
+    const uint32_t at = u32(r);
+    const float value = fl(r);
+    const int bad = !isfinite(value) || fabsf(value) > 1e30f;
+    switch (what % 6) {
+    case 0: if (P > 0) gs_net_params(m->net)[at % (uint32_t)P] = value; break;
+    case 1: if (P > 0) gs_net_opt_m(m->net)[at % (uint32_t)P] = value; break;
+    case 2: if (P > 0) gs_net_opt_v(m->net)[at % (uint32_t)P] = value; break;
+    case 3: {
+        float *run = gs_net_running(m->net, (int)(at % 257u));
+        const int l = (int)(at % 257u);
+        if (run && l < m->n_layers) run[(at >> 9) % (2u * (uint32_t)m->units[l])] = value;
+        break;
+    }
+    case 4: { /* the RNG state, including xoshiro's all-zero fixed point */
+        uint32_t *s = gs_net_rng_state(m->net);
+        if (what & 0x80) memset(s, 0, 16);
+        else s[at & 3] = u32(r);
+        return;
+    }
+    default: {
+        int step = (int)u32(r);
+#ifdef FUZZ_NO_HUGE_STEP /* gs_net_set_opt_step(INT_MAX) then a step: step + 1 overflows */
+        if (step > (1 << 30)) step &= (1 << 30) - 1;
+#endif
+        const int rc = gs_net_set_opt_step(m->net, step);
+        if (step < 0 && rc == GS_OK) die("set_opt_step accepted a negative step");
+        return;
+    }
+    }
+    if (bad || (what % 6 == 2 && value < 0.0f)) m->tainted = 1;
+}
+
+static void build_net(model *m) {
+    const uint64_t P = params_of(m);
+    const uint64_t arena = (4 * P + 2 * sum_units_of(m)) * 4;
+    if (m->n_layers == 0) {
+        if (gs_net_build(m->net) == GS_OK) die("build accepted a network without layers");
+        return;
+    }
+    if (P > MAX_PARAMS || arena >= WASM32_BYTES) {
+        const int rc = gs_net_build(m->net);
+        if (rc == GS_OK) die("build accepted a network beyond 2^28 parameters or 4 GiB");
+        return;
+    }
+    if (arena > FUZZ_CAP_BYTES) return; /* legitimate but too big for the fuzzer */
+    const int rc = gs_net_build(m->net);
+    if (rc == GS_OK) {
+        m->built = 1;
+        const int Pc = gs_net_param_count(m->net);
+        if ((uint64_t)Pc != P) die("param_count disagrees with the layer sizes");
+        if (!all_finite(gs_net_params(m->net), (size_t)Pc)) {
+            /* init with a huge scale may overflow; that is the caller's choice */
+            m->tainted = 1;
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    reader r = {data, size};
+    model nets[2];
+    memset(nets, 0, sizeof nets);
+    int ops = 0;
+    while (r.n && ops++ < 64) {
+        const uint8_t op = u8(&r);
+        model *m = &nets[op >> 7];
+        model *other = &nets[!(op >> 7)];
+        size_t other_n;
+        float *other_before = keep(other, &other_n);
+        switch (op & 15) {
+        case 0: { /* create */
+            free_model(m);
+            const int inputs = size_arg(&r), loss = (int)(u8(&r) % 4) - (u8(&r) == 255);
+            m->net = gs_net_create(inputs, loss, u32(&r));
+            if (m->net) {
+                if (inputs < 1 || inputs > MAX_UNITS_MODEL || loss < 0 || loss > 2) die("create accepted a bad argument");
+                m->inputs = inputs, m->loss = loss;
+            }
+            break;
+        }
+        case 1: { /* add_layer */
+            if (!m->net) break;
+            const int units = size_arg(&r), act = (int)(u8(&r) % 6) - 0, bn = u8(&r) & 1;
+            const float dropout = (u8(&r) & 3) == 0 ? fl(&r) : 0.0f;
+            const int rc = gs_net_add_layer(m->net, units, act, bn, dropout);
+            if (rc == GS_OK) {
+                if (m->built || m->n_layers >= MAX_LAYERS_MODEL) die("add_layer accepted a layer it cannot hold");
+                m->units[m->n_layers] = units, m->bn[m->n_layers] = bn, m->dropout[m->n_layers] = dropout;
+                m->n_layers++;
+            }
+            break;
+        }
+        case 2:
+            if (m->net) gs_net_set_init(m->net, u8(&r) % 9 - 1, fl(&r));
+            break;
+        case 3:
+            if (m->net) {
+                const float lr = fl(&r), mom = fl(&r), wd = fl(&r);
+                gs_net_set_sgd(m->net, lr, mom, u8(&r) & 1, wd);
+            }
+            break;
+        case 4:
+            if (m->net) {
+                const float lr = fl(&r), b1 = fl(&r), b2 = fl(&r), eps = fl(&r), wd = fl(&r);
+                if (gs_net_set_adam(m->net, lr, b1, b2, eps, wd) == GS_OK) m->opt_adam = 1;
+            }
+            break;
+        case 5:
+            if (m->net) gs_net_set_clip_norm(m->net, fl(&r));
+            break;
+        case 6:
+            if (m->net) build_net(m);
+            break;
+        case 7:
+            if (m->net && m->built) {
+                const int rows = size_arg(&r);
+                const verdict v = rows < 1 ? SKIP : judge_staging(m, (uint64_t)rows);
+                if (rows < 1 && gs_net_reserve_io(m->net, rows) == GS_OK) die("reserve_io accepted rows < 1");
+                if (v == MUST_REFUSE && gs_net_reserve_io(m->net, rows) == GS_OK) die("reserve_io accepted rows beyond 4 GiB");
+                if (v == CALL) gs_net_reserve_io(m->net, rows);
+            }
+            break;
+        case 8:
+        case 9:
+            if (m->net && m->built) train(&r, m, (op & 15) == 8);
+            break;
+        case 10:
+        case 11:
+            if (m->net && m->built) infer(&r, m, (op & 15) == 11);
+            break;
+        case 12:
+            if (m->net && m->built) fit(&r, m);
+            break;
+        case 13:
+            if (m->net && m->built) poke(&r, m);
+            break;
+        case 14: /* calls before build or on NULL must be refused, not crash */
+            if (m->net && !m->built) {
+                float loss, buf[4] = {0};
+                if (gs_net_train_step(m->net, buf, buf, 1, 1, &loss) >= 0) die("train_step before build");
+                if (gs_net_predict(m->net, buf, 1, buf) >= 0) die("predict before build");
+                if (gs_net_reserve_io(m->net, 1) >= 0) die("reserve_io before build");
+                if (gs_net_fit_epoch(m->net, 1, 0, &loss) >= 0) die("fit_epoch before build");
+            } else if (!m->net) {
+                gs_net_free(NULL);
+                if (gs_net_build(NULL) >= 0 || gs_net_add_layer(NULL, 1, 0, 0, 0.0f) >= 0) die("NULL net accepted");
+            }
+            break;
+        default:
+            free_model(m);
+            break;
+        }
+        if (!unchanged(other, other_before, other_n)) die("a call on one network changed the other");
+        free(other_before);
+    }
+    free_model(&nets[0]);
+    free_model(&nets[1]);
+    return 0;
+}
