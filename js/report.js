@@ -7,6 +7,8 @@ export { sci };
 
 const pad = (s, n) => String(s).padStart(n);
 const padEnd = (s, n) => String(s).padEnd(n);
+/** the longest cell's length (a loop: tables can be long) */
+const widest = (cells) => cells.reduce((w, cell) => Math.max(w, String(cell).length), 0);
 const pct = (v) => `${(100 * v).toFixed(0)}%`;
 
 export function layerTable(config, stats) {
@@ -16,7 +18,7 @@ export function layerTable(config, stats) {
     const kind = `${layer.activation}${layer.batchNorm ? '+bn' : ''}${layer.dropout ? ` drop ${layer.dropout}` : ''}`;
     rows.push([l, layer.units, kind, sci(s.gradNorm), pct(s.deadFraction), pct(s.saturatedFraction), sci(s.updateRatio)]);
   });
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  const widths = rows[0].map((_, c) => widest(rows.map((r) => r[c])));
   return rows.map((r) => r.map((cell, c) => (c === 2 ? padEnd(cell, widths[c]) : pad(cell, widths[c]))).join('  ')).join('\n');
 }
 
@@ -59,8 +61,8 @@ export function compareText(a, b) {
   row('skipped steps', sa.skippedSteps, sb.skippedSteps);
   const kinds = (f) => (f.length ? f.map((x) => x.kind).join(', ') : 'none');
   row('findings', kinds(a.findings), kinds(b.findings));
-  const w0 = Math.max(...rows.map((r) => r[0].length)) + 2;
-  const w1 = Math.max(...rows.map((r) => r[1].length)) + 3;
+  const w0 = widest(rows.map((r) => r[0])) + 2;
+  const w1 = widest(rows.map((r) => r[1])) + 3;
   return rows.map((r) => `${padEnd(r[0], w0)}${padEnd(r[1], w1)}${r[2]}`.trimEnd()).join('\n');
 }
 
@@ -70,15 +72,15 @@ export function sweepTable(param, rows) {
   const opt = (v, f) => (v === undefined ? '-' : f(v));
   const body = rows.map((r) => [r.value, sci(r.trainLoss), sci(r.testLoss), sci(r.testLoss - r.trainLoss), opt(r.testAccuracy, pct), opt(r.deadFraction, pct), opt(r.maxGradNorm, sci)]);
   const all = [header, ...body];
-  const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
+  const widths = header.map((_, c) => widest(all.map((r) => r[c])));
   return all.map((r) => r.map((cell, c) => pad(cell, widths[c])).join('  ')).join('\n');
 }
 
 /** horizontal bars of train (#) and test (=) loss per value, scaled to the largest finite loss */
 export function sweepChart(param, rows, width = 40) {
-  const max = Math.max(maxFinite(rows.map((r) => Math.max(r.trainLoss, r.testLoss)), 0), 1e-9);
+  const max = Math.max(maxFinite(rows.flatMap((r) => [r.trainLoss, r.testLoss]), 0), 1e-9);
   const bar = (v, ch) => (Number.isFinite(v) ? ch.repeat(Math.max(v > 0 ? 1 : 0, Math.round((v / max) * width))) : '(not finite)');
-  const label = Math.max(param.length, ...rows.map((r) => String(r.value).length));
+  const label = Math.max(param.length, widest(rows.map((r) => r.value)));
   const lines = [`${padEnd(param, label)}  loss: # train  = test   (full bar = ${sci(max)})`];
   for (const r of rows) {
     lines.push(`${pad(r.value, label)}  ${bar(r.trainLoss, '#')}`);
