@@ -66,7 +66,7 @@ export const presets = {
   'vanishing-gradients': preset({
     title: 'Vanishing gradients',
     description:
-      "Eight sigmoid layers, even with Xavier init (the one made for sigmoid): every layer multiplies the backward signal by sigmoid's derivative (at most 0.25), so the first layer gets a gradient norm about 1e-6 of the output layer's and barely moves; the loss stays at chance. Look at the gradient-norm chart on a log scale: the lines fan out by orders of magnitude. The seed's remedy, ReLU instead of sigmoid (nothing else changed), closes them up; ReLU with He init, or batch norm alone, work too.",
+      "Eight sigmoid layers, even with Xavier init (the one made for sigmoid): every layer multiplies the backward signal by sigmoid's derivative (at most 0.25), so the first layer gets a gradient norm about 1e-6 of the output layer's and barely moves; the loss stays at chance. Look at the gradient-norm chart on a log scale: the lines fan out by orders of magnitude. The seed's remedy, ReLU instead of sigmoid (nothing else changed), closes them up; ReLU with He init works too, and batch norm alone (sigmoid kept) gets 83-100% test accuracy on seeds 1-5.",
     expect: 'vanishing-gradients',
     dataset: { name: 'circle', samples: 400, noise: 0.05 },
     failure: {
@@ -117,7 +117,7 @@ export const presets = {
   overfitting: preset({
     title: 'Overfitting',
     description:
-      'Two layers of 128 units trained on 50 noisy examples, a fifth of them mislabelled: the network memorizes the training set (train loss near 0) while the test loss climbs after its best epoch. Dropout 0.6 alone (the seed: 0.0 is none, values in between regularize) keeps train and test loss together; L2 weight decay 1e-2 alone closes the gap too, but leaves more ReLUs dead.',
+      'Two layers of 128 units trained on 50 noisy examples, a fifth of them mislabelled: the network memorizes the training set (train loss near 0) while the test loss climbs after its best epoch. Dropout 0.6 alone (the seed: 0.0 is none, values in between regularize) keeps train and test loss together on 4 of seeds 1-5 (on seed 5 a gap of about 1 remains); L2 weight decay 1e-2 alone closes the gap as often, but leaves more ReLUs dead.',
     expect: 'overfitting',
     dataset: { name: 'circle', samples: 100, noise: 0.15, labelNoise: 0.2 },
     failure: {
