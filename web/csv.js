@@ -47,8 +47,26 @@ export function prepareCsv(text, { delimiter = 'auto', label, task = 'auto', see
   if (!(d in DELIMITERS)) throw new Error(`delimiter ${describe(d)} is not one of comma, semicolon, tab`);
   const header = lines[0].split(d).map((h, i) => h.trim() || `column ${i + 1}`);
   if (header.length < 2) throw new Error(`the header has 1 column when split at ${describe(d)}; expected at least 2 (a feature and a label); choose the delimiter`);
-  const labelIndex = label === undefined || label === null || label === '' ? header.length - 1 : Number(label);
+  // the label column: as chosen; else the one column of the first row that is not a number; else the last
+  let labelIndex = header.length - 1;
+  let labelWhy = 'the last column';
+  if (label !== undefined && label !== null && label !== '') (labelIndex = Number(label)), (labelWhy = '');
+  else {
+    const first = lines[1].split(d).map((c) => c.trim());
+    const text = first.map((c, i) => (isNumber(c) ? -1 : i)).filter((i) => i >= 0);
+    if (first.length === header.length && text.length === 1) (labelIndex = text[0]), (labelWhy = 'the one column that holds text');
+  }
   if (!Number.isInteger(labelIndex) || labelIndex < 0 || labelIndex >= header.length) throw new Error(`label column ${String(label)} is not one of the ${header.length} columns`);
+  try {
+    return build(lines, d, header, labelIndex, labelWhy, task, seed, testRatio);
+  } catch (err) {
+    err.header = header; // the page offers the columns even when this choice failed
+    err.label = labelIndex;
+    throw err;
+  }
+}
+
+function build(lines, d, header, labelIndex, labelWhy, task, seed, testRatio) {
   const labels = new Array(lines.length - 1);
   const rows = new Array(lines.length - 1);
   for (let r = 1; r < lines.length; r++) {
@@ -96,6 +114,6 @@ export function prepareCsv(text, { delimiter = 'auto', label, task = 'auto', see
   const ds = parseCsv(commaText, { labelColumn: `c${labelIndex}`, task: chosen, seed, testRatio });
   const dataset = { ...ds, name: 'csv', task: chosen, classNames };
   delete dataset.classValues;
-  const info = { header, delimiter: d, label: labelIndex, task: chosen, why, rows: rows.length, features: header.length - 1, classes: classNames?.length ?? 0 };
+  const info = { header, delimiter: d, label: labelIndex, labelWhy, task: chosen, why, rows: rows.length, features: header.length - 1, classes: classNames?.length ?? 0 };
   return { dataset, info };
 }

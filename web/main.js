@@ -110,7 +110,10 @@ function handle(side, msg) {
       if (msg.request === csvRequest) onCsv(msg);
       break;
     case 'csv-error':
-      if (msg.request === csvRequest) onCsvError(msg.message);
+      if (msg.request === csvRequest) {
+        if (msg.header) showCsvColumns(msg.header, msg.label); // another label column may work: offer them
+        onCsvError(msg.message);
+      }
       break;
     case 'model':
       if (msg.request === modelRequest) onModel(msg);
@@ -409,7 +412,7 @@ function onCsv({ dataset, info }) {
   custom = { points: [], csv: dataset };
   showCsvColumns(info.header, info.label);
   const what = info.task === 'regression' ? 'regression' : `classification, ${info.classes} classes`;
-  $('csv-note').textContent = `"${info.fileName}": ${info.rows} rows, ${info.features} features, label column "${info.header[info.label]}" → ${what}${info.why ? ` (${info.why})` : ''}.`;
+  $('csv-note').textContent = `"${info.fileName}": ${info.rows} rows, ${info.features} features, label column "${info.header[info.label]}"${info.labelWhy ? ` (${info.labelWhy})` : ''} → ${what}${info.why ? ` (${info.why})` : ''}.`;
   state = { ...state, dataset: 'csv', loss: dataset.loss, preset: '' };
   setup();
 }
@@ -417,7 +420,7 @@ function onCsv({ dataset, info }) {
 function onCsvError(message) {
   // the previous data is gone: Play must not train it and report on it
   custom = { points: [], csv: null };
-  $('csv-note').textContent = 'No data: the file could not be used (see the message).';
+  $('csv-note').textContent = 'No data: the file could not be used (see the message; another label column, delimiter or task may work).';
   showError(message);
   state = { ...state, dataset: 'csv', preset: '' };
   setup();
@@ -542,8 +545,8 @@ function bind() {
   });
   window.addEventListener('hashchange', () => {
     if (location.hash === currentHash()) return;
+    const next = stateFromHash(location.hash); // read before pause() rewrites the hash
     pause();
-    const next = stateFromHash(location.hash);
     state = next.state;
     $('compare-with').value = Object.hasOwn(COMPARE_LABELS, next.compare) ? next.compare : '';
     noteIgnored(next.ignoredText);

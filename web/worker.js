@@ -265,7 +265,7 @@ const handlers = {
       const { dataset, info } = prepareCsv(await file.text(), options);
       post({ type: 'csv', request, dataset, info: { ...info, fileName: file.name, bytes: file.size } });
     } catch (err) {
-      post({ type: 'csv-error', request, message: `CSV "${file.name}": ${err.message}` });
+      post({ type: 'csv-error', request, message: `CSV "${file.name}": ${err.message}`, header: err.header ?? null, label: err.label ?? null });
     }
   },
   /** reads and validates a model file; the next setup with useLoaded takes the network */

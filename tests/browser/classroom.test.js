@@ -1,0 +1,283 @@
+// The bugs a class hits (issue 9, section 1), each replayed in chromium the way
+// a person meets it: real mouse presses with a hold, keyboard focus, files.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { presets } from '../../js/presets.js';
+import { drawn, epochOf, open, press, shots, upload, useBrowser } from './harness.js';
+
+useBrowser();
+
+const playing = (page) => page.getAttribute('#play', 'aria-pressed').then((v) => v === 'true');
+const text = (page, selector) => page.$eval(selector, (el) => el.textContent);
+
+// 8 sigmoid layers, PyTorch init: vanishing gradients that keep going (no preset length)
+const VANISHING = `#layers=${Array(8).fill('16:sigmoid::0').join(',')}&init=pytorch&optimizer=momentum&learningRate=0.1&speed=0`;
+
+test('any worker error stops the run visibly, says why, and the button shows Play', async () => {
+  const { page } = await open('#play=1&speed=0');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 3);
+  const [worker] = page.workers();
+  const cases = [
+    // a thrown error inside training (what diagnose's Math.max(...60k values) did)
+    ['handler', () => (Math.max = () => { throw new RangeError('Maximum call stack size exceeded'); }), /Maximum call stack size exceeded/],
+    // an error no handler catches, and a rejected promise no one awaits
+    ['uncaught', () => setTimeout(() => { throw new Error('uncaught in the worker'); }), /uncaught in the worker/],
+    ['rejection', () => { Promise.reject(new Error('rejected in the worker')); }, /rejected in the worker/],
+  ];
+  for (const [name, inject, message] of cases) {
+    if (!(await playing(page))) await page.click('#play');
+    await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'true');
+    const saved = await worker.evaluate(() => (self.__max ??= Math.max, true));
+    assert.ok(saved);
+    await worker.evaluate(inject);
+    await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false', null, { timeout: 5000 });
+    assert.equal((await text(page, '#play')).trim(), '▶ Play', name);
+    assert.match(await text(page, '#status'), message, `${name}: the status line says why`);
+    assert.match(await text(page, '#findings .error'), /Training stopped/, name);
+    if (name === 'handler') await page.screenshot({ path: `${shots}/worker-error.png` });
+    await worker.evaluate(() => (Math.max = self.__max));
+    // stopped means stopped: the epoch counter does not move
+    const e = await epochOf(page);
+    await page.waitForTimeout(400);
+    if (name === 'handler') assert.equal(await epochOf(page), e, 'still training after the error');
+  }
+  // and the page recovers: Play trains again
+  const e = await epochOf(page);
+  await page.click('#play');
+  await page.waitForFunction((n) => Number(document.getElementById('epoch').textContent) > n + 2, e);
+  await page.close();
+});
+
+test('"Apply remedy" takes ordinary 150 ms presses while findings update, and keeps keyboard focus', async () => {
+  const { page } = await open(`${VANISHING}&play=1`);
+  let hits = 0;
+  const presses = 4;
+  for (let i = 0; i < presses; i++) {
+    await page.waitForSelector('#findings [data-kind="vanishing-gradients"] button', { timeout: 20_000 });
+    await page.waitForTimeout(300 + 97 * i); // land at different moments of the 300 ms report cycle
+    await press(page, '#findings [data-kind="vanishing-gradients"] button', 150);
+    try {
+      await page.waitForFunction(() => !location.hash.includes('sigmoid'), null, { timeout: 4000 });
+      hits++;
+    } catch {}
+    await page.evaluate((h) => (location.hash = h), `${VANISHING}&play=1`);
+    await page.waitForFunction(() => location.hash.includes('sigmoid') && Number(document.getElementById('epoch').textContent) >= 2);
+  }
+  assert.equal(hits, presses, `${hits} of ${presses} presses applied the remedy`);
+
+  // keyboard: focus stays on the button while numbers change, Enter applies
+  await page.waitForSelector('#findings [data-kind="vanishing-gradients"] button');
+  await page.waitForTimeout(600);
+  await page.focus('#findings [data-kind="vanishing-gradients"] button');
+  await page.evaluate(() => {
+    document.activeElement.__mark = true;
+    window.__announced = [];
+    new MutationObserver(() => window.__announced.push(document.getElementById('announce').textContent)).observe(document.getElementById('announce'), { childList: true, characterData: true, subtree: true });
+    window.__rebuilt = 0;
+    new MutationObserver((records) => (window.__rebuilt += records.filter((r) => r.type === 'childList' && r.target.classList.contains('finding-list')).length)).observe(document.querySelector('#findings .finding-list'), { childList: true });
+  });
+  const messages = new Set();
+  for (let i = 0; i < 10; i++) {
+    await page.waitForTimeout(200);
+    messages.add(await text(page, '#findings [data-kind="vanishing-gradients"] .message'));
+  }
+  assert.ok(messages.size > 1, 'the finding text follows the live numbers');
+  assert.equal(await page.evaluate(() => document.activeElement?.__mark === true), true, 'keyboard focus was lost');
+  assert.equal(await page.evaluate(() => window.__rebuilt), 0, 'the findings were rebuilt although the same findings stayed');
+  assert.deepEqual(await page.evaluate(() => window.__announced), [], 'aria-live announced numbers, not a new finding');
+  assert.equal(await page.getAttribute('#findings', 'aria-live'), null);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !location.hash.includes('sigmoid'));
+  await page.close();
+});
+
+test('a new finding is announced once through the aria-live region', async () => {
+  const { page } = await open(VANISHING);
+  await page.click('#play');
+  await page.waitForFunction(() => document.getElementById('announce').textContent.includes('vanishing gradients'), null, { timeout: 20_000 });
+  await page.close();
+});
+
+test('charts show data after one Step, even right after Reset; one epoch is a visible point', async () => {
+  const { page } = await open('#speed=0');
+  for (let i = 0; i < 8; i++) {
+    await page.click('#reset');
+    await page.waitForTimeout(50);
+    await page.click('#step');
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 1);
+    await page.waitForFunction(() => Number(document.getElementById('grad-chart').dataset.drawn) > 0 && Number(document.getElementById('loss-chart').dataset.drawn) === 1, null, { timeout: 2000 });
+  }
+  // the one loss point is drawn: pixels of the train-loss colour (#2563eb) in the plot
+  const blue = await page.$eval('#loss-chart canvas', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 37) < 30 && Math.abs(d[i + 1] - 99) < 30 && Math.abs(d[i + 2] - 235) < 30) n++;
+    return n;
+  });
+  assert.ok(blue > 5, `the one-epoch loss point is not visible (${blue} blue pixels)`);
+  assert.ok((await drawn(page, 'grad-chart')) >= 10, 'one epoch of steps on the gradient chart');
+  await page.locator('#loss-chart').screenshot({ path: `${shots}/one-step-loss.png` });
+  await page.close();
+});
+
+const csvRows = (n, f) => Array.from({ length: n }, (_, i) => f(i));
+
+test('after a CSV parse error Play and Step do not train the previous data', async () => {
+  const { page } = await open('#speed=0');
+  await page.selectOption('#dataset', 'csv');
+  await upload(page, '#csv-file', 'good.csv', ['a,b,label', ...csvRows(60, (i) => `${Math.sin(i)},${Math.cos(i)},${i % 2}`)].join('\n'));
+  await page.waitForFunction(() => window.__gradscope.trainSize === 30);
+  await page.click('#step');
+  await page.waitForSelector('#confusion table');
+  await upload(page, '#csv-file', 'bad.csv', 'a,b,label\n1,2,0\n3,x,1\n4,5,0');
+  await page.waitForFunction(() => document.querySelector('#findings .error')?.textContent.includes('bad.csv'));
+  assert.match(await text(page, '#findings .error'), /row 3, column "b" is "x"; expected a number/);
+  await page.click('#play');
+  await page.waitForTimeout(500);
+  assert.equal(await playing(page), false, 'Play started with no data');
+  await page.click('#step');
+  await page.waitForTimeout(500);
+  assert.equal(await epochOf(page), 0, 'trained the previous dataset');
+  assert.equal(await text(page, '#test-acc'), '–');
+  assert.match(await text(page, '#status'), /Nothing to train/);
+  assert.equal(await page.$('#confusion table'), null, 'the old confusion matrix is still shown');
+  await page.screenshot({ path: `${shots}/csv-parse-error.png` });
+  await page.close();
+});
+
+/** share of sampled pixels of a region whose colour leans to class 0 (orange) or class 1 (blue) */
+async function mapSides(page) {
+  return page.$eval('#boundary', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const lean = (x0, x1) => {
+      let orange = 0;
+      let blue = 0;
+      for (let y = 5; y < c.height - 5; y += 3) {
+        for (let x = x0; x < x1; x += 3) {
+          const i = 4 * (y * c.width + x);
+          if (d[i] > d[i + 2] + 8) orange++;
+          else if (d[i + 2] > d[i] + 8) blue++;
+        }
+      }
+      return { orange: orange / (orange + blue), blue: blue / (orange + blue) };
+    };
+    return { left: lean(5, Math.floor(c.width * 0.3)), right: lean(Math.floor(c.width * 0.7), c.width - 5) };
+  });
+}
+
+test('softmax decision map of a 2-feature, 2-class CSV shows the classes (no stripes)', async () => {
+  const { page } = await open('#speed=0');
+  await page.selectOption('#dataset', 'csv');
+  // class by the sign of x: left half class "left" (index 0, orange), right half "right" (index 1, blue)
+  const rows = ['x,y,side', ...csvRows(300, (i) => {
+    const x = Math.sin(i * 12.9898) * 2;
+    const y = Math.cos(i * 78.233) * 2;
+    return `${x.toFixed(3)},${y.toFixed(3)},${x < 0 ? 'left' : 'right'}`;
+  })];
+  await upload(page, '#csv-file', 'halves.csv', rows.join('\n'));
+  await page.waitForFunction(() => window.__gradscope.trainSize === 150);
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 40, null, { timeout: 30_000 });
+  await page.click('#play');
+  await page.waitForTimeout(400);
+  const m = await mapSides(page);
+  await page.locator('#boundary').screenshot({ path: `${shots}/softmax-map.png` });
+  assert.ok(m.left.orange > 0.9, `left half: ${JSON.stringify(m.left)}`);
+  assert.ok(m.right.blue > 0.9, `right half: ${JSON.stringify(m.right)}`);
+  assert.ok(Number((await text(page, '#test-acc')).replace('%', '')) > 90);
+  await page.close();
+});
+
+test('CSV: a continuous target trains as regression; text labels, semicolons and tabs; the delimiter can be chosen', async () => {
+  const { page } = await open('#speed=0');
+  await page.selectOption('#dataset', 'csv');
+  const cont = ['a,b,price', ...csvRows(200, (i) => `${Math.sin(i).toFixed(3)},${Math.cos(i).toFixed(3)},${(3 * Math.sin(i) + Math.cos(i) + 0.01 * i).toFixed(4)}`)];
+  await upload(page, '#csv-file', 'prices.csv', cont.join('\n'));
+  await page.waitForFunction(() => window.__gradscope.trainSize === 100);
+  assert.match(await text(page, '#csv-note'), /→ regression \(the label column holds non-integer numbers\)/);
+  assert.equal(await page.$eval('#loss', (s) => s.value), 'mse');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 20);
+  await page.click('#play');
+  assert.equal(await page.$eval('#acc-box', (e) => e.hidden), true);
+  assert.equal(await page.$eval('#confusion', (e) => e.hidden), true);
+  await page.screenshot({ path: `${shots}/csv-regression.png`, fullPage: true });
+  // asked for classification: 200 distinct values are too many classes, and the page says so
+  await page.selectOption('#csv-task', 'classification');
+  await page.waitForFunction(() => document.querySelector('#findings .error')?.textContent.includes('distinct values'));
+  assert.match(await text(page, '#findings .error'), /column "price" has 200 distinct values; at most 100 classes \(choose regression for a continuous target\)/);
+  await page.selectOption('#csv-task', 'auto');
+
+  // semicolons and text class labels, detected
+  const semi = ['länge;breite;art', ...csvRows(90, (i) => `${(1 + (i % 3) + 0.1 * Math.sin(i)).toFixed(2)};${(0.5 * (i % 3) + 0.1 * Math.cos(i)).toFixed(2)};${['setosa', 'versicolor', 'virginica'][i % 3]}`)];
+  await upload(page, '#csv-file', 'iris.csv', semi.join('\n'));
+  await page.waitForFunction(() => window.__gradscope.trainSize === 45);
+  assert.match(await text(page, '#csv-note'), /classification, 3 classes \(the label column holds text\)/);
+  assert.equal(await page.$eval('#loss', (s) => s.value), 'softmax-ce');
+  await page.click('#step');
+  await page.waitForSelector('#confusion table');
+  assert.deepEqual(await page.$$eval('#confusion th[scope="row"]', (t) => t.map((e) => e.textContent)), ['setosa', 'versicolor', 'virginica']);
+  // the delimiter chosen by hand: comma splits nothing here, and the page says what to do
+  await page.selectOption('#csv-delimiter', ',');
+  await page.waitForFunction(() => document.querySelector('#findings .error')?.textContent.includes('choose the delimiter'));
+  await page.selectOption('#csv-delimiter', ';');
+  await page.waitForFunction(() => document.getElementById('csv-note').textContent.includes('3 classes'));
+
+  // tabs, label column chosen by hand
+  const tab = ['kind\tx\ty', ...csvRows(80, (i) => `${i % 2 ? 'yes' : 'no'}\t${(i % 2) + 0.2 * Math.sin(i)}\t${Math.cos(i)}`)];
+  await page.selectOption('#csv-delimiter', 'auto');
+  await upload(page, '#csv-file', 'tabs.tsv', tab.join('\n'), 'text/tab-separated-values');
+  // the one text column is taken as the label
+  await page.waitForFunction(() => document.getElementById('csv-note').textContent.includes('tabs.tsv'));
+  assert.match(await text(page, '#csv-note'), /label column "kind" \(the one column that holds text\) → classification, 2 classes/);
+  // another label chosen by hand: "kind" would be a feature and is text, which the page says; the columns stay offered
+  await page.selectOption('#csv-column', { label: 'y' });
+  await page.waitForFunction(() => document.querySelector('#findings .error')?.textContent.includes('column "kind" is "no"; expected a number'));
+  assert.deepEqual(await page.$$eval('#csv-column option', (os) => os.map((o) => o.textContent)), ['kind', 'x', 'y']);
+  await page.selectOption('#csv-column', { label: 'kind' });
+  await page.waitForFunction(() => /label column "kind" → classification, 2 classes/.test(document.getElementById('csv-note').textContent));
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 1);
+  await page.close();
+});
+
+test('choosing CSV keeps the sidebar layout (every control inside the sidebar), also on a phone', async () => {
+  for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    const { page } = await open('#speed=0', viewport);
+    const long = 'a_rather_long_column_name_that_a_spreadsheet_export_would_write_'.repeat(2);
+    if (viewport.width > 900) {
+      // the preset that fills the sidebar most, so a layout that pushes controls under the charts shows
+      await page.click('#preset-buttons button[data-preset="exploding-gradients"]');
+      await page.click('#play');
+    }
+    await page.selectOption('#dataset', 'csv');
+    await upload(page, '#csv-file', `${'very-long-file-name-'.repeat(5)}.csv`, [`${long}1,${long}2,${long}label`, ...csvRows(40, (i) => `${i},${i % 7},${i % 2}`)].join('\n'));
+    await page.waitForFunction(() => window.__gradscope.trainSize === 20);
+    const out = await page.evaluate(() => {
+      const aside = document.querySelector('.controls').getBoundingClientRect();
+      return [...document.querySelectorAll('.controls label, .controls select, .controls input, .controls p, .controls button')]
+        .filter((el) => el.getClientRects().length)
+        .map((el) => [el.id || el.tagName, el.getBoundingClientRect()])
+        .filter(([, r]) => r.right > aside.right + 1 || r.left < aside.left - 1)
+        .map(([id, r]) => `${id}: ${Math.round(r.left)}..${Math.round(r.right)} outside ${Math.round(aside.left)}..${Math.round(aside.right)}`);
+    });
+    assert.deepEqual(out, [], `${viewport.width}px`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth <= 1), true, 'horizontal scrolling');
+    await page.screenshot({ path: `${shots}/csv-sidebar-${viewport.width}.png` });
+    await page.close();
+  }
+});
+
+test('dropout 1.0: the preset text says what the page shows', async () => {
+  const { page } = await open('#speed=0');
+  await page.click('#preset-buttons button[data-preset="dropout-one"]');
+  const epochs = presets['dropout-one'].failure.fit.epochs;
+  await page.waitForFunction((n) => Number(document.getElementById('epoch').textContent) === n && document.getElementById('play').getAttribute('aria-pressed') === 'false', epochs, { timeout: 30_000 });
+  const acc = Number((await text(page, '#test-acc')).replace('%', ''));
+  const loss = Number(await text(page, '#train-loss'));
+  const preset = await text(page, '#preset-text');
+  assert.match(preset, new RegExp(`${Math.round(acc)}% on seed 1`), `the page shows ${acc}%`);
+  assert.ok(Math.abs(loss - Math.LN2) < 0.01, `train loss ${loss}`);
+  await page.close();
+});
