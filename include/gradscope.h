@@ -36,7 +36,11 @@ typedef enum {
     GS_ACT_RELU = 1,
     GS_ACT_LEAKY_RELU = 2, /* slope 0.01 for negative inputs */
     GS_ACT_SIGMOID = 3,
-    GS_ACT_TANH = 4
+    GS_ACT_TANH = 4,
+    GS_ACT_ELU = 5,        /* alpha 1 */
+    GS_ACT_SELU = 6,       /* PyTorch's lambda 1.0507009873554805, alpha 1.6732632423543772 */
+    GS_ACT_GELU = 7,       /* exact: 0.5 z (1 + erf(z / sqrt 2)) */
+    GS_ACT_SILU = 8        /* z sigmoid(z) */
 } gs_activation;
 
 typedef enum {
@@ -55,7 +59,10 @@ typedef enum {
     GS_INIT_ZEROS = 6
 } gs_init;
 
-typedef enum { GS_OPT_SGD = 0, GS_OPT_ADAM = 1 } gs_optimizer;
+typedef enum { GS_OPT_SGD = 0, GS_OPT_ADAM = 1, GS_OPT_ADAMW = 2, GS_OPT_RMSPROP = 3 } gs_optimizer;
+
+/* Learning-rate decay after warmup (gs_net_set_schedule). */
+typedef enum { GS_DECAY_NONE = 0, GS_DECAY_STEP = 1, GS_DECAY_EXPONENTIAL = 2, GS_DECAY_COSINE = 3 } gs_decay;
 
 /* What made a training pass non-finite, checked in this order. */
 typedef enum {
@@ -64,11 +71,18 @@ typedef enum {
     GS_NF_LOSS = 2,        /* the loss (as float32) */
     GS_NF_GRADIENT = 3,    /* a layer's gradients */
     GS_NF_UPDATE = 4,      /* new parameters or optimizer state */
-    GS_NF_BN_STATS = 5     /* batch-norm batch statistics or the new running statistics */
+    GS_NF_BN_STATS = 5,    /* batch-norm batch statistics or the new running statistics */
+    GS_NF_LN_STATS = 6     /* layer-norm row statistics */
 } gs_nonfinite;
+
+/* Normalization after a layer's dense part (gs_net_add_layer's `norm`). */
+typedef enum { GS_NORM_NONE = 0, GS_NORM_BATCH = 1, GS_NORM_LAYER = 2 } gs_norm;
 
 /* Which parameter tensor of a layer (gs_net_param_offset). */
 typedef enum { GS_P_WEIGHT = 0, GS_P_BIAS = 1, GS_P_GAMMA = 2, GS_P_BETA = 3 } gs_param;
+
+/* A fit log row: GS_ROW_HEAD floats (loss, learning rate), then GS_STAT_COUNT per layer. */
+#define GS_ROW_HEAD 2
 
 /* Per-layer statistics of the last training pass, GS_STAT_COUNT floats per layer. */
 typedef enum {
@@ -77,7 +91,7 @@ typedef enum {
     GS_STAT_WEIGHT_NORM,        /* L2 norm of the dense weight (after the update) */
     GS_STAT_UPDATE_RATIO,       /* ||dW applied|| / ||W before||; 0 when no update was applied */
     GS_STAT_DEAD_FRACTION,      /* relu: share of units that are 0 for every example */
-    GS_STAT_SATURATED_FRACTION, /* sigmoid <0.01 or >0.99, tanh |a|>0.99: share of all activations */
+    GS_STAT_SATURATED_FRACTION, /* sigmoid <0.01 or >0.99, tanh |a|>0.99, elu < -0.99, selu < -0.99 lambda alpha: share of all activations */
     GS_STAT_ACT_MEAN,           /* mean of the activation output (before dropout) */
     GS_STAT_ACT_STD,            /* its standard deviation (population) */
     GS_STAT_NONFINITE,          /* 0, or the gs_nonfinite kind first found in this layer */
@@ -86,11 +100,25 @@ typedef enum {
 
 /* --- building a network --------------------------------------------------- */
 gs_net *gs_net_create(int inputs, int loss, uint32_t seed);
-int gs_net_add_layer(gs_net *net, int units, int activation, int batch_norm, float dropout);
+int gs_net_add_layer(gs_net *net, int units, int activation, int norm, float dropout); /* norm: gs_norm */
 int gs_net_set_init(gs_net *net, int kind, float scale);
 int gs_net_set_sgd(gs_net *net, float lr, float momentum, int nesterov, float weight_decay);
 int gs_net_set_adam(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay);
-int gs_net_set_clip_norm(gs_net *net, float clip_norm);
+/* torch.optim.AdamW: decoupled weight decay p *= 1 - lr * weight_decay (dense weights) */
+int gs_net_set_adamw(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay);
+/* torch.optim.RMSprop */
+int gs_net_set_rmsprop(gs_net *net, float lr, float alpha, float eps, float momentum, int centered,
+                       float weight_decay);
+/* adds l1 * sign(W) to the dense weight gradients in the optimizer (after clipping) */
+int gs_net_set_l1(gs_net *net, float l1);
+/* lr(t) = base * w(t) * d(t - warmup_steps) for optimizer step t (0-based):
+ * w(t) = min(1, (t + 1) / warmup_steps) (1 without warmup); d(s) = 1 for s < 0
+ * or GS_DECAY_NONE; step: gamma^floor(s / step_size); exponential: gamma^s;
+ * cosine: from base to min_lr over decay_steps (as a multiple of base), then flat */
+int gs_net_set_schedule(gs_net *net, int warmup_steps, int decay, int decay_steps, int step_size,
+                        float gamma, float min_lr);
+float gs_net_learning_rate(const gs_net *net); /* the rate the next step will use */
+float gs_net_last_learning_rate(const gs_net *net); /* the rate the last training pass used */
 int gs_net_build(gs_net *net); /* allocates parameters and initializes them from the seed */
 void gs_net_free(gs_net *net);
 
@@ -105,7 +133,8 @@ int gs_net_param_offset(const gs_net *net, int layer, int which);
 float *gs_net_params(gs_net *net);       /* (param_count,) */
 float *gs_net_grads(gs_net *net);        /* (param_count,) */
 float *gs_net_opt_m(gs_net *net);        /* momentum buffer / Adam first moment */
-float *gs_net_opt_v(gs_net *net);        /* Adam second moment */
+float *gs_net_opt_v(gs_net *net);        /* Adam second moment / RMSprop square average */
+float *gs_net_opt_a(gs_net *net);        /* centered RMSprop gradient average; NULL otherwise */
 float *gs_net_running(gs_net *net, int layer); /* (2, units): mean then var; NULL without BN */
 int gs_net_opt_step(const gs_net *net);  /* number of updates applied */
 int gs_net_set_opt_step(gs_net *net, int step);
@@ -144,8 +173,8 @@ float *gs_net_data_x(gs_net *net);
 float *gs_net_data_y(gs_net *net);
 /* Up to max_steps (at most GS_LOG_STEPS) steps of the current epoch, starting
  * one (shuffling with the network's RNG) when none is in progress. The log
- * then holds, per step of this call, 1 + layers*GS_STAT_COUNT floats (loss,
- * then stats): its memory is bounded whatever the dataset. Returns GS_MORE
+ * then holds, per step of this call, GS_ROW_HEAD + layers*GS_STAT_COUNT floats (loss,
+ * learning rate, then stats): its memory is bounded whatever the dataset. Returns GS_MORE
  * while the epoch goes on, GS_OK when it ended (mean loss written). A final
  * batch of a single example is skipped when the network has batch norm. */
 int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *mean_loss_out);

@@ -1,5 +1,7 @@
-/* Element-wise activations. Backward uses the output h, which determines the
- * derivative for every supported activation (relu: h > 0 iff z > 0).
+/* Element-wise activations. Backward uses the output h where it determines
+ * the derivative (relu: h > 0 iff z > 0; elu/selu: h + alpha on the negative
+ * side), and the pre-activation z for gelu and silu, whose derivative h does
+ * not determine (the layer keeps z for them: gs_activation_needs_z).
  *
  * tanh (and sigmoid, as 0.5 + 0.5 tanh(z/2)) use a rational approximation
  * (Eigen's generic_fast_tanh_float) instead of libm: it vectorizes, and
@@ -71,6 +73,22 @@ static inline v128_t sigmoid4(v128_t z) {
 }
 #endif
 
+#define SELU_LAMBDA 1.0507009873554804934193349852946f
+#define SELU_ALPHA 1.6732632423543772848170429916717f
+#define INV_SQRT2 0.70710678118654752440f
+#define INV_SQRT_2PI 0.39894228040143267794f
+
+int gs_activation_needs_z(int act) { return act == GS_ACT_GELU || act == GS_ACT_SILU; }
+
+/* exp-based activations run the same scalar code in both builds (libm expf,
+ * erff), so SIMD and scalar results are bit-identical */
+static inline float elu(float z, float alpha) { return z > 0.0f ? z : alpha * expm1f(z); }
+static inline float logistic(float z) {
+    if (z >= 0.0f) return 1.0f / (1.0f + expf(-z));
+    const float e = expf(z);
+    return e / (1.0f + e);
+}
+
 /* h (n): pre-activation in, activation out */
 static void map_tanh(float *h, int n, int sigmoid) {
     int i = 0;
@@ -97,13 +115,26 @@ void gs_activation_forward(float *h, int n, int act) {
     case GS_ACT_TANH:
         map_tanh(h, n, 0);
         break;
+    case GS_ACT_ELU:
+        for (int i = 0; i < n; i++) h[i] = elu(h[i], 1.0f);
+        break;
+    case GS_ACT_SELU:
+        for (int i = 0; i < n; i++) h[i] = SELU_LAMBDA * elu(h[i], SELU_ALPHA);
+        break;
+    case GS_ACT_GELU:
+        for (int i = 0; i < n; i++) h[i] = 0.5f * h[i] * (1.0f + erff(h[i] * INV_SQRT2));
+        break;
+    case GS_ACT_SILU:
+        for (int i = 0; i < n; i++) h[i] = h[i] * logistic(h[i]);
+        break;
     default: /* linear */
         break;
     }
 }
 
-/* d (n) is dL/dh on entry, dL/dz on return */
-void gs_activation_backward(float *d, const float *h, int n, int act) {
+/* d (n) is dL/dh on entry, dL/dz on return; z (n) is the pre-activation
+ * (read only for gelu and silu) */
+void gs_activation_backward(float *d, const float *h, const float *z, int n, int act) {
     switch (act) {
     case GS_ACT_RELU: /* as torch's threshold_backward: 0 where h <= 0, so NaN passes */
         for (int i = 0; i < n; i++) d[i] = h[i] <= 0.0f ? 0.0f : d[i];
@@ -116,6 +147,25 @@ void gs_activation_backward(float *d, const float *h, int n, int act) {
         break;
     case GS_ACT_TANH:
         for (int i = 0; i < n; i++) d[i] *= 1.0f - h[i] * h[i];
+        break;
+    case GS_ACT_ELU: /* z > 0 iff h > 0; below, d/dz alpha (e^z - 1) = h + alpha */
+        for (int i = 0; i < n; i++) d[i] = h[i] > 0.0f ? d[i] : d[i] * (h[i] + 1.0f);
+        break;
+    case GS_ACT_SELU:
+        for (int i = 0; i < n; i++)
+            d[i] = h[i] > 0.0f ? d[i] * SELU_LAMBDA : d[i] * (h[i] + SELU_LAMBDA * SELU_ALPHA);
+        break;
+    case GS_ACT_GELU: /* Phi(z) + z phi(z) */
+        for (int i = 0; i < n; i++) {
+            const float cdf = 0.5f * (1.0f + erff(z[i] * INV_SQRT2));
+            d[i] *= cdf + z[i] * INV_SQRT_2PI * expf(-0.5f * z[i] * z[i]);
+        }
+        break;
+    case GS_ACT_SILU: /* s (1 + z (1 - s)) */
+        for (int i = 0; i < n; i++) {
+            const float s = logistic(z[i]);
+            d[i] *= s * (1.0f + z[i] * (1.0f - s));
+        }
         break;
     default:
         break;

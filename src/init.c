@@ -1,6 +1,6 @@
 /* Parameter initializers, drawn from the network's RNG in layer order
- * (weights, then biases). Batch norm starts at gamma 1, beta 0, running mean
- * 0 and running variance 1, as in PyTorch. */
+ * (weights, then biases). Batch and layer norm start at gamma 1, beta 0, batch
+ * norm's running mean at 0 and running variance at 1, as in PyTorch. */
 #include <math.h>
 
 #include "internal.h"
@@ -33,13 +33,9 @@ void gs_init_params(gs_net *net) {
         case GS_INIT_UNIFORM: fill_uniform(w, nw, net->init_scale, &net->rng); break;
         default: for (int i = 0; i < nw; i++) w[i] = 0.0f; break;
         }
-        if (L->bn) {
-            for (int o = 0; o < L->out; o++) {
-                net->params[L->g_off + o] = 1.0f;
-                net->params[L->be_off + o] = 0.0f;
-                L->running[o] = 0.0f;
-                L->running[L->out + o] = 1.0f;
-            }
-        }
+        if (L->g_off >= 0) /* batch or layer norm */
+            for (int o = 0; o < L->out; o++) net->params[L->g_off + o] = 1.0f, net->params[L->be_off + o] = 0.0f;
+        if (L->bn)
+            for (int o = 0; o < L->out; o++) L->running[o] = 0.0f, L->running[L->out + o] = 1.0f;
     }
 }

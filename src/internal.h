@@ -10,6 +10,7 @@
 
 #define GS_BN_MOMENTUM 0.1f
 #define GS_BN_EPS 1e-5f
+#define GS_LN_EPS 1e-5f
 #define GS_LEAKY_SLOPE 0.01f
 #define GS_MAX_LAYERS 256
 #define GS_MAX_UNITS (1 << 20)
@@ -39,6 +40,7 @@ typedef struct {
     int in, out;        /* dense layer: W is (out, in) */
     int act;            /* gs_activation */
     int bn;             /* batch norm after the dense layer */
+    int ln;             /* layer norm after the dense layer (not together with bn) */
     float dropout;      /* drop probability p in [0, 1]; 0 = no dropout */
     int w_off, b_off;   /* offsets of W and b in params / grads */
     int g_off, be_off;  /* offsets of gamma and beta, -1 without batch norm */
@@ -50,15 +52,24 @@ typedef struct {
     float *mask;        /* (B, out) dropout scale: 0 or 1/(1-p) (dropout only) */
     float *y;           /* (B, out) dropout output (aliases h without dropout) */
     float *bn_mean, *bn_var, *bn_rstd; /* (out,) batch statistics (BN only) */
+    float *ln_mean, *ln_rstd;          /* (B,) row statistics (LN only) */
+    float *pre;         /* (B, out) pre-activation copy, for activations whose backward needs z */
 } gs_layer;
+
+typedef struct {
+    int warmup_steps, decay, decay_steps, step_size;
+    float gamma, min_lr;
+} gs_schedule;
 
 struct gs_net {
     int inputs, loss, n_layers, built;
     gs_layer layers[GS_MAX_LAYERS];
     int init_kind;
     float init_scale;
-    int opt, nesterov;
-    float lr, momentum, beta1, beta2, eps, weight_decay, clip_norm;
+    int opt, nesterov, centered;
+    float lr, momentum, beta1, beta2, eps, alpha, weight_decay, l1, clip_norm;
+    gs_schedule schedule;
+    float last_lr;            /* the rate the last training pass used (or would have) */
     int step;                 /* updates applied so far */
     gs_rng rng;
 
@@ -66,9 +77,9 @@ struct gs_net {
     /* params, m and v each have a current and a next copy: an update writes the
      * next copy, and only when every new value is finite do the two swap, so a
      * step that overflows changes nothing (no copy, no undo) */
-    float *arena;             /* params x2 | grads | m x2 | v x2 | running stats x2 */
-    float *params, *grads, *opt_m, *opt_v;
-    float *next_params, *next_m, *next_v;
+    float *arena;             /* params x2 | grads | m x2 | v x2 | (a x2) | running stats x2 */
+    float *params, *grads, *opt_m, *opt_v, *opt_a; /* a: centered RMSprop only */
+    float *next_params, *next_m, *next_v, *next_a;
     int nonfinite_kind;       /* gs_nonfinite of the last pass */
 
     int ws_rows, max_units;
@@ -86,7 +97,7 @@ struct gs_net {
     float *data_x, *data_y;   /* dataset for fit: (rows, inputs), (rows, ydim) */
     float *batch_x, *batch_y; /* gathered minibatch */
     uint32_t *perm;           /* (rows,) epoch order */
-    float *log;               /* (GS_LOG_STEPS, 1 + n_layers*GS_STAT_COUNT) */
+    float *log;               /* (GS_LOG_STEPS, GS_ROW_HEAD + n_layers*GS_STAT_COUNT) */
     /* an epoch in progress across gs_net_fit_steps calls */
     int epoch_batch, epoch_next_step, epoch_logged;
     double epoch_loss_sum;
@@ -119,7 +130,8 @@ static inline float gs_sigmoidf(float z) {
 
 /* ---- activation.c ------------------------------------------------------------ */
 void gs_activation_forward(float *h, int n, int act);
-void gs_activation_backward(float *d, const float *h, int n, int act);
+void gs_activation_backward(float *d, const float *h, const float *z, int n, int act);
+int gs_activation_needs_z(int act); /* backward needs the pre-activation */
 
 /* ---- batchnorm.c ------------------------------------------------------------- */
 void gs_batchnorm_forward_train(float *out, float *zx, float *mean, float *var, float *rstd,
@@ -131,6 +143,12 @@ void gs_batchnorm_backward(float *d, float *dgamma, float *dbeta, float *scratch
 /* next (2C) = running after this batch; returns 0 when a value is not finite */
 int gs_batchnorm_update_running(float *next, const float *running, const float *mean, const float *var,
                                 int B, int C);
+
+/* ---- layernorm.c ------------------------------------------------------------- */
+void gs_layernorm_forward(float *out, float *zx, float *mean, float *rstd, const float *gamma,
+                          const float *beta, int B, int C);
+void gs_layernorm_backward(float *d, float *dgamma, float *dbeta, const float *xhat, const float *gamma,
+                           const float *rstd, int B, int C);
 
 /* ---- dropout.c --------------------------------------------------------------- */
 void gs_dropout_forward(float *y, float *mask, const float *h, int n, float p, gs_rng *rng);
@@ -153,6 +171,9 @@ void gs_clip_grads(gs_net *net);
 /* writes the next params / m / v; returns the first layer with a non-finite
  * new value, or -1 when all are finite (the caller then swaps them in) */
 int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]);
+double gs_learning_rate(const gs_net *net, int t); /* scheduled rate of optimizer step t */
+int gs_optimizer_uses_m(const gs_net *net);
+int gs_optimizer_uses_v(const gs_net *net);
 
 /* ---- stats.c ----------------------------------------------------------------- */
 /* returns 0 when an activation is not finite */

@@ -24,23 +24,25 @@ gs_net *gs_net_create(int inputs, int loss, uint32_t seed) {
     net->init_kind = GS_INIT_HE;
     net->opt = GS_OPT_SGD;
     net->lr = 0.01f;
-    net->beta1 = 0.9f, net->beta2 = 0.999f, net->eps = 1e-8f;
+    net->beta1 = 0.9f, net->beta2 = 0.999f, net->eps = 1e-8f, net->alpha = 0.99f;
     net->nonfinite_layer = -1;
     gs_rng_seed(&net->rng, seed);
     return net;
 }
 
-int gs_net_add_layer(gs_net *net, int units, int activation, int batch_norm, float dropout) {
+int gs_net_add_layer(gs_net *net, int units, int activation, int norm, float dropout) {
     if (!net || net->built) return GS_ERR_STATE;
     if (net->n_layers >= GS_MAX_LAYERS || units < 1 || units > GS_MAX_UNITS ||
-        activation < GS_ACT_LINEAR || activation > GS_ACT_TANH || !(dropout >= 0.0f && dropout <= 1.0f))
+        activation < GS_ACT_LINEAR || activation > GS_ACT_SILU || norm < GS_NORM_NONE ||
+        norm > GS_NORM_LAYER || !(dropout >= 0.0f && dropout <= 1.0f))
         return GS_ERR_ARG;
     gs_layer *L = &net->layers[net->n_layers];
     memset(L, 0, sizeof *L);
     L->in = net->n_layers ? net->layers[net->n_layers - 1].out : net->inputs;
     L->out = units;
     L->act = activation;
-    L->bn = batch_norm != 0;
+    L->bn = norm == GS_NORM_BATCH;
+    L->ln = norm == GS_NORM_LAYER;
     L->dropout = dropout;
     net->n_layers++;
     return GS_OK;
@@ -55,7 +57,11 @@ int gs_net_set_init(gs_net *net, int kind, float scale) {
 }
 
 static int valid_rate(float x) { return x >= 0.0f && isfinite(x); }
+static int valid_beta(float b) { return b >= 0.0f && b < 1.0f; }
+static int valid_eps(float e) { return e > 0.0f && isfinite(e); }
 
+/* Optimizers may change after build (state buffers are kept), except to a
+ * centered RMSprop when the arena was built without its gradient average. */
 int gs_net_set_sgd(gs_net *net, float lr, float momentum, int nesterov, float weight_decay) {
     if (!net) return GS_ERR_STATE;
     if (!valid_rate(lr) || !valid_rate(momentum) || !valid_rate(weight_decay) ||
@@ -67,16 +73,59 @@ int gs_net_set_sgd(gs_net *net, float lr, float momentum, int nesterov, float we
     return GS_OK;
 }
 
-int gs_net_set_adam(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay) {
+static int set_adam(gs_net *net, int opt, float lr, float beta1, float beta2, float eps, float weight_decay) {
     if (!net) return GS_ERR_STATE;
-    if (!valid_rate(lr) || !(beta1 >= 0.0f && beta1 < 1.0f) || !(beta2 >= 0.0f && beta2 < 1.0f) ||
-        !(eps > 0.0f) || isinf(eps) || !valid_rate(weight_decay))
+    if (!valid_rate(lr) || !valid_beta(beta1) || !valid_beta(beta2) || !valid_eps(eps) || !valid_rate(weight_decay))
         return GS_ERR_ARG;
-    net->opt = GS_OPT_ADAM;
+    net->opt = opt;
     net->lr = lr, net->beta1 = beta1, net->beta2 = beta2, net->eps = eps;
+    net->momentum = 0.0f, net->nesterov = 0;
     net->weight_decay = weight_decay;
     return GS_OK;
 }
+
+int gs_net_set_adam(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay) {
+    return set_adam(net, GS_OPT_ADAM, lr, beta1, beta2, eps, weight_decay);
+}
+
+int gs_net_set_adamw(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay) {
+    return set_adam(net, GS_OPT_ADAMW, lr, beta1, beta2, eps, weight_decay);
+}
+
+int gs_net_set_rmsprop(gs_net *net, float lr, float alpha, float eps, float momentum, int centered,
+                       float weight_decay) {
+    if (!net || (net->built && centered && !net->opt_a)) return GS_ERR_STATE;
+    if (!valid_rate(lr) || !valid_beta(alpha) || !valid_eps(eps) || !valid_rate(momentum) ||
+        !valid_rate(weight_decay))
+        return GS_ERR_ARG;
+    net->opt = GS_OPT_RMSPROP;
+    net->lr = lr, net->alpha = alpha, net->eps = eps, net->momentum = momentum;
+    net->centered = centered != 0, net->nesterov = 0;
+    net->weight_decay = weight_decay;
+    return GS_OK;
+}
+
+int gs_net_set_l1(gs_net *net, float l1) {
+    if (!net) return GS_ERR_STATE;
+    if (!valid_rate(l1)) return GS_ERR_ARG;
+    net->l1 = l1;
+    return GS_OK;
+}
+
+int gs_net_set_schedule(gs_net *net, int warmup_steps, int decay, int decay_steps, int step_size,
+                        float gamma, float min_lr) {
+    if (!net) return GS_ERR_STATE;
+    if (warmup_steps < 0 || decay < GS_DECAY_NONE || decay > GS_DECAY_COSINE ||
+        (decay == GS_DECAY_COSINE && decay_steps < 1) || (decay == GS_DECAY_STEP && step_size < 1) ||
+        ((decay == GS_DECAY_STEP || decay == GS_DECAY_EXPONENTIAL) && !(gamma > 0.0f && isfinite(gamma))) ||
+        !valid_rate(min_lr))
+        return GS_ERR_ARG;
+    net->schedule = (gs_schedule){warmup_steps, decay, decay_steps, step_size, gamma, min_lr};
+    return GS_OK;
+}
+
+float gs_net_learning_rate(const gs_net *net) { return net ? (float)gs_learning_rate(net, net->step) : 0.0f; }
+float gs_net_last_learning_rate(const gs_net *net) { return net ? net->last_lr : 0.0f; }
 
 int gs_net_set_clip_norm(gs_net *net, float clip_norm) {
     if (!net) return GS_ERR_STATE;
@@ -108,15 +157,16 @@ int gs_net_build(gs_net *net) {
         L->w_off = (int)p, p += weights;
         L->b_off = (int)p, p += L->out;
         L->g_off = L->be_off = -1;
-        if (L->bn) {
+        if (L->bn || L->ln) {
             L->g_off = (int)p, p += L->out;
             L->be_off = (int)p, p += L->out;
-            running += 2 * (uint64_t)L->out;
         }
+        if (L->bn) running += 2 * (uint64_t)L->out;
         if (L->out > max_units) max_units = L->out;
     }
-    /* params, m, v twice (current and next), grads once; running stats twice */
-    const uint64_t floats = gs_add(gs_mul(7, p), gs_mul(2, running));
+    /* params, m, v (and a) twice (current and next), grads once; running stats twice */
+    const int with_a = net->opt == GS_OPT_RMSPROP && net->centered;
+    const uint64_t floats = gs_add(gs_mul(7 + 2 * (uint64_t)with_a, p), gs_mul(2, running));
     net->arena = gs_calloc(floats, sizeof(float));
     net->stats = gs_calloc((uint64_t)net->n_layers * GS_STAT_COUNT, sizeof(float));
     if (!net->arena || !net->stats) {
@@ -134,6 +184,8 @@ int gs_net_build(gs_net *net) {
     net->next_m = a, a += p;
     net->opt_v = a, a += p;
     net->next_v = a, a += p;
+    net->opt_a = net->next_a = NULL;
+    if (with_a) net->opt_a = a, net->next_a = a + p, a += 2 * p;
     for (int l = 0; l < net->n_layers; l++) {
         gs_layer *L = &net->layers[l];
         L->running = L->next_running = NULL;
@@ -169,8 +221,11 @@ static uint64_t workspace_floats(const gs_net *net, int rows, uint64_t *max_wt_o
     for (int l = 0; l < net->n_layers; l++) {
         const gs_layer *L = &net->layers[l];
         const uint64_t n = gs_mul((uint64_t)rows, (uint64_t)L->out);
-        const uint64_t copies = 1 + (uint64_t)L->bn + 2 * (uint64_t)(L->dropout > 0.0f);
-        total = gs_add(total, gs_add(gs_mul(n, copies), L->bn ? 5 * (uint64_t)L->out : 0));
+        /* zx, h (with a norm), pre (gelu/silu), mask and y (dropout) */
+        const uint64_t copies = 1 + (uint64_t)(L->bn || L->ln) + (uint64_t)gs_activation_needs_z(L->act) +
+                                2 * (uint64_t)(L->dropout > 0.0f);
+        const uint64_t stats = L->bn ? 5 * (uint64_t)L->out : L->ln ? 2 * (uint64_t)rows : 0;
+        total = gs_add(total, gs_add(gs_mul(n, copies), stats));
         const uint64_t wt = (uint64_t)L->in * (uint64_t)L->out;
         if (wt > max_wt) max_wt = wt;
     }
@@ -209,6 +264,13 @@ int gs_net_ensure_workspace(gs_net *net, int rows) {
             L->bn_rstd = p, p += L->out; /* followed by 2*out of backward scratch */
             p += 2 * (size_t)L->out;
         }
+        if (L->ln) {
+            L->h = p, p += n;
+            L->ln_mean = p, p += rows;
+            L->ln_rstd = p, p += rows;
+        }
+        L->pre = NULL;
+        if (gs_activation_needs_z(L->act)) L->pre = p, p += n;
         L->mask = NULL;
         L->y = L->h;
         if (L->dropout > 0.0f) {
@@ -244,6 +306,7 @@ float *gs_net_params(gs_net *net) { return net ? net->params : NULL; }
 float *gs_net_grads(gs_net *net) { return net ? net->grads : NULL; }
 float *gs_net_opt_m(gs_net *net) { return net ? net->opt_m : NULL; }
 float *gs_net_opt_v(gs_net *net) { return net ? net->opt_v : NULL; }
+float *gs_net_opt_a(gs_net *net) { return net ? net->opt_a : NULL; }
 float *gs_net_running(gs_net *net, int layer) {
     return net && net->built && layer >= 0 && layer < net->n_layers ? net->layers[layer].running : NULL;
 }

@@ -1,6 +1,8 @@
-/* Gradient clipping and optimizers as torch.optim, as loops over slices of
- * the parameter arena. Weight decay (L2, added to the gradient) applies to
- * dense weights only, not to biases or batch-norm parameters. */
+/* Gradient clipping, learning-rate schedules and optimizers as torch.optim
+ * (SGD with momentum / Nesterov, Adam, AdamW, RMSprop), as loops over slices
+ * of the parameter arena. Weight decay (L2: added to the gradient, or
+ * decoupled for AdamW) and L1 (l1 * sign(W) added to the gradient) apply to
+ * dense weights only, not to biases or normalization parameters. */
 #include <math.h>
 
 #include "internal.h"
@@ -36,109 +38,166 @@ void gs_clip_grads(gs_net *net) {
     for (int i = 0; i < net->n_params; i++) net->grads[i] *= c;
 }
 
-/* One parameter's update: returns the new value, writes the new buffer values. */
-static inline float sgd_one(float p, float g, float m, float *m_out, float lr, float wd, float mom,
-                            int first, int nesterov) {
-    float d = g + wd * p;
-    if (mom != 0.0f) {
-        *m_out = first ? d : mom * m + d; /* the buffer starts as the first gradient */
-        d = nesterov ? d + mom * *m_out : *m_out;
+/* ---- schedules: lr(t) = base * w(t) * d(t - warmup) for optimizer step t ------ */
+double gs_learning_rate(const gs_net *net, int t) {
+    const gs_schedule *S = &net->schedule;
+    const double base = net->lr;
+    const double w = S->warmup_steps > 0 && t + 1 < S->warmup_steps ? (t + 1.0) / S->warmup_steps : 1.0;
+    const int s = t - S->warmup_steps;
+    if (s < 0 || S->decay == GS_DECAY_NONE) return base * w;
+    switch (S->decay) {
+    case GS_DECAY_STEP: return base * w * pow(S->gamma, floor((double)s / S->step_size));
+    case GS_DECAY_EXPONENTIAL: return base * w * pow(S->gamma, s);
+    default: { /* cosine, from base down to min_lr over decay_steps, then flat */
+        const double progress = (double)(s < S->decay_steps ? s : S->decay_steps) / S->decay_steps;
+        const double m = S->min_lr;
+        return w * (m + (base - m) * (1.0 + cos(3.14159265358979323846 * progress)) / 2.0);
     }
-    return p - lr * d;
+    }
 }
 
-static inline float adam_one(float p, float g, float m, float v, float *m_out, float *v_out,
-                             float step_size, float bc2_sqrt, float b1, float b2, float eps, float wd) {
-    const float d = g + wd * p;
-    *m_out = b1 * m + (1.0f - b1) * d;
-    *v_out = b2 * v + (1.0f - b2) * d * d;
-    return p - step_size * (*m_out / (sqrtf(*v_out) / bc2_sqrt + eps));
-}
+/* what one update of a slice needs, fixed for the step */
+typedef struct {
+    float lr, wd, l1, mom, b1, b2, eps, alpha;
+    float step_size, bc2_sqrt; /* Adam / AdamW bias corrections */
+    int opt, first, nesterov, centered;
+} step_consts;
 
-/* One slice [off, off+n): reads the current params / m / v, writes the next
- * copies. Adds to sums[GS_SUM_*] the squared norms of the applied update and
- * of the parameters before and after it, measured in the same pass (the
+static inline float sign(float p) { return (float)(p > 0.0f) - (float)(p < 0.0f); }
+
+/* One slice [off, off+n): reads the current params / m / v / a, writes the
+ * next copies. Adds to sums[GS_SUM_*] the squared norms of the applied update
+ * and of the parameters before and after it, measured in the same pass (the
  * statistics need them). Two interleaved sets of partial sums keep the double
  * adds from serializing the loop. Returns 0 when a new value (parameter or
  * optimizer state) is not finite: x - x is 0 for finite x and NaN otherwise. */
-static int update_slice(gs_net *net, int off, int n, float wd, double *sums) {
-    const float *p = net->params + off, *g = net->grads + off, *m = net->opt_m + off, *v = net->opt_v + off;
+static int update_slice(gs_net *net, const step_consts *k, int off, int n, int weights, double *sums) {
+    const float *p = net->params + off, *g = net->grads + off;
+    const float *m = net->opt_m + off, *v = net->opt_v + off, *a = net->opt_a ? net->opt_a + off : NULL;
     float *p_out = net->next_params + off, *m_out = net->next_m + off, *v_out = net->next_v + off;
-    const float lr = net->lr, mom = net->momentum, b1 = net->beta1, b2 = net->beta2, eps = net->eps;
-    const int first = net->step == 0, nesterov = net->nesterov, adam = net->opt == GS_OPT_ADAM;
-    const int t = net->step + 1;
-    const float step_size = adam ? (float)(lr / (1.0 - pow(b1, t))) : 0.0f;
-    const float bc2_sqrt = adam ? (float)sqrt(1.0 - pow(b2, t)) : 1.0f;
+    float *a_out = net->next_a ? net->next_a + off : NULL;
+    const float lr = k->lr, mom = k->mom, wd = weights ? k->wd : 0.0f, l1 = weights ? k->l1 : 0.0f;
     double acc[2][GS_SUM_COUNT] = {{0}};
     float bad = 0.0f;
     int i = 0;
 #ifdef GS_SIMD
-    /* plain SGD and SGD with momentum, four parameters at a time; the norms in double */
-    if (!adam) {
-        v128_t u[2], b[2], a[2], vbad = wasm_f32x4_splat(0.0f);
-        for (int k = 0; k < 2; k++) u[k] = b[k] = a[k] = wasm_f64x2_splat(0.0);
+    /* plain SGD and SGD with momentum without L1, four parameters at a time; the norms in double */
+    if (k->opt == GS_OPT_SGD && l1 == 0.0f) {
+        v128_t u[2], b[2], aa[2], vbad = wasm_f32x4_splat(0.0f);
+        for (int j = 0; j < 2; j++) u[j] = b[j] = aa[j] = wasm_f64x2_splat(0.0);
         const v128_t vlr = wasm_f32x4_splat(lr), vwd = wasm_f32x4_splat(wd), vmom = wasm_f32x4_splat(mom);
         for (; i + 4 <= n; i += 4) {
             const v128_t before = wasm_v128_load(p + i);
             v128_t d = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vwd, before));
             if (mom != 0.0f) {
-                const v128_t buf = first ? d : wasm_f32x4_add(wasm_f32x4_mul(vmom, wasm_v128_load(m + i)), d);
+                const v128_t buf = k->first ? d : wasm_f32x4_add(wasm_f32x4_mul(vmom, wasm_v128_load(m + i)), d);
                 wasm_v128_store(m_out + i, buf);
                 vbad = wasm_f32x4_add(vbad, wasm_f32x4_sub(buf, buf));
-                d = nesterov ? wasm_f32x4_add(d, wasm_f32x4_mul(vmom, buf)) : buf;
+                d = k->nesterov ? wasm_f32x4_add(d, wasm_f32x4_mul(vmom, buf)) : buf;
             }
             const v128_t after = wasm_f32x4_sub(before, wasm_f32x4_mul(vlr, d));
             wasm_v128_store(p_out + i, after);
             vbad = wasm_f32x4_add(vbad, wasm_f32x4_sub(after, after));
             gs_f64_sumsq4(&u[0], &u[1], wasm_f32x4_sub(after, before));
             gs_f64_sumsq4(&b[0], &b[1], before);
-            gs_f64_sumsq4(&a[0], &a[1], after);
+            gs_f64_sumsq4(&aa[0], &aa[1], after);
         }
         acc[0][GS_SUM_UPDATE] = gs_f64_total(u[0], u[1]);
         acc[0][GS_SUM_BEFORE] = gs_f64_total(b[0], b[1]);
-        acc[0][GS_SUM_AFTER] = gs_f64_total(a[0], a[1]);
+        acc[0][GS_SUM_AFTER] = gs_f64_total(aa[0], aa[1]);
         bad = wasm_f32x4_extract_lane(vbad, 0) + wasm_f32x4_extract_lane(vbad, 1) +
               wasm_f32x4_extract_lane(vbad, 2) + wasm_f32x4_extract_lane(vbad, 3);
     }
 #endif
     for (; i < n; i++) {
         const float before = p[i];
-        float after;
-        if (adam) {
-            after = adam_one(before, g[i], m[i], v[i], m_out + i, v_out + i, step_size, bc2_sqrt, b1, b2, eps, wd);
+        float after, d = g[i] + l1 * sign(before);
+        switch (k->opt) {
+        case GS_OPT_SGD:
+            d += wd * before;
+            if (mom != 0.0f) {
+                m_out[i] = k->first ? d : mom * m[i] + d; /* the buffer starts as the first gradient */
+                bad += m_out[i] - m_out[i];
+                d = k->nesterov ? d + mom * m_out[i] : m_out[i];
+            }
+            after = before - lr * d;
+            break;
+        case GS_OPT_RMSPROP: {
+            d += wd * before;
+            v_out[i] = k->alpha * v[i] + (1.0f - k->alpha) * d * d;
+            float avg;
+            if (k->centered) {
+                a_out[i] = k->alpha * a[i] + (1.0f - k->alpha) * d;
+                avg = sqrtf(v_out[i] - a_out[i] * a_out[i]) + k->eps;
+                bad += a_out[i] - a_out[i];
+            } else {
+                avg = sqrtf(v_out[i]) + k->eps;
+            }
+            bad += v_out[i] - v_out[i];
+            if (mom != 0.0f) { /* torch: the buffer starts at zero */
+                m_out[i] = mom * m[i] + d / avg;
+                bad += m_out[i] - m_out[i];
+                after = before - lr * m_out[i];
+            } else {
+                after = before - lr * (d / avg);
+            }
+            break;
+        }
+        default: { /* Adam, AdamW */
+            float start = before;
+            if (k->opt == GS_OPT_ADAMW) start = before * (1.0f - lr * wd); /* decoupled decay */
+            else d += wd * before;
+            m_out[i] = k->b1 * m[i] + (1.0f - k->b1) * d;
+            v_out[i] = k->b2 * v[i] + (1.0f - k->b2) * d * d;
             bad += (m_out[i] - m_out[i]) + (v_out[i] - v_out[i]);
-        } else {
-            after = sgd_one(before, g[i], m[i], m_out + i, lr, wd, mom, first, nesterov);
-            if (mom != 0.0f) bad += m_out[i] - m_out[i];
+            after = start - k->step_size * (m_out[i] / (sqrtf(v_out[i]) / k->bc2_sqrt + k->eps));
+            break;
+        }
         }
         p_out[i] = after;
         bad += after - after;
-        double *a = acc[i & 1];
+        double *s = acc[i & 1];
         const double u = (double)after - before;
-        a[GS_SUM_UPDATE] += u * u;
-        a[GS_SUM_BEFORE] += (double)before * before;
-        a[GS_SUM_AFTER] += (double)after * after;
+        s[GS_SUM_UPDATE] += u * u;
+        s[GS_SUM_BEFORE] += (double)before * before;
+        s[GS_SUM_AFTER] += (double)after * after;
     }
-    for (int k = 0; k < GS_SUM_COUNT; k++) sums[k] += acc[0][k] + acc[1][k];
+    for (int j = 0; j < GS_SUM_COUNT; j++) sums[j] += acc[0][j] + acc[1][j];
     return bad == 0.0f;
 }
 
 /* weight_sums (n_layers, GS_SUM_COUNT): the dense weights' squared norms of
  * the update, before and after it. Every slice is computed even after a
- * non-finite one, so the step costs the same either way. */
+ * non-finite one, so the step costs the same either way. Returns the first
+ * layer with a non-finite new value, or -1. */
 int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]) {
+    const int t = net->step + 1, adam = net->opt == GS_OPT_ADAM || net->opt == GS_OPT_ADAMW;
+    const double lr = gs_learning_rate(net, net->step);
+    const step_consts k = {
+        .lr = (float)lr, .wd = net->weight_decay, .l1 = net->l1, .mom = net->momentum,
+        .b1 = net->beta1, .b2 = net->beta2, .eps = net->eps, .alpha = net->alpha,
+        .step_size = adam ? (float)(lr / (1.0 - pow(net->beta1, t))) : 0.0f,
+        .bc2_sqrt = adam ? (float)sqrt(1.0 - pow(net->beta2, t)) : 1.0f,
+        .opt = net->opt, .first = net->step == 0, .nesterov = net->nesterov, .centered = net->centered,
+    };
     double ignored[GS_SUM_COUNT];
     int first_bad = -1;
     for (int l = 0; l < net->n_layers; l++) {
         const gs_layer *L = &net->layers[l];
-        for (int k = 0; k < GS_SUM_COUNT; k++) weight_sums[l][k] = 0.0;
-        int ok = update_slice(net, L->w_off, L->in * L->out, net->weight_decay, weight_sums[l]);
-        ok &= update_slice(net, L->b_off, L->out, 0.0f, ignored);
-        if (L->bn) {
-            ok &= update_slice(net, L->g_off, L->out, 0.0f, ignored);
-            ok &= update_slice(net, L->be_off, L->out, 0.0f, ignored);
+        for (int j = 0; j < GS_SUM_COUNT; j++) weight_sums[l][j] = 0.0;
+        int ok = update_slice(net, &k, L->w_off, L->in * L->out, 1, weight_sums[l]);
+        ok &= update_slice(net, &k, L->b_off, L->out, 0, ignored);
+        if (L->g_off >= 0) { /* batch- or layer-norm gamma, beta */
+            ok &= update_slice(net, &k, L->g_off, L->out, 0, ignored);
+            ok &= update_slice(net, &k, L->be_off, L->out, 0, ignored);
         }
         if (!ok && first_bad < 0) first_bad = l;
     }
     return first_bad;
 }
+
+/* which state buffers the optimizer writes (and the step swaps in) */
+int gs_optimizer_uses_m(const gs_net *net) {
+    return net->opt == GS_OPT_ADAM || net->opt == GS_OPT_ADAMW || net->momentum != 0.0f;
+}
+int gs_optimizer_uses_v(const gs_net *net) { return net->opt != GS_OPT_SGD; }

@@ -14,9 +14,13 @@ int gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
     double sum = 0.0, sumsq = 0.0;
     long saturated = 0;
     int dead = 0;
-    /* saturation band: sigmoid outside [0.01, 0.99]; tanh outside [-0.99, 0.99] */
-    const int saturating = act == GS_ACT_SIGMOID || act == GS_ACT_TANH;
-    const float lo = act == GS_ACT_SIGMOID ? 0.01f : -0.99f, hi = 0.99f;
+    /* saturation, where the derivative is below 1% of its peak: sigmoid outside
+     * [0.01, 0.99]; tanh outside [-0.99, 0.99]; elu below -0.99 and selu below
+     * -0.99 lambda alpha (their flat negative tails). relu, leaky relu, gelu,
+     * silu and linear have no saturated band (relu's zeros are "dead" instead). */
+    const int saturating = act == GS_ACT_SIGMOID || act == GS_ACT_TANH || act == GS_ACT_ELU || act == GS_ACT_SELU;
+    const float lo = act == GS_ACT_SIGMOID ? 0.01f : act == GS_ACT_SELU ? -0.99f * 1.7580993408473766f : -0.99f;
+    const float hi = act == GS_ACT_SIGMOID || act == GS_ACT_TANH ? 0.99f : INFINITY;
     size_t i = 0;
 #ifdef GS_SIMD
     v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, q0 = s0, q1 = s0, sat = wasm_i32x4_splat(0);
@@ -65,7 +69,7 @@ int gs_stats_grads(float *stats, const gs_net *net, int layer) {
     const double w = gs_sumsq(net->grads + L->w_off, L->in * L->out);
     const double b = gs_sumsq(net->grads + L->b_off, L->out);
     double bn = 0.0;
-    if (L->bn)
+    if (L->g_off >= 0)
         bn = gs_sumsq(net->grads + L->g_off, L->out) + gs_sumsq(net->grads + L->be_off, L->out);
     stats[GS_STAT_GRAD_NORM] = (float)sqrt(w);
     stats[GS_STAT_BIAS_GRAD_NORM] = (float)sqrt(b);

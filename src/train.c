@@ -23,7 +23,11 @@ static const float *forward(gs_net *net, const float *x, int B, int train) {
                                            beta, B, L->out);
             else
                 gs_batchnorm_forward_eval(L->h, L->zx, L->running, gamma, beta, B, L->out);
+        } else if (L->ln) {
+            gs_layernorm_forward(L->h, L->zx, L->ln_mean, L->ln_rstd, net->params + L->g_off,
+                                 net->params + L->be_off, B, L->out);
         }
+        if (L->pre) memcpy(L->pre, L->h, n * sizeof(float));
         gs_activation_forward(L->h, (int)n, L->act);
         if (train && L->dropout > 0.0f) {
             gs_dropout_forward(L->y, L->mask, L->h, (int)n, L->dropout, &net->rng);
@@ -43,11 +47,14 @@ static void backward(gs_net *net, const float *x, int B) {
         gs_layer *L = &net->layers[l];
         const int n = B * L->out;
         if (L->dropout > 0.0f) gs_dropout_backward(d, L->mask, n);
-        gs_activation_backward(d, L->h, n, L->act);
+        gs_activation_backward(d, L->h, L->pre, n, L->act);
         if (L->bn)
             gs_batchnorm_backward(d, net->grads + L->g_off, net->grads + L->be_off,
                                   L->bn_rstd + L->out, L->zx, net->params + L->g_off, L->bn_rstd,
                                   B, L->out);
+        else if (L->ln)
+            gs_layernorm_backward(d, net->grads + L->g_off, net->grads + L->be_off, L->zx,
+                                  net->params + L->g_off, L->ln_rstd, B, L->out);
         const float *in = l ? net->layers[l - 1].y : x;
         gs_dense_backward(l ? other : NULL, net->grads + L->w_off, net->grads + L->b_off, d, in,
                           net->params + L->w_off, B, L->in, L->out);
@@ -82,6 +89,13 @@ static int bn_batch_stats_finite(const gs_layer *L) {
     return 1;
 }
 
+/* layer norm: the same for one row's variance (rstd 0 hides an overflow) */
+static int ln_row_stats_finite(const gs_layer *L, int B) {
+    for (int r = 0; r < B; r++)
+        if (!isfinite(L->ln_mean[r]) || !(L->ln_rstd[r] > 0.0f) || !isfinite(L->ln_rstd[r])) return 0;
+    return 1;
+}
+
 static void swap(float **a, float **b) {
     float *t = *a;
     *a = *b, *b = t;
@@ -111,6 +125,7 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
         float *s = net->stats + (size_t)l * GS_STAT_COUNT;
         const int bad_activation = !gs_stats_activations(s, Ly->h, batch, Ly->out, Ly->act);
         if (Ly->bn && !bn_batch_stats_finite(Ly)) flag_nonfinite(net, l, GS_NF_BN_STATS);
+        if (Ly->ln && !ln_row_stats_finite(Ly, batch)) flag_nonfinite(net, l, GS_NF_LN_STATS);
         if (bad_activation) flag_nonfinite(net, l, GS_NF_ACTIVATION);
     }
     if (!isfinite(loss32)) flag_nonfinite(net, L_count, GS_NF_LOSS);
@@ -119,6 +134,7 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
 
     double weight_sums[GS_MAX_LAYERS][GS_SUM_COUNT];
     int updated = 0;
+    net->last_lr = (float)gs_learning_rate(net, net->step); /* recorded even when the step is skipped */
     if (update && net->nonfinite_kind == GS_NF_NONE) {
         gs_clip_grads(net);
         /* the optimizer writes the next copies and measures the weight norms as it goes */
@@ -133,8 +149,9 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
         updated = net->nonfinite_kind == GS_NF_NONE;
         if (updated) { /* commit: every new value is finite */
             swap(&net->params, &net->next_params);
-            if (net->opt == GS_OPT_ADAM || net->momentum != 0.0f) swap(&net->opt_m, &net->next_m);
-            if (net->opt == GS_OPT_ADAM) swap(&net->opt_v, &net->next_v);
+            if (gs_optimizer_uses_m(net)) swap(&net->opt_m, &net->next_m);
+            if (gs_optimizer_uses_v(net)) swap(&net->opt_v, &net->next_v);
+            if (net->opt_a) swap(&net->opt_a, &net->next_a);
             for (int l = 0; l < L_count; l++) {
                 gs_layer *Ly = &net->layers[l];
                 if (Ly->bn) swap(&Ly->running, &Ly->next_running);
@@ -214,7 +231,7 @@ static int begin_epoch(gs_net *net, int bs, int shuffle) {
         net->batch_x = bx, net->batch_y = by, net->batch_cap = bs;
     }
     if (!net->log) {
-        net->log = gs_alloc(gs_mul(GS_LOG_STEPS, 1 + (uint64_t)net->n_layers * GS_STAT_COUNT), sizeof(float));
+        net->log = gs_alloc(gs_mul(GS_LOG_STEPS, GS_ROW_HEAD + (uint64_t)net->n_layers * GS_STAT_COUNT), sizeof(float));
         if (!net->log) return GS_ERR_NOMEM;
     }
     for (int i = 0; i < N; i++) net->perm[i] = (uint32_t)i;
@@ -235,7 +252,7 @@ int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *
     if (batch < 1 || max_steps < 1) return GS_ERR_ARG;
     const int N = net->data_rows, bs = batch < N ? batch : N;
     const int ydim = gs_net_ydim(net), steps = (N - 1) / bs + 1;
-    const int per_step = 1 + net->n_layers * GS_STAT_COUNT;
+    const int per_step = GS_ROW_HEAD + net->n_layers * GS_STAT_COUNT;
     if (net->epoch_next_step == 0) {
         const int status = begin_epoch(net, bs, shuffle);
         if (status) return status;
@@ -267,7 +284,8 @@ int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *
         net->epoch_skipped += status == GS_NONFINITE;
         float *entry = net->log + (size_t)net->log_steps * per_step;
         entry[0] = loss;
-        memcpy(entry + 1, net->stats, (size_t)net->n_layers * GS_STAT_COUNT * sizeof(float));
+        entry[1] = net->last_lr;
+        memcpy(entry + GS_ROW_HEAD, net->stats, (size_t)net->n_layers * GS_STAT_COUNT * sizeof(float));
         net->log_steps++;
         net->epoch_logged++;
         net->epoch_loss_sum += loss;

@@ -24,14 +24,14 @@ static int check_failed, check_count;
 
 /* everything a step may change except gradients and the RNG: params, m, v,
  * running statistics, step count (as floats), through the public accessors */
-static size_t state_floats(gs_net *net) {
+static inline size_t state_floats(gs_net *net) {
     size_t n = 3 * (size_t)gs_net_param_count(net) + 1;
     for (int l = 0; l < gs_net_layer_count(net); l++)
         if (gs_net_running(net, l)) n += 2 * (size_t)gs_net_layer_units(net, l);
     return n;
 }
 
-static void copy_state(gs_net *net, float *out) {
+static inline void copy_state(gs_net *net, float *out) {
     const size_t P = gs_net_param_count(net);
     memcpy(out, gs_net_params(net), P * sizeof(float)), out += P;
     memcpy(out, gs_net_opt_m(net), P * sizeof(float)), out += P;
@@ -46,13 +46,13 @@ static void copy_state(gs_net *net, float *out) {
 }
 
 /* a malloc'd copy of the state; free() it */
-static float *snapshot_state(gs_net *net) {
+static inline float *snapshot_state(gs_net *net) {
     float *s = malloc(state_floats(net) * sizeof(float));
     copy_state(net, s);
     return s;
 }
 
-static int same_state(gs_net *net, const float *before) {
+static inline int same_state(gs_net *net, const float *before) {
     const size_t n = state_floats(net);
     float *now = malloc(n * sizeof(float));
     copy_state(net, now);
@@ -74,7 +74,7 @@ static float test_uniform(void) { /* [-1, 1) */
 }
 
 /* A network from a compact description; aborts the test on failure. */
-static gs_net *make_net(int inputs, int loss, unsigned seed, int n_layers, const int *units,
+static inline gs_net *make_net(int inputs, int loss, unsigned seed, int n_layers, const int *units,
                         const int *acts, const int *bn, const float *dropout) {
     gs_net *net = gs_net_create(inputs, loss, seed);
     if (!net) { fprintf(stderr, "gs_net_create failed\n"); exit(2); }
@@ -88,7 +88,7 @@ static gs_net *make_net(int inputs, int loss, unsigned seed, int n_layers, const
 }
 
 /* targets for a loss: class indices for softmax-ce, {0,1} for bce, reals for mse */
-static void fill_targets(float *y, int B, int O, int loss) {
+static inline void fill_targets(float *y, int B, int O, int loss) {
     for (int r = 0; r < B; r++) {
         if (loss == GS_LOSS_SOFTMAX_CE) {
             y[r] = (float)(r % O);

@@ -156,7 +156,7 @@ static void test_exact_saturation(void) {
     gs_activation_forward(h + 4, 4, GS_ACT_SIGMOID);
     CHECK(h[4] == 1.0f && h[5] == 1.0f && h[6] == 0.0f && isnan(h[7]), "sigmoid %g %g %g %g", h[4], h[5], h[6], h[7]);
     float d[4] = {1, 1, 1, 1};
-    gs_activation_backward(d, h, 4, GS_ACT_TANH);
+    gs_activation_backward(d, h, NULL, 4, GS_ACT_TANH);
     CHECK(d[0] == 0.0f && d[1] == 0.0f, "tanh' at saturation %g %g", d[0], d[1]);
     /* one float below the threshold: not yet saturated, as tanhf */
     float below = nextafterf(9.01091385f, 0.0f);

@@ -16,18 +16,20 @@ static double loss_at(gs_net *net, const float *x, const float *y, int B) {
 static unsigned long active_pattern(const gs_net *net, int B) {
     unsigned long hash = 1469598103u;
     for (int l = 0; l < net->n_layers; l++)
-        if (net->layers[l].act == GS_ACT_RELU || net->layers[l].act == GS_ACT_LEAKY_RELU)
+        if (net->layers[l].act == GS_ACT_RELU || net->layers[l].act == GS_ACT_LEAKY_RELU ||
+            net->layers[l].act == GS_ACT_SELU || net->layers[l].act == GS_ACT_ELU)
             for (int i = 0; i < B * net->layers[l].out; i++)
                 hash = (hash ^ (net->layers[l].h[i] > 0.0f)) * 16777619u;
     return hash;
 }
 
-static void gradcheck(const char *name, int loss, int n_layers, const int *units, const int *acts,
-                      const int *bn, const float *dropout) {
-    enum { B = 6, IN = 5 };
+/* norm[l]: gs_norm of each layer (NULL: none); B examples (at most 6) */
+static void gradcheck_batch(const char *name, int loss, int n_layers, const int *units, const int *acts,
+                            const int *bn, const float *dropout, int B) {
+    enum { IN = 5 };
     int O = units[n_layers - 1];
     gs_net *net = make_net(IN, loss, 7, n_layers, units, acts, bn, dropout);
-    float x[B * IN], y[B * 8];
+    float x[6 * IN], y[6 * 8];
     for (int i = 0; i < B * IN; i++) x[i] = 1.5f * test_uniform();
     fill_targets(y, B, O, loss);
 
@@ -69,23 +71,37 @@ static void gradcheck(const char *name, int loss, int n_layers, const int *units
     gs_net_free(net);
 }
 
+static void gradcheck(const char *name, int loss, int n_layers, const int *units, const int *acts,
+                      const int *bn, const float *dropout) {
+    gradcheck_batch(name, loss, n_layers, units, acts, bn, dropout, 6);
+}
+
 int main(void) {
-    const int acts_all[] = {GS_ACT_LINEAR, GS_ACT_RELU, GS_ACT_LEAKY_RELU, GS_ACT_SIGMOID, GS_ACT_TANH};
-    const char *act_names[] = {"linear", "relu", "leaky-relu", "sigmoid", "tanh"};
+    enum { N_ACTS = 9 };
+    const int acts_all[N_ACTS] = {GS_ACT_LINEAR, GS_ACT_RELU, GS_ACT_LEAKY_RELU, GS_ACT_SIGMOID, GS_ACT_TANH,
+                                  GS_ACT_ELU, GS_ACT_SELU, GS_ACT_GELU, GS_ACT_SILU};
+    const char *act_names[N_ACTS] = {"linear", "relu", "leaky-relu", "sigmoid", "tanh", "elu", "selu", "gelu", "silu"};
     const char *loss_names[] = {"mse", "bce", "softmax-ce"};
     char name[96];
-    for (int a = 0; a < 5; a++)
+    for (int a = 0; a < N_ACTS; a++)
         for (int loss = 0; loss < 3; loss++) {
             const int units[] = {7, 6, loss == GS_LOSS_MSE ? 2 : (loss == GS_LOSS_BCE ? 3 : 4)};
             const int acts[] = {acts_all[a], acts_all[a], GS_ACT_LINEAR};
             snprintf(name, sizeof name, "%s / %s", act_names[a], loss_names[loss]);
             gradcheck(name, loss, 3, units, acts, NULL, NULL);
         }
-    for (int a = 0; a < 5; a++) {
+    for (int a = 0; a < N_ACTS; a++) {
         const int units[] = {7, 6, 3}, acts[] = {acts_all[a], acts_all[a], GS_ACT_LINEAR};
-        const int bn[] = {1, 1, 0};
+        const int bn[] = {GS_NORM_BATCH, GS_NORM_BATCH, 0}, ln[] = {GS_NORM_LAYER, GS_NORM_LAYER, 0};
         snprintf(name, sizeof name, "%s + batchnorm / softmax-ce", act_names[a]);
         gradcheck(name, GS_LOSS_SOFTMAX_CE, 3, units, acts, bn, NULL);
+        snprintf(name, sizeof name, "%s + layernorm / softmax-ce", act_names[a]);
+        gradcheck(name, GS_LOSS_SOFTMAX_CE, 3, units, acts, ln, NULL);
+    }
+    {
+        const int units[] = {7, 6, 2}, acts[] = {GS_ACT_GELU, GS_ACT_TANH, GS_ACT_LINEAR};
+        const int ln[] = {GS_NORM_LAYER, GS_NORM_LAYER, 0};
+        gradcheck_batch("gelu,tanh + layernorm, batch of 1 / mse", GS_LOSS_MSE, 3, units, acts, ln, NULL, 1);
     }
     {
         const int units[] = {8, 8, 1}, acts[] = {GS_ACT_TANH, GS_ACT_SIGMOID, GS_ACT_LINEAR};

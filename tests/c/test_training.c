@@ -114,7 +114,7 @@ static void test_fit_epoch(void) {
     /* 101 rows in batches of 10: 10 full batches, a final batch of 1 is skipped with BN */
     CHECK(gs_net_epoch_steps(net) == 10, "steps %d", gs_net_epoch_steps(net));
     const float *log = gs_net_epoch_log(net);
-    CHECK(log[(1 + 3 * GS_STAT_COUNT) * 9 + 1 + GS_STAT_GRAD_NORM] > 0.0f, "log holds gradient norms");
+    CHECK(log[(GS_ROW_HEAD + 3 * GS_STAT_COUNT) * 9 + GS_ROW_HEAD + GS_STAT_GRAD_NORM] > 0.0f, "log holds gradient norms");
     printf("  fit: epoch loss %.4f -> %.4f\n", first, loss);
     CHECK(loss < 0.6f * first, "fit did not learn: %g -> %g", first, loss);
     gs_net_free(net);
