@@ -228,17 +228,27 @@ export interface Finding {
 }
 
 export interface Thresholds {
+  /** steps per window, an integer in [1, 1000000] */
   window: number;
   vanishingRatio: number;
   vanishingCritical: number;
+  /** integer >= 2: fewer layers are not judged for vanishing gradients */
+  vanishingMinLayers: number;
   explodingNorm: number;
   explodingGrowth: number;
+  explodingGrowthMinNorm: number;
   explodingUpdateRatio: number;
+  explodingCriticalNorm: number;
   deadFraction: number;
   deadCritical: number;
   saturatedFraction: number;
+  saturatedCritical: number;
   overfitRise: number;
   overfitMinRise: number;
+  /** the overfitting rise is measured against max(best validation loss, this) */
+  overfitLossFloor: number;
+  overfitCritical: number;
+  /** integer >= 2 */
   overfitMinEpochs: number;
 }
 
@@ -253,7 +263,8 @@ export interface Dataset {
   outputs: number;
   loss: Loss;
   classes?: number;
-  classValues?: number[];
+  /** class labels in index order: numbers, or strings for a CSV with text labels */
+  classValues?: number[] | string[];
   train: { x: Float32Array; y: Float32Array | Int32Array };
   test: { x: Float32Array; y: Float32Array | Int32Array };
 }
@@ -269,6 +280,40 @@ export interface GeneratorOptions {
   labelNoise?: number;
 }
 
+export type CsvDelimiter = ',' | ';' | '\t' | 'auto';
+
+export interface CsvOptions {
+  /** a header name or a 0-based column index */
+  labelColumn: string | number;
+  task?: 'classification' | 'regression';
+  /** default ',' */
+  delimiter?: CsvDelimiter;
+  seed?: number;
+  /** default 0.2 */
+  testRatio?: number;
+  labelNoise?: number;
+  name?: string;
+  /** classification refuses more distinct labels than this, default 100 */
+  maxClasses?: number;
+}
+
+export interface CsvColumn {
+  name: string;
+  numeric: boolean;
+  integer: boolean;
+  /** distinct values counted, up to 1000 */
+  distinct: number;
+  /** true when counting stopped at that limit */
+  distinctCapped: boolean;
+  suggestedTask: 'classification' | 'regression';
+}
+
+export interface CsvColumnInfo {
+  delimiter: ',' | ';' | '\t';
+  rows: number;
+  columns: CsvColumn[];
+}
+
 export declare namespace datasets {
   function circle(options?: GeneratorOptions): Dataset;
   function xor(options?: GeneratorOptions): Dataset;
@@ -278,10 +323,12 @@ export declare namespace datasets {
   function regressionPlane(options?: GeneratorOptions): Dataset;
   function regressionGaussian(options?: GeneratorOptions): Dataset;
   function digits(options?: { seed?: number; testRatio?: number; labelNoise?: number }): Promise<Dataset>;
-  function parseCsv(
-    text: string,
-    options: { labelColumn: string; task?: 'classification' | 'regression'; seed?: number; testRatio?: number; labelNoise?: number; name?: string },
-  ): Dataset;
+  function parseCsv(text: string, options: CsvOptions): Dataset;
+  function csvColumnInfo(text: string, options?: { delimiter?: CsvDelimiter }): CsvColumnInfo;
+  function sniffDelimiter(headerLine: string): ',' | ';' | '\t';
+  const CSV_DELIMITERS: readonly (',' | ';' | '\t')[];
+  const CSV_MAX_CLASSES: number;
+  const CSV_DISTINCT_LIMIT: number;
 }
 
 // ---- presets -------------------------------------------------------------------
@@ -304,8 +351,27 @@ export interface Preset {
   expect: FindingKind | null;
   dataset: DatasetSpec;
   failure: PresetRun;
-  remedy: PresetRun | null;
+  /** single-change remedies, the seed's first */
+  remedies: PresetRemedy[];
+  /** remedies[0], the seed's (null for the healthy baseline) */
+  remedy: PresetRemedy | null;
 }
+
+export type RemedyChangeKey = 'activation' | 'batchNorm' | 'dropout' | 'learningRate' | 'weightDecay' | 'init' | 'clipNorm';
+
+export interface PresetRemedy extends PresetRun {
+  /** for presetScenario(name, id), runPreset and the CLI (NAME:ID) */
+  id: string;
+  /** named after what it changes, e.g. 'learning rate ÷10' */
+  label: string;
+  /** one of the seed's own remedies */
+  seed: boolean;
+  /** the one thing changed, under the playground's control names (activation, batchNorm and dropout apply to every hidden layer) */
+  changes: Partial<{ activation: Activation; batchNorm: boolean; dropout: number; learningRate: number; weightDecay: number; init: NetworkConfig['init']; clipNorm: number }>;
+}
+
+export declare function applyChanges(config: PresetRun['config'], changes: PresetRemedy['changes']): PresetRun['config'];
+export declare const REMEDY_CHANGES: readonly RemedyChangeKey[];
 
 export interface Scenario extends PresetRun {
   name: string;
@@ -330,10 +396,55 @@ export interface RunOptions {
 
 export declare const presets: Record<string, Preset>;
 export declare const PRESET_NAMES: string[];
-export declare function presetScenario(name: string, side?: 'failure' | 'remedy'): Scenario;
-export declare function runPreset(name: string, side?: 'failure' | 'remedy', options?: RunOptions): Promise<ScenarioResult>;
+/** side: 'failure' (default), 'remedy' (the first remedy) or a remedy id */
+export declare function presetScenario(name: string, side?: 'failure' | 'remedy' | (string & {})): Scenario;
+export declare function runPreset(name: string, side?: 'failure' | 'remedy' | (string & {}), options?: RunOptions): Promise<ScenarioResult>;
 export declare function runScenario(scenario: Omit<Scenario, 'name' | 'label'>, options?: RunOptions): Promise<ScenarioResult>;
 export declare function loadDataset(spec: DatasetSpec, seed?: number): Promise<Dataset>;
+
+// ---- sweep ---------------------------------------------------------------------
+export interface SweepRun {
+  seed: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy?: number;
+  deadFraction: number;
+  maxGradNorm: number;
+  skippedSteps: number;
+}
+
+export interface SweepRow {
+  value: number;
+  /** medians over seeds; a diverged run (non-finite loss) counts as +Infinity */
+  trainLoss: number;
+  testLoss: number;
+  /** absent for mse */
+  testAccuracy?: number;
+  /** share of hidden ReLU units dead over the last steps, weighted by units */
+  deadFraction: number;
+  maxGradNorm: number;
+  skippedSteps: number;
+  /** seeds whose final train loss was not finite */
+  diverged: number;
+  seeds: number[];
+  runs: SweepRun[];
+}
+
+export interface SweepOptions {
+  param: 'dropout' | 'learningRate';
+  /** 1-100 values: dropout in [0, 1], learning rate in (0, 1e6] */
+  values: number[];
+  /** default: the scenario's fit.epochs */
+  epochs?: number;
+  /** a count n (seeds 1..n) or a list; default [1] */
+  seeds?: number | number[];
+  onPoint?: (row: SweepRow, index: number) => void | Promise<void>;
+  signal?: AbortSignal;
+  coreOptions?: CoreOptions;
+}
+
+/** Trains the scenario (a preset name: its failure) at each value; resolves to one row per value. */
+export declare function sweep(scenario: string | Omit<Scenario, 'name' | 'label'>, options: SweepOptions): Promise<SweepRow[]>;
 
 export declare function createNetwork(config: NetworkConfig, options?: CoreOptions): Promise<Network>;
 export declare function loadNetwork(json: NetworkJSON | string, options?: CoreOptions): Promise<Network>;

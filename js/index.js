@@ -5,4 +5,5 @@ export { loadCore, simdSupported } from './loader.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './config.js';
 export * as datasets from './datasets.js';
 export { diagnose, THRESHOLDS } from './diagnose.js';
-export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset } from './presets.js';
+export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset, applyChanges, REMEDY_CHANGES } from './presets.js';
+export { sweep } from './sweep.js';
