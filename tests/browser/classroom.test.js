@@ -281,3 +281,57 @@ test('dropout 1.0: the preset text says what the page shows', async () => {
   assert.ok(Math.abs(loss - Math.LN2) < 0.01, `train loss ${loss}`);
   await page.close();
 });
+
+test('a model saved on digits loads as a digits model whatever dataset is selected (and a circle model onto digits)', async () => {
+  const { page, problems } = await open('#speed=0&dataset=digits&layers=32:relu::0');
+  await page.click('#step');
+  await page.waitForSelector('#confusion table', { timeout: 20_000 });
+  const caption = await page.textContent('#confusion caption');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const digitsModel = await download.path();
+  await page.selectOption('#dataset', 'moons');
+  await page.waitForFunction(() => window.__gradscope.trainSize > 0 && document.getElementById('boundary').hidden === false);
+  await page.setInputFiles('#load', digitsModel);
+  await page.waitForFunction(() => document.getElementById('dataset').value === 'digits');
+  assert.equal(await page.$eval('#loss', (s) => s.value), 'softmax-ce');
+  assert.deepEqual(await page.$$eval('#layers [data-field="units"]', (els) => els.map((e) => e.value)), ['32']);
+  assert.match(await page.textContent('#findings .note'), /Loaded model "[^"]+": 1 hidden layers, 64 inputs/);
+  // the loaded weights, not fresh ones: the same test-set confusion matrix as when it was saved
+  await page.waitForSelector('#confusion table');
+  assert.equal(await page.textContent('#confusion caption'), caption);
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 1);
+
+  // the other way: a circle model loaded while digits is selected
+  await page.selectOption('#dataset', 'circle');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 1);
+  const [d2] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const circleModel = await d2.path();
+  await page.selectOption('#dataset', 'digits');
+  await page.waitForFunction(() => document.getElementById('boundary').hidden === true);
+  await page.setInputFiles('#load', circleModel);
+  await page.waitForFunction(() => document.getElementById('dataset').value === 'circle');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('exploding preset at max speed, played on past its length: it keeps training or stops and says why', async () => {
+  const { page } = await open('#speed=0');
+  await page.click('#preset-buttons button[data-preset="exploding-gradients"]');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('Stopped at epoch'), null, { timeout: 30_000 });
+  await page.click('#play');
+  const start = await epochOf(page);
+  await page.waitForTimeout(6000);
+  const end = await epochOf(page);
+  if (await playing(page)) {
+    await page.waitForTimeout(500);
+    assert.ok((await epochOf(page)) > end, 'shows Pause but nothing trains');
+    assert.ok(end > start + 50, `${end - start} epochs in 6 s`);
+  } else {
+    assert.match(await page.textContent('#status'), /Training stopped: .+/);
+  }
+  await page.close();
+});
