@@ -1,6 +1,9 @@
 // Time-series charts (uPlot): gradient norm per layer per step on a log scale
-// with the vanishing / exploding zones shaded, loss and accuracy per epoch, and
-// the dropout sweep. A comparison run is drawn dashed on the same axes.
+// with the vanishing / exploding zones shaded and exact zeros in a band of their
+// own, loss and accuracy per epoch (a log axis once the loss spans more than
+// three decades), and the dropout sweep. A comparison run is drawn dashed on the
+// same axes. Long runs are decimated by keeping each bucket's minimum and
+// maximum, so a one-step spike survives at any speed.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -10,9 +13,13 @@ export const layerColor = (l) => PALETTE[l % PALETTE.length];
 // shaded zones of the gradient chart (absolute gradient norms)
 export const VANISHING_BELOW = 1e-5;
 export const EXPLODING_ABOVE = 1e2;
-// the log axis shows gradient norms down to FLOOR; smaller ones (0 included) are drawn at FLOOR
+// the log axis shows gradient norms down to FLOOR (smaller positive ones are drawn at FLOOR);
+// an exact 0 — no gradient at all — is drawn at ZERO_LEVEL, in a band of its own below
 export const FLOOR = 1e-12;
-const MAX_POINTS = 2000; // per series; older points are thinned 2:1 past this
+export const ZERO_LEVEL = 1e-14;
+const ZERO_BAND_TOP = 10 ** -13.5;
+const MAX_BUCKETS = 1000; // per series; past this, neighbouring buckets merge 2:1 (each keeps its min and max)
+const LOG_LOSS_DECADES = 3; // the loss axis turns logarithmic when the loss spans more than this
 
 function widthOf(el) {
   return Math.max(260, Math.floor(el.clientWidth || el.parentElement?.clientWidth || 600) - 4);
@@ -24,7 +31,7 @@ function shadeZones(u) {
   const y = (v) => u.valToPos(v, 'y', true);
   ctx.save();
   const dpr = devicePixelRatio || 1;
-  const zone = (from, to, color, label, ink) => {
+  const zone = (from, to, color, label, ink, labelAtBottom) => {
     const y0 = Math.max(top, Math.min(top + height, y(to)));
     const y1 = Math.max(top, Math.min(top + height, y(from)));
     if (y1 - y0 < 1) return;
@@ -33,34 +40,81 @@ function shadeZones(u) {
     ctx.fillStyle = ink;
     ctx.textAlign = 'left';
     ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-    ctx.fillText(label, left + 6 * dpr, label.startsWith('vanishing') ? y1 - 5 * dpr : y0 + 13 * dpr);
+    ctx.fillText(label, left + 6 * dpr, labelAtBottom ? y1 - 4 * dpr : y0 + 13 * dpr);
   };
   const [min, max] = [u.scales.y.min, u.scales.y.max];
-  if (min < VANISHING_BELOW) zone(min, Math.min(VANISHING_BELOW, max), 'rgba(59,130,246,0.13)', `vanishing zone (< ${VANISHING_BELOW.toExponential(0)}; 0 is drawn at ${FLOOR.toExponential(0)})`, '#1d4ed8');
-  if (max > EXPLODING_ABOVE) zone(Math.max(EXPLODING_ABOVE, min), max, 'rgba(239,68,68,0.15)', `exploding zone (> ${EXPLODING_ABOVE.toExponential(0)})`, '#b91c1c');
+  if (min < ZERO_BAND_TOP) zone(min, ZERO_BAND_TOP, 'rgba(100,116,139,0.22)', '0 — no gradient (exactly zero)', '#334155', true);
+  if (min < VANISHING_BELOW) zone(Math.max(min, ZERO_BAND_TOP), Math.min(VANISHING_BELOW, max), 'rgba(59,130,246,0.13)', `vanishing zone (< ${VANISHING_BELOW.toExponential(0)})`, '#1d4ed8', false);
+  if (max > EXPLODING_ABOVE) zone(Math.max(EXPLODING_ABOVE, min), max, 'rgba(239,68,68,0.15)', `exploding zone (> ${EXPLODING_ABOVE.toExponential(0)})`, '#b91c1c', false);
+  ctx.restore();
+}
+
+/** vertical dashed lines with a label, e.g. the first non-finite step */
+function drawMarkers(u, markers) {
+  const { ctx } = u;
+  const { top, height, left, width } = u.bbox;
+  const dpr = devicePixelRatio || 1;
+  ctx.save();
+  markers.forEach((m, i) => {
+    const x = u.valToPos(m.x, 'x', true);
+    if (!(x >= left && x <= left + width)) return;
+    ctx.strokeStyle = m.color;
+    ctx.setLineDash([4 * dpr, 3 * dpr]);
+    ctx.lineWidth = 1.5 * dpr;
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.fillStyle = m.color;
+    ctx.font = `${11 * dpr}px system-ui, sans-serif`;
+    ctx.textAlign = x > left + width / 2 ? 'right' : 'left';
+    ctx.fillText(m.label, x + (ctx.textAlign === 'left' ? 4 : -4) * dpr, top + (28 + 13 * i) * dpr);
+  });
   ctx.restore();
 }
 
 /**
  * A chart whose series are appended to as training goes; `sides` runs (2 when
  * comparing), each with its own count of points, aligned by index (x = 1, 2, …).
- * Past MAX_POINTS every series is thinned 2:1 and later points are sampled at
- * the same stride, so the x values stay shared.
+ * Values go into buckets of `stride` consecutive points; each bucket keeps its
+ * minimum and maximum (and which came first), and is drawn as those two points,
+ * so a spike of one step stays visible however long the run. Past MAX_BUCKETS,
+ * neighbouring buckets merge 2:1; the x values stay shared by every series.
  */
 class Series {
-  constructor(el, { title, xLabel, yLabel, log = false, names, sides = 1, extraAxis = null, zones = false, height = 240 }) {
+  constructor(el, { title, xLabel, yLabel, log = false, autoLog = false, names, sides = 1, extraAxis = null, zones = false, height = 240, floor = FLOOR }) {
     this.el = el;
+    this.options = { title, xLabel, yLabel, extraAxis, zones, height, floor };
     this.names = names;
-    this.x = [];
-    this.cols = Array.from({ length: names.length * sides }, () => []);
+    this.sides = sides;
+    this.log = log;
+    this.autoLog = autoLog;
+    const n = names.length * sides;
+    this.lo = Array.from({ length: n }, () => []);
+    this.hi = Array.from({ length: n }, () => []);
+    this.loAt = Array.from({ length: n }, () => []);
+    this.hiAt = Array.from({ length: n }, () => []);
+    this.xs = []; // explicit x values of stride-1 buckets (the sweep's rates), else none
     this.raw = new Array(sides).fill(0);
     this.stride = 1;
+    this.markers = [];
+    this.plot = this.#make([[], ...Array.from({ length: n }, () => [])]);
+    el.dataset.series = String(n);
+    el.dataset.points = '0';
+    el.dataset.drawn = '0';
+    el.dataset.log = String(log);
+    this.dirty = false; // data appended since the last draw (each chart has its own flag)
+  }
+
+  #make(data) {
+    const { title, xLabel, yLabel, extraAxis, zones, height, floor } = this.options;
+    const log = this.log;
     const none = () => ''; // the legend names the lines; values show on the chart
     const series = [{ label: xLabel, value: none }];
-    for (let s = 0; s < sides; s++) {
-      for (const n of names) {
+    for (let s = 0; s < this.sides; s++) {
+      for (const n of this.names) {
         series.push({
-          label: sides > 1 ? `${n.label} ${s === 0 ? 'A' : 'B'}` : n.label,
+          label: this.sides > 1 ? `${n.label} ${s === 0 ? 'A' : 'B'}` : n.label,
           stroke: n.color,
           width: 1.5,
           dash: s === 1 ? [6, 4] : undefined,
@@ -71,56 +125,146 @@ class Series {
         });
       }
     }
-    // tick labels stay short when values explode (1e+23, not 100,000,…)
-    const tick = (v) => (v == null ? '' : log || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(Number(v.toPrecision(3))));
-    const axes = [{ label: xLabel }, { label: yLabel, scale: 'y', size: 64, values: (u, vals) => vals.map(tick) }];
+    // tick labels stay short when values explode (1e+23, not 100,000,…); the zero level reads "0"
+    const tick = (v) => {
+      if (v == null) return '';
+      if (zones && v <= ZERO_LEVEL * 1.01) return Math.abs(Math.log10(v) - Math.log10(ZERO_LEVEL)) < 0.01 ? '0' : '';
+      if (zones && v < FLOOR * 0.99) return '';
+      return log || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
+    };
+    const axes = [{ label: xLabel }, { label: log && !zones ? `${yLabel} (log scale)` : yLabel, scale: 'y', size: 64, values: (u, vals) => vals.map(tick) }];
     if (extraAxis) axes.push({ label: extraAxis.label, scale: extraAxis.scale, side: 1, grid: { show: false } });
-    // log axis: whole decades between FLOOR and the largest value, so splits stay few
+    // log axis: whole decades between the floor (the zero level when there are zeros) and the largest value
     const decades = (u, min, max) => {
-      const lo = Math.max(FLOOR, Number.isFinite(min) && min > 0 ? min : FLOOR);
+      const lowest = zones ? ZERO_LEVEL : floor;
+      const lo = Math.max(lowest, Number.isFinite(min) && min > 0 ? min : lowest);
       const hi = Math.max(lo * 10, Number.isFinite(max) && max > 0 ? max : 1);
-      return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
+      const bottom = lo <= ZERO_LEVEL * 1.01 ? ZERO_LEVEL / 10 : 10 ** Math.floor(Math.log10(lo));
+      return [bottom, 10 ** Math.ceil(Math.log10(hi))];
     };
     const scales = { x: { time: false }, y: log ? { distr: 3, log: 10, range: decades } : {} };
     if (extraAxis) scales[extraAxis.scale] = { range: extraAxis.range };
-    this.plot = new uPlot(
-      { title, width: widthOf(el), height, series, axes, scales, legend: { live: false }, hooks: zones ? { drawClear: [shadeZones] } : {} },
-      [[], ...this.cols],
-      el,
-    );
-    el.dataset.series = String(names.length * sides);
-    el.dataset.points = '0';
-    el.dataset.drawn = '0';
-    this.dirty = false; // data appended since the last draw (each chart has its own flag)
+    const hooks = {
+      draw: [(u) => drawMarkers(u, this.markers)],
+      // the y range shown, for tests and the curious
+      setScale: [(u, key) => key === 'y' && Object.assign(this.el.dataset, { yMin: String(u.scales.y.min), yMax: String(u.scales.y.max) })],
+    };
+    if (zones) hooks.drawClear = [shadeZones];
+    return new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: false }, hooks }, data, this.el);
   }
 
-  /** cols[i]: the new values of series i of this side */
-  append(side, cols) {
+  get buckets() {
+    return Math.max(...this.raw.map((r) => Math.ceil(r / this.stride)));
+  }
+
+  /** cols[i]: the new values of series i of this side (null or NaN: a gap); xs: their x values (stride 1 only) */
+  append(side, cols, xs = null) {
     const base = side * this.names.length;
-    for (let j = 0; j < cols[0].length; j++) {
+    const count = cols[0]?.length ?? 0;
+    for (let j = 0; j < count; j++) {
       const r = this.raw[side]++;
-      if (r % this.stride) continue;
-      const k = r / this.stride;
-      while (this.x.length <= k) this.x.push(this.x.length * this.stride + 1);
-      cols.forEach((values, i) => {
-        this.cols[base + i][k] = values[j];
-      });
+      const k = Math.floor(r / this.stride);
+      if (xs && this.stride === 1) this.xs[k] = xs[j];
+      for (let i = 0; i < cols.length; i++) {
+        const s = base + i;
+        const v = cols[i][j];
+        if (v === null || v === undefined || Number.isNaN(v)) {
+          if (this.lo[s][k] === undefined) this.lo[s][k] = this.hi[s][k] = null;
+          continue;
+        }
+        if (this.lo[s][k] == null) {
+          this.lo[s][k] = this.hi[s][k] = v;
+          this.loAt[s][k] = this.hiAt[s][k] = r;
+        } else if (v < this.lo[s][k]) (this.lo[s][k] = v), (this.loAt[s][k] = r);
+        else if (v > this.hi[s][k]) (this.hi[s][k] = v), (this.hiAt[s][k] = r);
+      }
     }
-    if (this.x.length > MAX_POINTS) {
-      const even = (_, i) => i % 2 === 0;
-      this.stride *= 2;
-      this.x = this.x.filter(even);
-      this.cols = this.cols.map((c) => Array.from({ length: Math.ceil(c.length / 2) }, (_, i) => c[2 * i]));
-    }
-    this.el.dataset.points = String(this.x.length);
+    while (this.buckets > MAX_BUCKETS) this.#merge();
+    this.el.dataset.points = String(this.#xValues().length);
     this.dirty = true;
   }
 
+  /** neighbouring buckets merge 2:1, each keeping the lower minimum and the higher maximum */
+  #merge() {
+    this.stride *= 2;
+    this.xs = [];
+    for (let s = 0; s < this.lo.length; s++) {
+      const [lo, hi, loAt, hiAt] = [this.lo[s], this.hi[s], this.loAt[s], this.hiAt[s]];
+      const n = Math.ceil(lo.length / 2);
+      const L = new Array(n);
+      const H = new Array(n);
+      const LA = new Array(n);
+      const HA = new Array(n);
+      for (let k = 0; k < n; k++) {
+        const a = 2 * k;
+        const b = a + 1;
+        const pick = (vals, ats, better) => {
+          const va = vals[a];
+          const vb = b < vals.length ? vals[b] : undefined;
+          if (va == null) return [vb ?? va, vb == null ? ats[a] : ats[b]];
+          if (vb == null || !better(vb, va)) return [va, ats[a]];
+          return [vb, ats[b]];
+        };
+        [L[k], LA[k]] = pick(lo, loAt, (x, y) => x < y);
+        [H[k], HA[k]] = pick(hi, hiAt, (x, y) => x > y);
+      }
+      [this.lo[s], this.hi[s], this.loAt[s], this.hiAt[s]] = [L, H, LA, HA];
+    }
+  }
+
+  /** one x per bucket at stride 1; two (its min and max, in the order they came) past it */
+  #xValues() {
+    const n = this.buckets;
+    if (this.stride === 1) return Array.from({ length: n }, (_, k) => this.xs[k] ?? k + 1);
+    const x = new Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      x[2 * k] = k * this.stride + 1;
+      x[2 * k + 1] = k * this.stride + this.stride / 2 + 1;
+    }
+    return x;
+  }
+
+  #columns() {
+    const n = this.buckets;
+    return this.lo.map((lo, s) => {
+      if (this.stride === 1) return Array.from({ length: n }, (_, k) => lo[k] ?? null);
+      const out = new Array(2 * n);
+      for (let k = 0; k < n; k++) {
+        const minFirst = (this.loAt[s][k] ?? 0) <= (this.hiAt[s][k] ?? 0);
+        out[2 * k] = (minFirst ? lo[k] : this.hi[s][k]) ?? null;
+        out[2 * k + 1] = (minFirst ? this.hi[s][k] : lo[k]) ?? null;
+      }
+      return out;
+    });
+  }
+
+  /** the loss spans more than LOG_LOSS_DECADES decades: redraw on a log axis (for the rest of this run) */
+  #wantsLog(cols) {
+    if (!this.autoLog || this.log) return false;
+    let min = Infinity;
+    let max = -Infinity;
+    this.names.forEach((n, i) => {
+      if ((n.scale ?? 'y') !== 'y') return;
+      for (let s = 0; s < this.sides; s++) {
+        for (const v of cols[s * this.names.length + i]) if (v > 0) (min = Math.min(min, v)), (max = Math.max(max, v));
+      }
+    });
+    return max / min > 10 ** LOG_LOSS_DECADES;
+  }
+
   draw() {
-    const n = this.x.length;
+    const x = this.#xValues();
+    let cols = this.#columns();
     this.dirty = false;
-    this.plot.setData([this.x, ...this.cols.map((c) => Array.from({ length: n }, (_, i) => c[i] ?? null))]);
-    this.el.dataset.drawn = String(n); // what the chart shows now (tests read it)
+    if (this.#wantsLog(cols)) {
+      this.log = true;
+      this.plot.destroy();
+      this.plot = this.#make([[], ...cols.map(() => [])]);
+      this.el.dataset.log = 'true';
+    }
+    if (this.log) cols = cols.map((c, i) => ((this.names[i % this.names.length].scale ?? 'y') === 'y' ? c.map((v) => (v > 0 ? v : null)) : c));
+    this.plot.setData([x, ...cols]);
+    this.el.dataset.drawn = String(x.length); // what the chart shows now (tests read it)
   }
 
   resize() {
@@ -133,14 +277,30 @@ class Series {
   }
 }
 
-const positive = (v) => (Number.isNaN(v) ? null : Math.min(Math.max(v, FLOOR), 1e38)); // NaN: a gap; 0: at the floor
+// NaN: a gap (the non-finite marker shows where it began); 0: the zero level; tiny: the floor; huge: clamped
+const positive = (v) => (Number.isNaN(v) ? null : v === 0 ? ZERO_LEVEL : Math.min(Math.max(v, FLOOR), 1e38));
 
 export function gradientChart(el, nLayers, sides) {
   const names = Array.from({ length: nLayers }, (_, l) => ({ label: `layer ${l}${l === nLayers - 1 ? ' (out)' : ''}`, color: layerColor(l) }));
   const chart = new Series(el, { xLabel: 'step', yLabel: '‖∇W‖', log: true, names, sides, zones: true });
+  const marked = new Array(sides).fill(false);
   return {
     chart,
     push(side, layers) {
+      if (!marked[side]) {
+        // the first step whose gradient norm is not finite (NaN or ±Infinity), and its layer
+        let first = null;
+        layers.forEach((l, layer) => {
+          const j = Array.prototype.findIndex.call(l.gradNorm, (v) => !Number.isFinite(v));
+          if (j >= 0 && (first === null || j < first.j)) first = { j, layer };
+        });
+        if (first) {
+          marked[side] = true;
+          const step = chart.raw[side] + first.j + 1;
+          chart.markers.push({ x: step, color: side === 0 ? '#111827' : '#6b7280', label: `${sides > 1 ? (side === 0 ? 'A: ' : 'B: ') : ''}first non-finite gradient: step ${step}, layer ${first.layer}` });
+          el.dataset.nonFinite = `${step}:${first.layer}`;
+        }
+      }
       chart.append(side, layers.map((l) => Array.from(l.gradNorm, positive)));
     },
   };
@@ -148,7 +308,7 @@ export function gradientChart(el, nLayers, sides) {
 
 export function lossChart(el, sides, withAccuracy) {
   const names = [
-    { label: 'train loss', color: '#2563eb' },
+    { label: 'train loss (training mode)', color: '#2563eb' },
     { label: 'test loss', color: '#dc2626' },
   ];
   if (withAccuracy) names.push({ label: 'test accuracy', color: '#16a34a', scale: 'acc' });
@@ -156,6 +316,7 @@ export function lossChart(el, sides, withAccuracy) {
     xLabel: 'epoch',
     yLabel: 'loss',
     log: false,
+    autoLog: true,
     names,
     sides,
     extraAxis: withAccuracy ? { label: 'accuracy', scale: 'acc', range: [0, 1] } : null,
@@ -184,8 +345,7 @@ export function sweepChart(el) {
   return {
     chart,
     push(point) {
-      chart.append(0, [[point.trainLoss], [point.testLoss]]);
-      chart.x[chart.x.length - 1] = point.rate; // x is the rate here, not a count
+      chart.append(0, [[point.trainLoss], [point.testLoss]], [point.rate]); // x is the rate here, not a count
       chart.draw();
     },
   };

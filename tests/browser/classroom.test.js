@@ -335,3 +335,30 @@ test('exploding preset at max speed, played on past its length: it keeps trainin
   }
   await page.close();
 });
+
+test('charts keep the failure visible: spikes survive decimation, a log loss axis, zero gradients in their own band, the first non-finite step marked', async () => {
+  const { page } = await open('#speed=0');
+  // exploding: the spike of the first steps must stay on the chart however long the run
+  await page.click('#preset-buttons button[data-preset="exploding-gradients"]');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('Stopped at epoch'), null, { timeout: 30_000 });
+  await page.click('#play'); // on past the preset: thousands of steps, so the chart decimates
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 400, null, { timeout: 30_000 });
+  await page.click('#play');
+  await page.waitForTimeout(500);
+  const grad = await page.$eval('#grad-chart', (el) => ({ ...el.dataset }));
+  assert.ok(Number(grad.points) <= 2000 && Number(grad.points) > 1000, `decimated to ${grad.points} points`);
+  assert.ok(Number(grad.yMax) > 1e2, `the exploding spike is gone from the chart: y up to ${grad.yMax}`);
+  const loss = await page.$eval('#loss-chart', (el) => ({ ...el.dataset }));
+  assert.equal(loss.log, 'true', 'a loss over many decades is drawn on a log axis');
+  if (grad.nonFinite) assert.match(grad.nonFinite, /^\d+:\d+$/);
+  await page.screenshot({ path: `${shots}/exploding-long.png` });
+
+  // dead ReLU: exact zero gradients sit in the "0 — no gradient" band, below the vanishing zone
+  await page.click('#preset-buttons button[data-preset="dead-relu"]');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('Stopped at epoch'), null, { timeout: 30_000 });
+  await page.waitForTimeout(400);
+  const dead = await page.$eval('#grad-chart', (el) => ({ ...el.dataset }));
+  assert.ok(Number(dead.yMin) < 1e-13, `zero gradients drawn at the zero level: y from ${dead.yMin}`);
+  await page.screenshot({ path: `${shots}/dead-relu-zero-band.png` });
+  await page.close();
+});
