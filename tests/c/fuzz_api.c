@@ -18,6 +18,9 @@
  *   the step count.
  * - the other network is never touched by calls on this one.
  *
+ * Also covered: layer norm, AdamW, RMSprop (centered), L1, learning-rate
+ * schedules, gs_net_fit_steps (bounded epoch log).
+ *
  * Build and run: node scripts/test-fuzz.mjs (clang, -fsanitize=fuzzer,address,undefined).
  */
 #include <math.h>
@@ -27,6 +30,9 @@
 #include <string.h>
 
 #include "gradscope.h"
+
+/* declared here too: the header lost its prototype (still defined in src/net.c) */
+int gs_net_set_clip_norm(gs_net *net, float clip_norm);
 
 #define FUZZ_CAP_BYTES ((uint64_t)8 << 20)  /* largest legitimate footprint we let a call have */
 #define FUZZ_CAP_WORK ((uint64_t)4 << 20)   /* multiply-adds per pass, to keep iterations fast */
@@ -96,7 +102,7 @@ typedef struct {
     gs_net *net;
     int inputs, loss, n_layers, built;
     int units[MAX_LAYERS_MODEL + 1];
-    int bn[MAX_LAYERS_MODEL + 1];
+    int bn[MAX_LAYERS_MODEL + 1]; /* gs_norm: 1 batch norm, 2 layer norm */
     float dropout[MAX_LAYERS_MODEL + 1];
     int opt_adam;
     int io_rows, data_rows;
@@ -107,7 +113,7 @@ static uint64_t params_of(const model *m) {
     uint64_t p = 0, in = (uint64_t)m->inputs;
     for (int l = 0; l < m->n_layers; l++) {
         const uint64_t out = (uint64_t)m->units[l];
-        p += in * out + out + (m->bn[l] ? 2 * out : 0);
+        p += in * out + out + (m->bn[l] ? 2 * out : 0); /* gamma, beta with either norm */
         in = out;
     }
     return p;
@@ -131,7 +137,7 @@ static int ydim_of(const model *m) { return m->loss == GS_LOSS_SOFTMAX_CE ? 1 : 
 
 static int has_bn(const model *m) {
     for (int l = 0; l < m->n_layers; l++)
-        if (m->bn[l]) return 1;
+        if (m->bn[l] == 1) return 1;
     return 0;
 }
 
@@ -149,7 +155,10 @@ static void pass_bytes(const model *m, uint64_t rows, uint64_t *largest, uint64_
     t += max_wt;
     t += rows * ((uint64_t)m->inputs + (uint64_t)outputs_of(m)); /* staging */
     *total = 4 * t;
-    *largest = 4 * t; /* the workspace is one allocation */
+    /* a lower bound of the one workspace allocation: d0, d1 and every layer's output */
+    uint64_t low = 2 * rows * mu;
+    for (int l = 0; l < m->n_layers; l++) low += rows * (uint64_t)m->units[l];
+    *largest = 4 * low;
 }
 
 static uint64_t work_of(const model *m, uint64_t rows) {
@@ -187,7 +196,7 @@ static void die(const char *what) {
 
 /* a snapshot of the training state, to check what a skipped step left alone */
 typedef struct {
-    float *params, *m, *v, *running;
+    float *params, *m, *v, *a, *running;
     size_t n_params, n_running;
     int step;
 } snapshot;
@@ -195,7 +204,7 @@ typedef struct {
 static size_t running_total(const model *m) {
     size_t r = 0;
     for (int l = 0; l < m->n_layers; l++)
-        if (m->bn[l]) r += 2 * (size_t)m->units[l];
+        if (m->bn[l] == 1) r += 2 * (size_t)m->units[l];
     return r;
 }
 
@@ -207,23 +216,27 @@ static void take(snapshot *s, const model *m) {
     s->m = malloc(s->n_params * 4 + 1);
     s->v = malloc(s->n_params * 4 + 1);
     s->running = malloc(s->n_running * 4 + 1);
+    s->a = malloc(s->n_params * 4 + 1);
+    memset(s->a, 0, s->n_params * 4);
+    if (gs_net_opt_a(net)) memcpy(s->a, gs_net_opt_a(net), s->n_params * 4);
     memcpy(s->params, gs_net_params(net), s->n_params * 4);
     memcpy(s->m, gs_net_opt_m(net), s->n_params * 4);
     memcpy(s->v, gs_net_opt_v(net), s->n_params * 4);
     float *r = s->running;
     for (int l = 0; l < m->n_layers; l++)
-        if (m->bn[l]) {
+        if (m->bn[l] == 1) {
             memcpy(r, gs_net_running(net, l), 2 * (size_t)m->units[l] * 4);
             r += 2 * (size_t)m->units[l];
         }
     s->step = gs_net_opt_step(net);
 }
 
-static void drop(snapshot *s) { free(s->params), free(s->m), free(s->v), free(s->running); }
+static void drop(snapshot *s) { free(s->params), free(s->m), free(s->v), free(s->a), free(s->running); }
 
 static int same(const snapshot *a, const snapshot *b) {
     return a->step == b->step && !memcmp(a->params, b->params, a->n_params * 4) &&
            !memcmp(a->m, b->m, a->n_params * 4) && !memcmp(a->v, b->v, a->n_params * 4) &&
+           !memcmp(a->a, b->a, a->n_params * 4) &&
            !memcmp(a->running, b->running, a->n_running * 4);
 }
 
@@ -235,7 +248,8 @@ static int all_finite(const float *x, size_t n) {
 
 static int snapshot_finite(const snapshot *s) {
     return all_finite(s->params, s->n_params) && all_finite(s->m, s->n_params) &&
-           all_finite(s->v, s->n_params) && all_finite(s->running, s->n_running);
+           all_finite(s->v, s->n_params) && all_finite(s->a, s->n_params) &&
+           all_finite(s->running, s->n_running);
 }
 
 /* fill n floats: one value everywhere, fuzz bytes, or small values */
@@ -350,6 +364,7 @@ static void infer(reader *r, model *m, int evaluate) {
 
 static void fit(reader *r, model *m) {
     const int rows = size_arg(r), batch = size_arg(r), shuffle = u8(r) & 1;
+    const int max_steps = (u8(r) & 3) ? 0 : size_arg(r); /* 0: a whole epoch (fit_epoch) */
     if (rows < 1) {
         if (gs_net_set_dataset(m->net, rows) >= 0) die("set_dataset accepted rows < 1");
         return;
@@ -361,7 +376,7 @@ static void fit(reader *r, model *m) {
     }
     const uint64_t bs = batch < 1 ? 1 : (uint64_t)batch < (uint64_t)rows ? (uint64_t)batch : (uint64_t)rows;
     const uint64_t steps = ((uint64_t)rows + bs - 1) / bs;
-    const uint64_t log_bytes = steps * (1 + 9 * (uint64_t)m->n_layers) * 4;
+    const uint64_t log_bytes = (steps < 1024 ? steps : 1024) * (GS_ROW_HEAD + GS_STAT_COUNT * (uint64_t)m->n_layers) * 4;
     if (data_bytes > FUZZ_CAP_BYTES || log_bytes > FUZZ_CAP_BYTES || judge_pass(m, bs) != CALL ||
         work_of(m, (uint64_t)rows) > FUZZ_CAP_WORK)
         return;
@@ -371,7 +386,15 @@ static void fit(reader *r, model *m) {
     snapshot before;
     take(&before, m);
     float mean = 0.0f;
-    const int rc = gs_net_fit_epoch(m->net, batch, shuffle, &mean);
+    int rc;
+    if (max_steps == 0) {
+        rc = gs_net_fit_epoch(m->net, batch, shuffle, &mean);
+    } else {
+        int calls = 0;
+        do rc = gs_net_fit_steps(m->net, batch, shuffle, max_steps, &mean);
+        while (rc == GS_MORE && ++calls < 64);
+        if (rc == GS_MORE) rc = GS_OK;
+    }
     snapshot after;
     take(&after, m);
     if (rc == GS_OK && GUARD_CHECKS && !m->tainted && snapshot_finite(&before) && !snapshot_finite(&after))
@@ -379,9 +402,10 @@ static void fit(reader *r, model *m) {
     if (rc == GS_OK) {
         const int steps_done = gs_net_epoch_steps(m->net);
         const float *log = gs_net_epoch_log(m->net);
-        if (steps_done < 0 || (steps_done > 0 && !log)) die("fit_epoch reported steps without a log");
+        if (steps_done < 0 || steps_done > 1024 || (steps_done > 0 && !log)) die("fit reported a log of an impossible length");
         volatile float sink = 0.0f;
-        for (int i = 0; i < steps_done; i++) sink += log[(size_t)i * (1 + 9 * (size_t)m->n_layers)];
+        const size_t row = GS_ROW_HEAD + GS_STAT_COUNT * (size_t)m->n_layers;
+        for (size_t i = 0; i < (size_t)steps_done * row; i++) sink += log[i];
         (void)sink;
     }
     drop(&before), drop(&after);
@@ -393,14 +417,15 @@ static void poke(reader *r, model *m) {
     const uint32_t at = u32(r);
     const float value = fl(r);
     const int bad = !isfinite(value) || fabsf(value) > 1e30f;
-    switch (what % 6) {
+    switch (what % 7) {
+    case 6: if (P > 0 && gs_net_opt_a(m->net)) gs_net_opt_a(m->net)[at % (uint32_t)P] = value; break;
     case 0: if (P > 0) gs_net_params(m->net)[at % (uint32_t)P] = value; break;
     case 1: if (P > 0) gs_net_opt_m(m->net)[at % (uint32_t)P] = value; break;
     case 2: if (P > 0) gs_net_opt_v(m->net)[at % (uint32_t)P] = value; break;
     case 3: {
         float *run = gs_net_running(m->net, (int)(at % 257u));
         const int l = (int)(at % 257u);
-        if (run && l < m->n_layers) run[(at >> 9) % (2u * (uint32_t)m->units[l])] = value;
+        if (run && l < m->n_layers && m->bn[l] == 1) run[(at >> 9) % (2u * (uint32_t)m->units[l])] = value;
         break;
     }
     case 4: { /* the RNG state, including xoshiro's all-zero fixed point */
@@ -419,12 +444,13 @@ static void poke(reader *r, model *m) {
         return;
     }
     }
-    if (bad || (what % 6 == 2 && value < 0.0f)) m->tainted = 1;
+    if (bad || ((what % 7 == 2 || what % 7 == 6) && value < 0.0f)) m->tainted = 1;
 }
 
 static void build_net(model *m) {
     const uint64_t P = params_of(m);
-    const uint64_t arena = (4 * P + 2 * sum_units_of(m)) * 4;
+    /* params, m, v twice and grads once (7P floats) at least: a lower bound of the arena */
+    const uint64_t arena = 7 * P * 4;
     if (m->n_layers == 0) {
         if (gs_net_build(m->net) == GS_OK) die("build accepted a network without layers");
         return;
@@ -471,7 +497,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         case 1: { /* add_layer */
             if (!m->net) break;
-            const int units = size_arg(&r), act = (int)(u8(&r) % 6) - 0, bn = u8(&r) & 1;
+            const int units = size_arg(&r), act = (int)(u8(&r) % 11) - 1, bn = (int)(u8(&r) % 5) - 1;
             const float dropout = (u8(&r) & 3) == 0 ? fl(&r) : 0.0f;
             const int rc = gs_net_add_layer(m->net, units, act, bn, dropout);
             if (rc == GS_OK) {
@@ -492,12 +518,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         case 4:
             if (m->net) {
+                const uint8_t kind = u8(&r) % 3;
                 const float lr = fl(&r), b1 = fl(&r), b2 = fl(&r), eps = fl(&r), wd = fl(&r);
-                if (gs_net_set_adam(m->net, lr, b1, b2, eps, wd) == GS_OK) m->opt_adam = 1;
+                if (kind == 0) gs_net_set_adam(m->net, lr, b1, b2, eps, wd);
+                else if (kind == 1) gs_net_set_adamw(m->net, lr, b1, b2, eps, wd);
+                else gs_net_set_rmsprop(m->net, lr, b1, eps, b2, u8(&r) & 1, wd);
             }
             break;
         case 5:
-            if (m->net) gs_net_set_clip_norm(m->net, fl(&r));
+            if (m->net) {
+                const uint8_t kind = u8(&r) % 3;
+                if (kind == 0) gs_net_set_clip_norm(m->net, fl(&r));
+                else if (kind == 1) gs_net_set_l1(m->net, fl(&r));
+                else {
+                    const int warmup = size_arg(&r), decay = (int)(u8(&r) % 5) - 1, steps = size_arg(&r), size = size_arg(&r);
+                    const float gamma = fl(&r), min_lr = fl(&r);
+                    gs_net_set_schedule(m->net, warmup, decay, steps, size, gamma, min_lr);
+                }
+                (void)gs_net_learning_rate(m->net);
+            }
             break;
         case 6:
             if (m->net) build_net(m);

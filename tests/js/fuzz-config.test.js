@@ -1,12 +1,14 @@
 // Random-config fuzzer for createNetwork + short training (fast-check). Random and
-// adversarial configs: every layer option, init, loss and optimizer, and invalid
+// adversarial configs: every layer option (all nine activations, batch/layer norm, dropout),
+// init, loss and optimizer (SGD, momentum, Nesterov, Adam, AdamW, RMSprop; decay, L1,
+// schedules, clipping), and invalid
 // values (NaN, Infinity, 1e39, 1e-50, 1-1e-10, negatives, strings, extra keys).
 // Each either trains (trainStep, fit, computeGradients, predict, evaluate) with
 // finite-or-skipped results, keeps its state finite, and round-trips through
 // toJSON/loadNetwork bit-identically — or throws an Error of the standard form.
 // A failing case is shrunk by fast-check to a minimal config and printed.
 //
-//   GRADSCOPE_FUZZ_CASES=20000      more cases (default 3000)
+//   GRADSCOPE_FUZZ_CASES=20000      more cases (default 2000)
 //   GRADSCOPE_FUZZ_SEED=123         replay a run (the seed is printed)
 //   GRADSCOPE_FUZZ_SECONDS_JS=120   time cap (default 60 s)
 import assert from 'node:assert/strict';
@@ -17,19 +19,21 @@ import fc from 'fast-check';
 import { createNetwork, loadNetwork } from '../../js/index.js';
 import { fuzzBudget, isStandardError, randomFloats, sameBits } from './helpers.js';
 
-const budget = fuzzBudget(3000, 60);
+const budget = fuzzBudget(2000, 60);
 
-// TODO(issue 8 §2/§3, lead): kinds of finding that are known gaps on main; counted
-// and printed, not failed. Remove a kind once its fix lands.
+// TODO(issue 8, lead): kinds of finding that are known gaps on main; counted and printed,
+// not failed (GRADSCOPE_FUZZ_STRICT=1 fails them). Remove a kind once its fix lands.
 // 'sparse-array' is not in the issue: createNetwork({ inputs: 1, layers: [{ units: 2 }, , { units: 1 }] })
 // (an array with a hole) throws a TypeError (normalizeConfig's layers.map skips the hole).
-const KNOWN_GAPS = new Set(process.env.GRADSCOPE_FUZZ_STRICT === '1' ? [] : ['nonfinite-guard', 'float32-config', 'sparse-array']);
+// 'nan-accuracy' (issue 8 §2): evaluate scores all-NaN predictions as partly correct when the
+// logits are ±Infinity (softmax of [Inf, -Inf] is NaN, argmax still picks a class).
+const KNOWN_GAPS = new Set(process.env.GRADSCOPE_FUZZ_STRICT === '1' ? [] : ['nan-accuracy', 'sparse-array']);
 
 /** true when some array inside v has a hole */
 const hasHole = (v) => v !== null && typeof v === 'object' && ((Array.isArray(v) && Object.keys(v).length < v.length) || Object.values(v).some(hasHole));
 
 // valid configs, then (in a third of the cases) one value somewhere replaced by a bad one
-const BAD = [NaN, Infinity, -Infinity, 1e39, -1e39, 1e-50, 1e-46, 1 - 1e-10, 1 - 1e-9, -1, -0.5, 0, 2 ** 32, 2.5, 'x', '0.1', 'Relu', 'gelu', null, {}, [], true, undefined];
+const BAD = [NaN, Infinity, -Infinity, 1e39, -1e39, 1e-50, 1e-46, 1 - 1e-10, 1 - 1e-9, -1, -0.5, 0, 2 ** 31, 2 ** 32, 2.5, 'x', '0.1', 'Relu', 'swish', 'cosine', null, {}, [], true, undefined];
 // decimals, not fc.double: its favourite tiny doubles (5e-324) are not float32 numbers and get
 // rejected; the bad values come from BAD below
 const decimal = (max) => fc.integer({ min: 0, max: 1e6 }).map((i) => (i / 1e6) * max);
@@ -43,12 +47,12 @@ const unit = fc.oneof(fc.constantFrom(0, 0.5, 0.9, 0.99, 0.999), decimal(0.9999)
 const layer = fc.record(
   {
     units: fc.integer({ min: 1, max: 9 }),
-    activation: fc.constantFrom('linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'),
-    batchNorm: fc.boolean(),
+    activation: fc.constantFrom('linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'silu'),
+    norm: fc.constantFrom(null, null, 'batchNorm', 'layerNorm'),
     dropout: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.constantFrom(0.1, 0.5, 1), weight: 2 }, { arbitrary: decimal(1), weight: 1 }),
   },
   { requiredKeys: ['units'] },
-);
+).map(({ norm, ...l }) => (norm ? { ...l, [norm]: true } : l)); // batchNorm and layerNorm are exclusive
 
 const init = fc.oneof(
   fc.constantFrom('he', 'xavier', 'lecun', 'pytorch', 'zeros'),
@@ -56,14 +60,25 @@ const init = fc.oneof(
   fc.record({ type: fc.constant('uniform'), limit: fc.constantFrom(0, 0.01, 0.5, 1, 10, 3.4e38) }),
 );
 
+const l1 = fc.constantFrom(0, 1e-4, 0.01, 1);
+const schedule = fc.oneof(
+  fc.record({ warmupSteps: fc.integer({ min: 0, max: 5 }), decay: fc.constant('none') }, { requiredKeys: [] }),
+  fc.record({ warmupSteps: fc.integer({ min: 0, max: 3 }), decay: fc.constant('step'), stepSize: fc.integer({ min: 1, max: 3 }), gamma: fc.constantFrom(0.5, 0.9, 2) }, { requiredKeys: ['decay', 'stepSize', 'gamma'] }),
+  fc.record({ decay: fc.constant('exponential'), gamma: fc.constantFrom(0.5, 0.99, 1.5) }, { requiredKeys: ['decay', 'gamma'] }),
+  fc.record({ warmupSteps: fc.integer({ min: 0, max: 3 }), decay: fc.constant('cosine'), decaySteps: fc.integer({ min: 1, max: 6 }), minLearningRate: fc.constant(0) }, { requiredKeys: ['decay', 'decaySteps'] }),
+);
 const sgd = fc
   .record(
-    { type: fc.constant('sgd'), learningRate: rate, momentum: unit, nesterov: fc.boolean(), weightDecay: fc.constantFrom(0, 1e-4, 0.01, 0.5, 1e10) },
+    { type: fc.constant('sgd'), learningRate: rate, momentum: unit, nesterov: fc.boolean(), weightDecay: fc.constantFrom(0, 1e-4, 0.01, 0.5, 1e10), l1, schedule },
     { requiredKeys: ['type'] },
   )
   .map((o) => (o.nesterov && !o.momentum ? { ...o, momentum: 0.9 } : o));
 const adam = fc.record(
-  { type: fc.constant('adam'), learningRate: rate, beta1: unit, beta2: unit, eps: fc.constantFrom(1e-8, 1e-6, 1e-3, 1, 1e-45), weightDecay: fc.constantFrom(0, 1e-4, 0.01) },
+  { type: fc.constantFrom('adam', 'adamw'), learningRate: rate, beta1: unit, beta2: unit, eps: fc.constantFrom(1e-8, 1e-6, 1e-3, 1, 1e-45), weightDecay: fc.constantFrom(0, 1e-4, 0.01), l1, schedule },
+  { requiredKeys: ['type'] },
+);
+const rmsprop = fc.record(
+  { type: fc.constant('rmsprop'), learningRate: rate, alpha: unit, eps: fc.constantFrom(1e-8, 1e-3, 1), momentum: unit, centered: fc.boolean(), weightDecay: fc.constantFrom(0, 1e-4, 0.01), l1, schedule },
   { requiredKeys: ['type'] },
 );
 
@@ -74,7 +89,7 @@ const validConfig = fc
       layers: fc.array(layer, { minLength: 1, maxLength: 5 }),
       loss: fc.constantFrom('mse', 'bce', 'softmax-ce'),
       init,
-      optimizer: fc.oneof(sgd, adam),
+      optimizer: fc.oneof(sgd, adam, rmsprop),
       clipNorm: fc.constantFrom(0, 0.1, 1, 5),
       seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
       throwOnNonFinite: fc.oneof({ arbitrary: fc.constant(false), weight: 8 }, { arbitrary: fc.constant(true), weight: 1 }),
@@ -133,7 +148,9 @@ function float32Problems(c) {
   const out = [];
   const o = c.optimizer;
   for (const [k, v] of Object.entries(o)) if (typeof v === 'number' && !finiteF32(v)) out.push(`optimizer.${k} ${v}`);
-  if (o.type === 'adam') {
+  for (const [k, v] of Object.entries(o.schedule ?? {})) if (typeof v === 'number' && !finiteF32(v)) out.push(`optimizer.schedule.${k} ${v}`);
+  if (o.type === 'rmsprop' && Math.fround(o.eps) <= 0) out.push(`eps ${o.eps} rounds to 0 in float32`);
+  if (o.type === 'adam' || o.type === 'adamw') {
     if (Math.fround(o.beta1) >= 1) out.push(`beta1 ${o.beta1} rounds to 1 in float32`);
     if (Math.fround(o.beta2) >= 1) out.push(`beta2 ${o.beta2} rounds to 1 in float32`);
     if (Math.fround(o.eps) <= 0) out.push(`eps ${o.eps} rounds to 0 in float32`);
@@ -205,7 +222,7 @@ async function runScenario(s, stats) {
     if (pred.length !== s.rows * net.outputs) return { kind: 'training', detail: `predict returned ${pred.length} values` };
     const ev = net.evaluate(x, y);
     if (c.loss !== 'mse' && !(ev.accuracy >= 0 && ev.accuracy <= 1)) return { kind: 'training', detail: `evaluate accuracy ${ev.accuracy}` };
-    if (c.loss !== 'mse' && [...pred].every((v) => Number.isNaN(v)) && ev.accuracy > 0) return { kind: 'nonfinite-guard', detail: `all-NaN predictions scored accuracy ${ev.accuracy}` };
+    if (c.loss !== 'mse' && [...pred].every((v) => Number.isNaN(v)) && ev.accuracy > 0) return { kind: 'nan-accuracy', detail: `all-NaN predictions scored accuracy ${ev.accuracy}` };
     const saved = net.toJSON();
     if (stateFinite(before) && !stateFinite(saved)) return { kind: 'nonfinite-guard', detail: 'training left a non-finite parameter or optimizer value' };
     // round trip, and the copy continues exactly like the original
