@@ -9,7 +9,7 @@ import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, fillStaticControls, render
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
 import { applyRemedy, panelParts, renderFindings } from './diagnosis.js';
 import { h } from './dom.js';
-import { PAGE_NOTES, lossesFor, presetEpochs, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
+import { lossesFor, presetEpochs, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
 import { Trainer } from './trainer.js';
 import { canvasToData, drawBoundary, drawNetwork, renderConfusion, renderUnitBars } from './views.js';
 
@@ -387,8 +387,7 @@ function showPresetText() {
   const [name] = state.preset.split(':');
   const preset = Object.hasOwn(presets, name) ? presets[name] : null;
   const length = presetEpochs(state.preset);
-  const note = preset && !state.preset.endsWith(':remedy') && Object.hasOwn(PAGE_NOTES, name) ? ` ${PAGE_NOTES[name]}` : '';
-  $('preset-text').textContent = preset ? `${preset.title}${state.preset.endsWith(':remedy') ? ' — remedy' : ''}: ${preset.description}${length ? ` (Runs ${length} epochs.)` : ''}${note}` : '';
+  $('preset-text').textContent = preset ? `${preset.title}${state.preset.endsWith(':remedy') ? ' — remedy' : ''}: ${preset.description}${length ? ` (Runs ${length} epochs.)` : ''}` : '';
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === name)));
 }
 

@@ -42,15 +42,6 @@ export function lossesFor(dataset, csvTask = 'classification') {
   return ['bce', 'mse'];
 }
 
-/**
- * What the page adds to a preset's description, where the page shows something
- * the description does not say (measured on this page, seeds 1–3).
- */
-export const PAGE_NOTES = {
-  'dropout-one':
-    'On this page: the train loss stays at 0.69 (ln 2, a guess between two classes). The test accuracy counter evaluates with dropout switched off, as at test time, so it shows the untrained random hidden layers plus the one thing that learned, the output bias: 57–69% on seeds 1–3 (69% on seed 1) — not learning.',
-};
-
 /** one side of a preset ('failure' or 'remedy'), whatever shape the preset's remedies take */
 export function presetRun(presetKey) {
   const [name, side = 'failure'] = String(presetKey ?? '').split(':');
