@@ -125,3 +125,52 @@ export function sameBits(a, b, path = '') {
   }
   return Object.is(a, b) ? null : `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
 }
+
+// ---- PyTorch reference cases (tests/fixtures/generate.py) ---------------------------------
+
+/** Tolerances of the PyTorch comparisons (float32 arithmetic against float64). */
+export const TORCH_TOLERANCES = { loss: 1e-5, gradient: 1e-4, parameter: 1e-4, prediction: 1e-5 };
+
+/**
+ * Replays one fixture case on a gradscope network: gradients of the first pass, the loss
+ * before each step, final parameters and running statistics, eval predictions and loss.
+ * record(kind, where, diff) receives every scale-relative difference.
+ *
+ * A dense bias feeding batch norm has a gradient that is 0 in exact arithmetic: what is
+ * left is float32 rounding of a sum of larger terms, so it is compared at the scale of all
+ * gradients (`bnBiasFloor` times the largest gradient; default 0.01 like the others).
+ */
+export async function replayTorchCase(createNetwork, c, simd, record, { bnBiasFloor = 0.01 } = {}) {
+  const labels = (values) => (c.config.loss === 'softmax-ce' ? Int32Array.from(values) : Float32Array.from(values));
+  const net = await createNetwork({ ...c.config, seed: 1 }, { simd });
+  try {
+    net.setParameters(c.initial);
+    const x = Float32Array.from(c.x);
+    const y = labels(c.y);
+    const g = net.computeGradients(x, y);
+    record('loss', `${c.name} loss0`, Math.abs(g.loss - c.loss0) / Math.max(1, Math.abs(c.loss0)));
+    const gradScale = Math.max(...c.grads0.flatMap((layer) => Object.values(layer).map(maxAbs)));
+    c.grads0.forEach((layer, l) => {
+      for (const [name, expected] of Object.entries(layer)) {
+        const floor = name === 'bias' && c.config.layers[l].batchNorm ? bnBiasFloor : 0.01;
+        record('gradient', `${c.name} layers[${l}].${name}`, tensorDiff(g.layers[l][name], expected, floor * gradScale));
+      }
+    });
+    c.losses.forEach((expected, s) => {
+      const { loss } = net.trainStep(x, y);
+      record('loss', `${c.name} step ${s}`, Math.abs(loss - expected) / Math.max(1, Math.abs(expected)));
+    });
+    const params = net.getParameters();
+    c.final.forEach((layer, l) => {
+      for (const [name, expected] of Object.entries(layer)) {
+        record('parameter', `${c.name} final layers[${l}].${name}`, tensorDiff(params[l][name], expected));
+      }
+    });
+    const xTest = Float32Array.from(c.xTest);
+    record('prediction', `${c.name} predictions`, tensorDiff(net.predict(xTest), c.predictions));
+    const { loss } = net.evaluate(xTest, labels(c.yTest));
+    record('loss', `${c.name} eval loss`, Math.abs(loss - c.evalLoss) / Math.max(1, Math.abs(c.evalLoss)));
+  } finally {
+    net.dispose();
+  }
+}
