@@ -82,9 +82,9 @@ function drawMarkers(u, markers) {
  * neighbouring buckets merge 2:1; the x values stay shared by every series.
  */
 class Series {
-  constructor(el, { title, xLabel, yLabel, log = false, autoLog = false, names, sides = 1, extraAxis = null, zones = false, height = 240, floor = FLOOR }) {
+  constructor(el, { title, xLabel, yLabel, log = false, autoLog = false, xLog = false, names, sides = 1, extraAxis = null, zones = false, height = 240, floor = FLOOR }) {
     this.el = el;
-    this.options = { title, xLabel, yLabel, extraAxis, zones, height, floor };
+    this.options = { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog };
     this.names = names;
     this.sides = sides;
     this.log = log;
@@ -107,7 +107,7 @@ class Series {
   }
 
   #make(data) {
-    const { title, xLabel, yLabel, extraAxis, zones, height, floor } = this.options;
+    const { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog } = this.options;
     const log = this.log;
     const none = () => ''; // the legend names the lines; values show on the chart
     const series = [{ label: xLabel, value: none }];
@@ -132,7 +132,8 @@ class Series {
       if (zones && v < FLOOR * 0.99) return '';
       return log || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
     };
-    const axes = [{ label: xLabel }, { label: log && !zones ? `${yLabel} (log scale)` : yLabel, scale: 'y', size: 64, values: (u, vals) => vals.map(tick) }];
+    const xAxis = xLog ? { label: xLabel, values: (u, vals) => vals.map((v) => (v == null ? '' : v.toExponential(0))) } : { label: xLabel };
+    const axes = [xAxis, { label: log && !zones ? `${yLabel} (log scale)` : yLabel, scale: 'y', size: 64, values: (u, vals) => vals.map(tick) }];
     if (extraAxis) axes.push({ label: extraAxis.label, scale: extraAxis.scale, side: 1, grid: { show: false } });
     // log axis: whole decades between the floor (the zero level when there are zeros) and the largest value
     const decades = (u, min, max) => {
@@ -142,7 +143,7 @@ class Series {
       const bottom = lo <= ZERO_LEVEL * 1.01 ? ZERO_LEVEL / 10 : 10 ** Math.floor(Math.log10(lo));
       return [bottom, 10 ** Math.ceil(Math.log10(hi))];
     };
-    const scales = { x: { time: false }, y: log ? { distr: 3, log: 10, range: decades } : {} };
+    const scales = { x: xLog ? { time: false, distr: 3, log: 10 } : { time: false }, y: log ? { distr: 3, log: 10, range: decades } : {} };
     if (extraAxis) scales[extraAxis.scale] = { range: extraAxis.range };
     const hooks = {
       draw: [(u) => drawMarkers(u, this.markers)],
@@ -332,20 +333,28 @@ export function lossChart(el, sides, withAccuracy) {
   };
 }
 
-export function sweepChart(el) {
+/** final losses (and the dead-ReLU share) against the dropout rate or, on a log axis, the learning rate */
+export function sweepChart(el, param = 'dropout') {
+  const lr = param === 'learningRate';
   const chart = new Series(el, {
-    xLabel: 'dropout rate',
+    xLabel: lr ? 'learning rate (log scale)' : 'dropout rate',
     yLabel: 'final loss',
+    xLog: lr,
+    autoLog: true,
     names: [
       { label: 'train loss (eval mode)', color: '#2563eb' },
       { label: 'test loss', color: '#dc2626' },
+      { label: 'dead ReLU share', color: '#4b5563', scale: 'share' },
     ],
+    extraAxis: { label: 'dead ReLU share', scale: 'share', range: [0, 1] },
     height: 220,
   });
+  el.dataset.param = param;
   return {
     chart,
     push(point) {
-      chart.append(0, [[point.trainLoss], [point.testLoss]], [point.rate]); // x is the rate here, not a count
+      const finite = (v) => (Number.isFinite(v) ? v : null); // a diverged run is a gap (the status line says so)
+      chart.append(0, [[finite(point.trainLoss)], [finite(point.testLoss)], [finite(point.deadFraction)]], [point.value]); // x is the swept value
       chart.draw();
     },
   };

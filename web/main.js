@@ -123,11 +123,13 @@ function handle(side, msg) {
       break;
     case 'sweep-point':
       sweepPlot?.push(msg);
-      $('sweep-status').textContent = `dropout ${msg.rate}: train ${msg.trainLoss.toFixed(3)}, test ${msg.testLoss.toFixed(3)}`;
+      sweepRows.push(msg);
+      $('sweep-status').textContent = `${msg.param === 'learningRate' ? 'learning rate' : 'dropout'} ${msg.value}: ${sweepText(msg)}`;
+      showSweepTable();
       break;
     case 'sweep-done':
       $('sweep-status').textContent = 'done';
-      $('sweep-run').disabled = false;
+      sweepButtons(false);
       sweepWorker?.terminate();
       sweepWorker = null;
       break;
@@ -135,7 +137,7 @@ function handle(side, msg) {
       metrics.errors.push(msg.message);
       if (side.index === 2) {
         $('sweep-status').textContent = `stopped: ${msg.message}`;
-        $('sweep-run').disabled = false;
+        sweepButtons(false);
         showError(`Sweep stopped: ${msg.message}`);
       } else stopRun(`${side.index === 1 ? 'the comparison: ' : ''}${msg.message}`);
       break;
@@ -528,7 +530,8 @@ function bind() {
     sides[0].trainer.send('points', { custom });
     sides[1]?.trainer.send('points', { custom });
   });
-  $('sweep-run').addEventListener('click', runSweep);
+  $('sweep-run').addEventListener('click', () => runSweep('dropout'));
+  $('sweep-lr').addEventListener('click', () => runSweep('learningRate'));
   document.addEventListener('keydown', (event) => {
     if (event.target.closest('input, select, textarea, button')) return;
     if (event.key === ' ') {
@@ -561,21 +564,56 @@ function noteIgnored(list) {
   showNote(`Ignored in the link (unknown key or invalid value): ${shown.join(', ')}${list.length > 24 ? `, and ${list.length - 24} more` : ''}`);
 }
 
-// ---- dropout sweep ----------------------------------------------------------------
+// ---- sweeps: dropout 0 … 1, learning rate 1e-4 … 10 (the library's sweep(), in a worker of their own) ----
+const SWEEP_VALUES = {
+  dropout: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+  learningRate: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10],
+};
 let sweepWorker = null;
 let sweepPlot = null;
-function runSweep() {
+let sweepRows = [];
+
+const sweepText = (r) =>
+  `train ${fmt(r.trainLoss)}, test ${fmt(r.testLoss)}${r.testAccuracy === undefined ? '' : `, acc ${(100 * r.testAccuracy).toFixed(0)}%`}, dead ReLU ${(100 * r.deadFraction).toFixed(0)}%, max ‖∇W‖ ${Number.isFinite(r.maxGradNorm) ? r.maxGradNorm.toExponential(1) : String(r.maxGradNorm)}${r.diverged ? ' — diverged (loss not finite)' : ''}`;
+
+function sweepButtons(busy) {
+  $('sweep-run').disabled = busy;
+  $('sweep-lr').disabled = busy;
+}
+
+/** every point so far as a table row: the values the chart cannot show on one axis (max gradient norm) */
+function showSweepTable() {
+  const lr = sweepRows[0]?.param === 'learningRate';
+  const head = h('tr', {}, [lr ? 'learning rate' : 'dropout', 'train loss', 'test loss', 'test acc.', 'dead ReLU', 'max ‖∇W‖'].map((t) => h('th', { scope: 'col' }, t)));
+  const rows = sweepRows.map((r) =>
+    h(
+      'tr',
+      { className: r.diverged ? 'diverged' : '' },
+      h('th', { scope: 'row' }, String(r.value)),
+      h('td', {}, fmt(r.trainLoss)),
+      h('td', {}, fmt(r.testLoss)),
+      h('td', {}, r.testAccuracy === undefined ? '–' : `${(100 * r.testAccuracy).toFixed(1)}%`),
+      h('td', {}, `${(100 * r.deadFraction).toFixed(0)}%`),
+      h('td', {}, Number.isFinite(r.maxGradNorm) ? r.maxGradNorm.toExponential(1) : String(r.maxGradNorm)),
+    ),
+  );
+  $('sweep-table').replaceChildren(h('table', {}, h('thead', {}, head), h('tbody', {}, rows)));
+}
+
+function runSweep(param) {
   const epochs = Number($('sweep-epochs').value);
-  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) return showError(`epochs per rate must be an integer in [1, 2000]; got ${$('sweep-epochs').value}`);
+  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) return showError(`epochs per value must be an integer in [1, 2000]; got ${$('sweep-epochs').value}`);
   if (state.dataset === 'csv' && !custom.csv) return showError('Sweep: choose a CSV file first');
   sweepPlot?.chart.destroy();
-  sweepPlot = sweepChart($('sweep-chart'));
-  $('sweep-run').disabled = true;
+  sweepPlot = sweepChart($('sweep-chart'), param);
+  sweepRows = [];
+  $('sweep-table').replaceChildren();
+  sweepButtons(true);
   $('sweep-status').textContent = 'training…';
   sweepWorker?.terminate();
   sweepWorker = new Trainer((msg) => onMessage({ index: 2 }, msg));
   sweepWorker.send('init', { simd: fromHash.simd });
-  sweepWorker.send('sweep', { state: { ...state }, custom, rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1], epochs });
+  sweepWorker.send('sweep', { state: { ...state }, custom, param, values: SWEEP_VALUES[param], epochs });
 }
 
 // ---- start ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Training runs here, off the main thread: the page stays responsive while the
 // network trains. The worker owns one network and its dataset; it answers
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
-import { createNetwork, datasets, diagnose, loadCore, loadNetwork } from '../js/index.js';
+import { createNetwork, diagnose, loadCore, loadNetwork, sweep as runSweep } from '../js/index.js';
+import { loadDataset } from '../js/presets.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize, prepareCsv } from './csv.js';
 import { DATASETS_2D, networkConfig } from './state.js';
 
@@ -57,8 +58,8 @@ async function buildDataset(s, custom) {
   if (s.dataset === 'csv') {
     if (!custom.csv) throw new Error('no CSV data: choose a CSV file first');
     d = custom.csv;
-  }  else if (s.dataset === 'digits') d = await datasets.digits({ seed: s.seed, testRatio: s.testRatio, labelNoise: s.labelNoise });
-  else d = datasets[s.dataset]({ samples: s.samples, noise: s.noise, seed: s.seed, testRatio: s.testRatio, labelNoise: s.labelNoise });
+  }  else if (s.dataset === 'digits') d = await loadDataset({ name: 'digits', testRatio: s.testRatio, labelNoise: s.labelNoise }, s.seed);
+  else d = await loadDataset({ name: s.dataset, samples: s.samples, noise: s.noise, testRatio: s.testRatio, labelNoise: s.labelNoise }, s.seed);
   if (custom.points?.length && DATASETS_2D.includes(s.dataset)) {
     // clicked points join the training set
     const n = d.train.y.length;
@@ -229,18 +230,19 @@ async function setup({ state: s, custom = {}, request, useLoaded = false }) {
   report(true);
 }
 
-async function sweep({ state: s, custom = {}, rates, epochs }) {
+/** the library's sweep() over one parameter (dropout or learning rate) of this setup, point by point */
+async function sweep({ state: s, custom = {}, param, values, epochs }) {
   const d = await buildDataset(s, custom);
-  for (const rate of rates) {
-    const config = networkConfig({ ...s, layers: s.layers.map((l) => ({ ...l, dropout: rate })) }, d);
-    const n = await createNetwork(config, coreOptions);
-    await n.fit(d.train.x, d.train.y, { epochs, batchSize: s.batchSize });
-    const train = n.evaluate(d.train.x, d.train.y);
-    const test = n.evaluate(d.test.x, d.test.y);
-    n.dispose();
-    post({ type: 'sweep-point', rate, trainLoss: train.loss, testLoss: test.loss, testAccuracy: test.accuracy });
-  }
-  post({ type: 'sweep-done' });
+  const scenario = { name: 'page', dataset: d, config: networkConfig(s, d), fit: { batchSize: s.batchSize } };
+  await runSweep(scenario, {
+    param,
+    values,
+    epochs,
+    seeds: [s.seed],
+    coreOptions,
+    onPoint: (row) => post({ type: 'sweep-point', param, value: row.value, trainLoss: row.trainLoss, testLoss: row.testLoss, testAccuracy: row.testAccuracy, deadFraction: row.deadFraction, maxGradNorm: row.maxGradNorm, diverged: row.diverged }),
+  });
+  post({ type: 'sweep-done', param });
 }
 
 const handlers = {

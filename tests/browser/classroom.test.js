@@ -364,3 +364,21 @@ test('charts keep the failure visible: spikes survive decimation, a log loss axi
   await page.screenshot({ path: `${shots}/dead-relu-zero-band.png` });
   await page.close();
 });
+
+test('learning-rate sweep 1e-4 … 10 on a log axis beside the dropout sweep: losses, dead-ReLU share and the largest gradient norm per rate', async () => {
+  const { page, problems } = await open('#preset=dead-relu');
+  await page.fill('#sweep-epochs', '3');
+  await page.click('#sweep-lr');
+  assert.equal(await page.$eval('#sweep-run', (b) => b.disabled), true, 'one sweep at a time');
+  await page.waitForFunction(() => document.getElementById('sweep-status').textContent === 'done', null, { timeout: 90_000 });
+  assert.equal(await page.$eval('#sweep-chart', (el) => el.dataset.param), 'learningRate');
+  assert.equal(await page.$eval('#sweep-chart', (el) => Number(el.dataset.drawn)), 11);
+  const rows = await page.$$eval('#sweep-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), ['0.0001', '0.0003', '0.001', '0.003', '0.01', '0.03', '0.1', '0.3', '1', '3', '10']);
+  // the seed's point made visible: at the preset's rate (3) most ReLUs are dead, at 0.03 few are
+  const dead = Object.fromEntries(rows.map((r) => [r[0], Number(r[4].replace('%', ''))]));
+  assert.ok(dead['3'] > dead['0.03'], `dead share at lr 3: ${dead['3']}%, at 0.03: ${dead['0.03']}%`);
+  await page.locator('#sweep-title').locator('..').screenshot({ path: `${shots}/lr-sweep.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
