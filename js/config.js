@@ -2,15 +2,23 @@
 import { LIMITS } from './contract.js';
 import { boolean, checkKeys, fail, integer, isPlainObject, number, oneOf } from './validate.js';
 
-export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'];
+export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'silu'];
 export const LOSSES = ['mse', 'bce', 'softmax-ce'];
 export const INITS = ['he', 'xavier', 'lecun', 'pytorch', 'normal', 'uniform', 'zeros'];
-export const OPTIMIZERS = ['sgd', 'adam'];
+export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'];
+export const DECAYS = ['none', 'step', 'exponential', 'cosine'];
 
 const CONFIG_KEYS = ['inputs', 'layers', 'loss', 'init', 'optimizer', 'clipNorm', 'seed', 'throwOnNonFinite'];
-const LAYER_KEYS = ['units', 'activation', 'batchNorm', 'dropout'];
-const SGD_KEYS = ['type', 'learningRate', 'momentum', 'nesterov', 'weightDecay'];
-const ADAM_KEYS = ['type', 'learningRate', 'beta1', 'beta2', 'eps', 'weightDecay'];
+const LAYER_KEYS = ['units', 'activation', 'batchNorm', 'layerNorm', 'dropout'];
+const COMMON_KEYS = ['type', 'learningRate', 'weightDecay', 'l1', 'schedule'];
+const OPTIMIZER_KEYS = {
+  sgd: [...COMMON_KEYS, 'momentum', 'nesterov'],
+  adam: [...COMMON_KEYS, 'beta1', 'beta2', 'eps'],
+  adamw: [...COMMON_KEYS, 'beta1', 'beta2', 'eps'],
+  rmsprop: [...COMMON_KEYS, 'alpha', 'eps', 'momentum', 'centered'],
+};
+// which schedule keys each decay uses (besides warmupSteps and decay)
+const DECAY_KEYS = { none: [], step: ['stepSize', 'gamma'], exponential: ['gamma'], cosine: ['decaySteps', 'minLearningRate'] };
 
 function normalizeInit(where, init) {
   if (typeof init === 'string') {
@@ -31,33 +39,51 @@ function normalizeInit(where, init) {
   return { type: init.type };
 }
 
+function normalizeSchedule(where, schedule, learningRate) {
+  const name = 'optimizer.schedule';
+  if (!isPlainObject(schedule)) fail(where, name, schedule, "an object such as { warmupSteps: 100, decay: 'cosine', decaySteps: 1000 }");
+  const decay = oneOf(where, `${name}.decay`, schedule.decay ?? 'none', DECAYS);
+  checkKeys(where, name, schedule, ['warmupSteps', 'decay', ...DECAY_KEYS[decay]]);
+  const out = { warmupSteps: integer(where, `${name}.warmupSteps`, schedule.warmupSteps ?? 0, 0, 0x7fffffff), decay };
+  if (decay === 'step') out.stepSize = integer(where, `${name}.stepSize`, schedule.stepSize, 1, 0x7fffffff);
+  if (decay === 'step' || decay === 'exponential') {
+    out.gamma = number(where, `${name}.gamma`, schedule.gamma, { min: 0, minOpen: true, float32: true });
+  }
+  if (decay === 'cosine') {
+    out.decaySteps = integer(where, `${name}.decaySteps`, schedule.decaySteps, 1, 0x7fffffff);
+    out.minLearningRate = number(where, `${name}.minLearningRate`, schedule.minLearningRate ?? 0, { min: 0, max: learningRate, float32: true });
+  }
+  return out;
+}
+
+const DEFAULT_LEARNING_RATE = { sgd: 0.01, adam: 1e-3, adamw: 1e-3, rmsprop: 0.01 };
+
 function normalizeOptimizer(where, opt) {
   if (!isPlainObject(opt)) fail(where, 'optimizer', opt, "an object such as { type: 'sgd', learningRate: 0.01 }");
   const type = opt.type ?? 'sgd';
   oneOf(where, 'optimizer.type', type, OPTIMIZERS);
-  const weightDecay = number(where, 'optimizer.weightDecay', opt.weightDecay ?? 0, { min: 0, float32: true });
+  checkKeys(where, 'optimizer', opt, OPTIMIZER_KEYS[type]);
+  const rate = (key, fallback, range = { min: 0 }) => number(where, `optimizer.${key}`, opt[key] ?? fallback, { ...range, float32: true });
+  const beta = (key, fallback) => rate(key, fallback, { min: 0, max: 1, maxOpen: true });
+  const out = { type, learningRate: rate('learningRate', DEFAULT_LEARNING_RATE[type]) };
   if (type === 'sgd') {
-    checkKeys(where, 'optimizer', opt, SGD_KEYS);
-    const momentum = number(where, 'optimizer.momentum', opt.momentum ?? 0, { min: 0, float32: true });
-    const nesterov = boolean(where, 'optimizer.nesterov', opt.nesterov ?? false);
-    if (nesterov && momentum === 0) fail(where, 'optimizer.momentum', momentum, 'a momentum > 0 when nesterov is true');
-    return {
-      type,
-      learningRate: number(where, 'optimizer.learningRate', opt.learningRate ?? 0.01, { min: 0, float32: true }),
-      momentum,
-      nesterov,
-      weightDecay,
-    };
+    out.momentum = rate('momentum', 0);
+    out.nesterov = boolean(where, 'optimizer.nesterov', opt.nesterov ?? false);
+    if (out.nesterov && out.momentum === 0) fail(where, 'optimizer.momentum', out.momentum, 'a momentum > 0 when nesterov is true');
+  } else if (type === 'rmsprop') {
+    out.alpha = beta('alpha', 0.99);
+    out.eps = rate('eps', 1e-8, { min: 0, minOpen: true });
+    out.momentum = rate('momentum', 0);
+    out.centered = boolean(where, 'optimizer.centered', opt.centered ?? false);
+  } else {
+    out.beta1 = beta('beta1', 0.9);
+    out.beta2 = beta('beta2', 0.999);
+    out.eps = rate('eps', 1e-8, { min: 0, minOpen: true });
   }
-  checkKeys(where, 'optimizer', opt, ADAM_KEYS);
-  return {
-    type,
-    learningRate: number(where, 'optimizer.learningRate', opt.learningRate ?? 1e-3, { min: 0, float32: true }),
-    beta1: number(where, 'optimizer.beta1', opt.beta1 ?? 0.9, { min: 0, max: 1, maxOpen: true, float32: true }),
-    beta2: number(where, 'optimizer.beta2', opt.beta2 ?? 0.999, { min: 0, max: 1, maxOpen: true, float32: true }),
-    eps: number(where, 'optimizer.eps', opt.eps ?? 1e-8, { min: 0, minOpen: true, float32: true }),
-    weightDecay,
-  };
+  out.weightDecay = rate('weightDecay', type === 'adamw' ? 0.01 : 0);
+  out.l1 = rate('l1', 0);
+  if (opt.schedule !== undefined) out.schedule = normalizeSchedule(where, opt.schedule, out.learningRate);
+  return out;
 }
 
 /** A complete, validated copy of a user's config (the form toJSON stores). */
@@ -66,19 +92,22 @@ export function normalizeConfig(config, where = 'createNetwork') {
   checkKeys(where, 'config', config, CONFIG_KEYS);
   const inputs = integer(where, 'inputs', config.inputs, 1, 1 << 20);
   if (!Array.isArray(config.layers) || config.layers.length === 0) {
-    fail(where, 'layers', config.layers, 'a non-empty array of { units, activation?, batchNorm?, dropout? }');
+    fail(where, 'layers', config.layers, 'a non-empty array of { units, activation?, batchNorm?, layerNorm?, dropout? }');
   }
   if (config.layers.length > 256) fail(where, 'layers.length', config.layers.length, 'at most 256 layers');
   const layers = config.layers.map((layer, i) => {
     const name = `layers[${i}]`;
-    if (!isPlainObject(layer)) fail(where, name, layer, 'an object { units, activation?, batchNorm?, dropout? }');
+    if (!isPlainObject(layer)) fail(where, name, layer, 'an object { units, activation?, batchNorm?, layerNorm?, dropout? }');
     checkKeys(where, name, layer, LAYER_KEYS);
-    return {
+    const out = {
       units: integer(where, `${name}.units`, layer.units, 1, 1 << 20),
       activation: oneOf(where, `${name}.activation`, layer.activation ?? 'linear', ACTIVATIONS),
       batchNorm: boolean(where, `${name}.batchNorm`, layer.batchNorm ?? false),
+      layerNorm: boolean(where, `${name}.layerNorm`, layer.layerNorm ?? false),
       dropout: number(where, `${name}.dropout`, layer.dropout ?? 0, { min: 0, max: 1, float32: true }),
     };
+    if (out.batchNorm && out.layerNorm) fail(where, `${name}.layerNorm`, true, 'false when batchNorm is true (a layer has one normalization)');
+    return out;
   });
   const loss = oneOf(where, 'loss', config.loss ?? 'mse', LOSSES);
   const outputs = layers[layers.length - 1].units;
@@ -122,11 +151,13 @@ export function checkNetworkSize(where, config) {
     if (weights > LIMITS.maxParams) {
       throw new Error(`${where}: layer ${l} needs ${count(layer.units)} × ${count(fanIn)} = ${count(weights)} weights (${formatBytes(4 * weights)}); a layer can hold at most ${count(LIMITS.maxParams)} weights and ${memory}`);
     }
-    params += weights + layer.units * (layer.batchNorm ? 3 : 1);
+    params += weights + layer.units * (layer.batchNorm || layer.layerNorm ? 3 : 1);
     if (layer.batchNorm) runningStats += 2 * layer.units;
     fanIn = layer.units;
   });
-  const bytes = 4 * (LIMITS.arenaCopiesPerParam * params + 2 * runningStats);
+  const o = config.optimizer;
+  const copies = LIMITS.arenaCopiesPerParam + (o.type === 'rmsprop' && o.centered ? 2 : 0); // centered RMSprop keeps a gradient average too
+  const bytes = 4 * (copies * params + 2 * runningStats);
   if (params > LIMITS.maxParams || bytes >= LIMITS.maxBytes) {
     throw new Error(`${where}: the network needs ${count(params)} parameters; with their gradients and optimizer state that is ${formatBytes(bytes)}, and ${memory}`);
   }

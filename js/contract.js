@@ -23,7 +23,16 @@ export const STAT_NAMES = Object.freeze([
 export const PARAM_CODES = Object.freeze({ weight: 0, bias: 1, gamma: 2, beta: 3 });
 
 /** gs_nonfinite codes -> what the library reports as `nonFinite` */
-export const NONFINITE_KINDS = Object.freeze([null, 'activation', 'loss', 'gradient', 'update', 'batch-norm statistics']);
+export const NONFINITE_KINDS = Object.freeze([null, 'activation', 'loss', 'gradient', 'update', 'batch-norm statistics', 'layer-norm statistics']);
+
+/** gs_norm codes */
+export const NORMS = Object.freeze({ none: 0, batch: 1, layer: 2 });
+
+/** gs_decay order */
+export const DECAY_CODES = Object.freeze(['none', 'step', 'exponential', 'cosine']);
+
+/** GS_ROW_HEAD: a step row starts with the loss and the learning rate, then STAT_NAMES per layer */
+export const ROW_HEAD = 2;
 
 export const LIMITS = Object.freeze({
   maxLayers: 256, // GS_MAX_LAYERS
@@ -50,6 +59,12 @@ export const EXPORTS = Object.freeze([
   'gs_net_set_init',
   'gs_net_set_sgd',
   'gs_net_set_adam',
+  'gs_net_set_adamw',
+  'gs_net_set_rmsprop',
+  'gs_net_set_l1',
+  'gs_net_set_schedule',
+  'gs_net_learning_rate',
+  'gs_net_last_learning_rate',
   'gs_net_set_clip_norm',
   'gs_net_build',
   'gs_net_free',
@@ -63,6 +78,7 @@ export const EXPORTS = Object.freeze([
   'gs_net_grads',
   'gs_net_opt_m',
   'gs_net_opt_v',
+  'gs_net_opt_a',
   'gs_net_running',
   'gs_net_opt_step',
   'gs_net_set_opt_step',

@@ -1,6 +1,7 @@
 // Type declarations for gradscope (hand-written; see README for the API in brief).
 
-export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh';
+/** leaky-relu: slope 0.01; elu: alpha 1; selu: PyTorch's constants; gelu: exact (erf); silu: z sigmoid(z) */
+export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'silu';
 export type Loss = 'mse' | 'bce' | 'softmax-ce';
 export type Init =
   | 'he'
@@ -19,11 +20,34 @@ export interface LayerConfig {
   activation?: Activation;
   /** BatchNorm1d after the dense layer, before the activation; default false */
   batchNorm?: boolean;
+  /** nn.LayerNorm(units) (eps 1e-5, affine) in the same place; works for a batch of one; not with batchNorm; default false */
+  layerNorm?: boolean;
   /** inverted dropout after the activation, p in [0, 1]; default 0 */
   dropout?: number;
 }
 
-export interface SgdConfig {
+/**
+ * Learning rate per optimizer step t (0-based): base * w(t) * d(t - warmupSteps),
+ * w(t) = min(1, (t + 1) / warmupSteps); d(s) = 1 for s < 0 or decay 'none';
+ * 'step': gamma ** floor(s / stepSize); 'exponential': gamma ** s;
+ * 'cosine': m + (1 - m) (1 + cos(pi min(s, decaySteps) / decaySteps)) / 2, m = minLearningRate / base.
+ */
+export type Schedule =
+  | { warmupSteps?: number; decay?: 'none' }
+  | { warmupSteps?: number; decay: 'step'; stepSize: number; gamma: number }
+  | { warmupSteps?: number; decay: 'exponential'; gamma: number }
+  | { warmupSteps?: number; decay: 'cosine'; decaySteps: number; minLearningRate?: number };
+
+interface OptimizerCommon {
+  /** L2 on dense weights only (decoupled for AdamW); default 0 (AdamW: 0.01) */
+  weightDecay?: number;
+  /** adds l1 * sign(W) to dense weight gradients, after clipping; default 0 */
+  l1?: number;
+  /** warmup and decay of the learning rate; default none */
+  schedule?: Schedule;
+}
+
+export interface SgdConfig extends OptimizerCommon {
   type: 'sgd';
   /** default 0.01 */
   learningRate?: number;
@@ -31,12 +55,11 @@ export interface SgdConfig {
   momentum?: number;
   /** default false; needs momentum > 0 */
   nesterov?: boolean;
-  /** L2 on dense weights only; default 0 */
-  weightDecay?: number;
 }
 
-export interface AdamConfig {
-  type: 'adam';
+export interface AdamConfig extends OptimizerCommon {
+  /** 'adamw': torch.optim.AdamW, decoupled weight decay (default 0.01) */
+  type: 'adam' | 'adamw';
   /** default 1e-3 */
   learningRate?: number;
   /** default 0.9 */
@@ -45,8 +68,21 @@ export interface AdamConfig {
   beta2?: number;
   /** default 1e-8 */
   eps?: number;
-  /** L2 on dense weights only; default 0 */
-  weightDecay?: number;
+}
+
+/** torch.optim.RMSprop */
+export interface RmspropConfig extends OptimizerCommon {
+  type: 'rmsprop';
+  /** default 0.01 */
+  learningRate?: number;
+  /** default 0.99 */
+  alpha?: number;
+  /** default 1e-8 */
+  eps?: number;
+  /** default 0 */
+  momentum?: number;
+  /** default false */
+  centered?: boolean;
 }
 
 export interface NetworkConfig {
@@ -58,7 +94,7 @@ export interface NetworkConfig {
   /** default 'he' */
   init?: Init;
   /** default { type: 'sgd', learningRate: 0.01 } */
-  optimizer?: SgdConfig | AdamConfig;
+  optimizer?: SgdConfig | AdamConfig | RmspropConfig;
   /** clip the total gradient L2 norm (all parameters); 0 = off (default) */
   clipNorm?: number;
   /** unsigned 32-bit; same seed + same build => bit-identical training; default 0 */
@@ -70,7 +106,7 @@ export interface NetworkConfig {
 /** NetworkConfig with every default filled in. */
 export type ResolvedConfig = Required<Omit<NetworkConfig, 'layers' | 'optimizer' | 'init'>> & {
   layers: Required<LayerConfig>[];
-  optimizer: Required<SgdConfig> | Required<AdamConfig>;
+  optimizer: (Required<Omit<SgdConfig, 'schedule'>> | Required<Omit<AdamConfig, 'schedule'>> | Required<Omit<RmspropConfig, 'schedule'>>) & { schedule?: Schedule };
   init: { type: string; std?: number; limit?: number };
 };
 
@@ -118,7 +154,7 @@ export interface LayerStats {
 }
 
 /** what was not finite when a step was skipped, in the order the values arise */
-export type NonFiniteKind = 'activation' | 'loss' | 'gradient' | 'update' | 'batch-norm statistics';
+export type NonFiniteKind = 'activation' | 'loss' | 'gradient' | 'update' | 'batch-norm statistics' | 'layer-norm statistics';
 
 export interface StepResult {
   /** loss of the batch before the update */
@@ -139,7 +175,7 @@ export interface EpochInfo {
   valLoss?: number;
   valAccuracy?: number;
   /** this epoch's steps (its newest 16,384 to 18,432 when the epoch is longer): loss and every layer statistic at each step */
-  steps: { loss: Float32Array; layers: StatSeries[] };
+  steps: StepSeries;
 }
 
 export interface FitOptions {
@@ -154,9 +190,22 @@ export interface FitOptions {
   onEpoch?: (info: EpochInfo) => void | Promise<void>;
   /** checked between epochs; an aborted fit resolves with the history so far and aborted: true */
   signal?: AbortSignal;
+  /**
+   * needs validation. An epoch improves when valLoss < best - minDelta; fit stops after
+   * `patience` epochs in a row without improvement. restoreBest puts back the best epoch's
+   * parameters (and running statistics) when a later epoch ended the fit.
+   * Defaults: patience 10, minDelta 0, restoreBest true.
+   */
+  earlyStopping?: { patience?: number; minDelta?: number; restoreBest?: boolean };
 }
 
 export type StatSeries = { [K in keyof LayerStats]: Float32Array };
+/** per training step: the loss, the learning rate used, and every layer's statistics */
+export interface StepSeries {
+  loss: Float32Array;
+  learningRate: Float32Array;
+  layers: StatSeries[];
+}
 
 export interface FitHistory {
   epochs: number;
@@ -166,9 +215,13 @@ export interface FitHistory {
   skippedSteps: number[];
   aborted: boolean;
   /** one entry per training step of this fit, the newest 100,000 (to 102,048): memory stays bounded */
-  steps: { loss: Float32Array; layers: StatSeries[] };
+  steps: StepSeries;
   /** steps of this fit dropped from the front of `steps` */
   droppedSteps: number;
+  /** with earlyStopping: the epoch with the best validation loss (0-based; null if none improved) */
+  bestEpoch?: number | null;
+  /** with earlyStopping: the epoch after which it stopped (0-based), null when it ran all epochs */
+  stoppedEpoch?: number | null;
 }
 
 export interface NetworkJSON {
@@ -176,7 +229,8 @@ export interface NetworkJSON {
   version: 1;
   config: ResolvedConfig;
   parameters: { [name: string]: number[] }[];
-  optimizer: { step: number; m?: number[]; v?: number[] };
+  /** m: momentum / first moment; v: second moment / square average; a: centered RMSprop's gradient average */
+  optimizer: { step: number; m?: number[]; v?: number[]; a?: number[] };
   rng: number[];
 }
 
@@ -186,6 +240,8 @@ export declare class Network {
   readonly outputs: number;
   /** true when running on the SIMD build */
   readonly simd: boolean;
+  /** the learning rate the next step will use (after warmup and decay) */
+  readonly learningRate: number;
   trainStep(x: Float32Array, y: Targets): StepResult;
   computeGradients(x: Float32Array, y: Targets): StepResult & { layers: LayerTensors[] };
   predict(x: Float32Array): Float32Array;
@@ -206,7 +262,7 @@ export declare class Network {
 export interface TrainingRecord {
   /** index of the first step kept (older ones were dropped past the limit) */
   firstStep: number;
-  steps: { loss: Float32Array; layers: StatSeries[] };
+  steps: StepSeries;
   /** index of the first epoch kept (the newest 100,000 to 200,000 are kept) */
   firstEpoch: number;
   epochs: { loss: number[]; valLoss: number[]; valAccuracy: number[] };

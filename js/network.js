@@ -4,11 +4,11 @@
 // a view that memory growth could detach. The training record lives in
 // record.js, saving and loading in persist.js.
 import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, formatBytes, normalizeConfig } from './config.js';
-import { C_ERRORS, LIMITS, NONFINITE_KINDS, PARAM_CODES, STATUS, STAT_NAMES } from './contract.js';
+import { C_ERRORS, DECAY_CODES, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { EpochLog, StepLog, firstNonFinite } from './record.js';
-import { boolean, checkKeys, checkTargets, fail, integer, isPlainObject, rowsOf } from './validate.js';
+import { boolean, checkKeys, checkTargets, fail, integer, isPlainObject, number, rowsOf } from './validate.js';
 
 export { STAT_NAMES };
 const STAT_COUNT = STAT_NAMES.length;
@@ -72,16 +72,15 @@ export class Network {
     if (!handle) throw new Error(`${where}: the core could not allocate a network (out of memory)`);
     try {
       for (const layer of config.layers) {
-        checkStatus(where, e.gs_net_add_layer(handle, layer.units, ACTIVATIONS.indexOf(layer.activation), layer.batchNorm ? 1 : 0, layer.dropout));
+        const norm = layer.batchNorm ? NORMS.batch : layer.layerNorm ? NORMS.layer : NORMS.none;
+        checkStatus(where, e.gs_net_add_layer(handle, layer.units, ACTIVATIONS.indexOf(layer.activation), norm, layer.dropout));
       }
       const { init, optimizer: o } = config;
       checkStatus(where, e.gs_net_set_init(handle, INITS.indexOf(init.type), init.std ?? init.limit ?? 0));
-      checkStatus(
-        where,
-        o.type === 'sgd'
-          ? e.gs_net_set_sgd(handle, o.learningRate, o.momentum, o.nesterov ? 1 : 0, o.weightDecay)
-          : e.gs_net_set_adam(handle, o.learningRate, o.beta1, o.beta2, o.eps, o.weightDecay),
-      );
+      checkStatus(where, setOptimizer(e, handle, o));
+      checkStatus(where, e.gs_net_set_l1(handle, o.l1));
+      const s = o.schedule ?? { warmupSteps: 0, decay: 'none' };
+      checkStatus(where, e.gs_net_set_schedule(handle, s.warmupSteps, DECAY_CODES.indexOf(s.decay), s.decaySteps ?? 0, s.stepSize ?? 0, s.gamma ?? 0, s.minLearningRate ?? 0));
       checkStatus(where, e.gs_net_set_clip_norm(handle, config.clipNorm));
       checkStatus(where, e.gs_net_build(handle), () => `the network's ${count(params)} parameters with their gradients and optimizer state need ${formatBytes(bytes)}; ${memoryVerdict(bytes)}`);
     } catch (err) {
@@ -109,6 +108,10 @@ export class Network {
   /** true when this network runs on the SIMD build of the core */
   get simd() {
     return this.#core.simd;
+  }
+  /** the learning rate the next step will use (after warmup and decay) */
+  get learningRate() {
+    return this.#live('learningRate').gs_net_learning_rate(this.#handle);
   }
 
   #live(where) {
@@ -166,7 +169,10 @@ export class Network {
     );
     this.#trained = true;
     const result = { loss: this.#core.read(this.#core.scratch) };
-    if (update) this.#record.steps.appendRow(result.loss, this.#core.view(e.gs_net_layer_stats(this.#handle), this.#config.layers.length * STAT_COUNT));
+    if (update) {
+      const stats = this.#core.view(e.gs_net_layer_stats(this.#handle), this.#config.layers.length * STAT_COUNT);
+      this.#record.steps.appendRow(result.loss, e.gs_net_last_learning_rate(this.#handle), stats);
+    }
     if (status === STATUS.NONFINITE) {
       const found = { layer: e.gs_net_nonfinite_layer(this.#handle), kind: NONFINITE_KINDS[e.gs_net_nonfinite_kind(this.#handle)] };
       if (this.#config.throwOnNonFinite) throw this.#nonFiniteError(where, found);
@@ -227,6 +233,8 @@ export class Network {
       history.valLoss = [];
       if (this.#config.loss !== 'mse') history.valAccuracy = [];
     }
+    const stopper = o.earlyStopping ? new EarlyStopper(o.earlyStopping, () => this.getParameters()) : null;
+    if (stopper) Object.assign(history, { bestEpoch: null, stoppedEpoch: null });
     const runSteps = new StepLog(nLayers, RECORD_LIMIT); // history.steps: this fit's newest steps
     const epochSteps = o.onEpoch ? new StepLog(nLayers, EPOCH_STEPS_LIMIT) : null; // onEpoch's info.steps
     let lastYield = performance.now();
@@ -250,9 +258,14 @@ export class Network {
           if (history.valAccuracy) history.valAccuracy.push((info.valAccuracy = val.accuracy));
         }
         this.#record.epochs.push(info);
+        const stop = stopper?.observe(epoch, info.valLoss);
         if (o.onEpoch) {
           info.steps = epochSteps.series();
           await o.onEpoch(info);
+        }
+        if (stop) {
+          history.stoppedEpoch = epoch;
+          break;
         }
         // let an AbortSignal or the page's events run between epochs, at most every YIELD_MS
         if (performance.now() - lastYield > YIELD_MS) {
@@ -266,13 +279,18 @@ export class Network {
     }
     history.steps = runSteps.series();
     history.droppedSteps = runSteps.dropped;
+    if (stopper) {
+      history.bestEpoch = stopper.bestEpoch;
+      // put back the best epoch's parameters (and running statistics) when a later epoch ended the fit
+      if (stopper.restore && stopper.best && stopper.bestEpoch !== history.epochs - 1 && this.#handle) this.#writeTensors(stopper.best);
+    }
     return history;
   }
 
   /** fit's arguments, validated before anything changes */
   #fitOptions(where, x, y, options) {
     if (!isPlainObject(options)) fail(where, 'options', options, 'an object');
-    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal']);
+    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping']);
     const rows = rowsOf(where, 'x', x, this.inputs);
     checkTargets(where, 'y', y, rows, this.outputs, this.#config.loss);
     const epochs = integer(where, 'options.epochs', options.epochs ?? 1, 0, 1e9);
@@ -289,7 +307,8 @@ export class Network {
       checkTargets(where, 'options.validation.y', validation.y, valRows, this.outputs, this.#config.loss);
     }
     this.#checkBatch(where, Math.min(batchSize, rows));
-    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal };
+    const earlyStopping = options.earlyStopping === undefined ? null : checkEarlyStopping(where, options.earlyStopping, valRows);
+    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal, earlyStopping };
   }
 
   /** the training set into the core's dataset buffers */
@@ -330,7 +349,7 @@ export class Network {
     const e = this.#core.exports;
     const handle = this.#handle;
     const nLayers = this.#config.layers.length;
-    const perStep = 1 + nLayers * STAT_COUNT;
+    const perStep = ROW_HEAD + nLayers * STAT_COUNT;
     const chunk = this.#config.throwOnNonFinite ? 1 : LIMITS.logSteps;
     let status;
     do {
@@ -436,7 +455,7 @@ export class Network {
   toJSON() {
     const e = this.#live('toJSON');
     const P = e.gs_net_param_count(this.#handle);
-    const pointers = { m: e.gs_net_opt_m(this.#handle), v: e.gs_net_opt_v(this.#handle) };
+    const pointers = { m: e.gs_net_opt_m(this.#handle), v: e.gs_net_opt_v(this.#handle), a: e.gs_net_opt_a(this.#handle) };
     const buffers = Object.fromEntries(optimizerBuffers(this.#config.optimizer).map((key) => [key, this.#core.f32(pointers[key], P)]));
     return serialize({
       config: this.config,
@@ -457,6 +476,7 @@ export class Network {
       const P = e.gs_net_param_count(net.#handle);
       if (state.buffers.m) core.f32(e.gs_net_opt_m(net.#handle), P).set(state.buffers.m);
       if (state.buffers.v) core.f32(e.gs_net_opt_v(net.#handle), P).set(state.buffers.v);
+      if (state.buffers.a) core.f32(e.gs_net_opt_a(net.#handle), P).set(state.buffers.a);
       core.u32(e.gs_net_rng_state(net.#handle), 4).set(state.rng);
     } catch (err) {
       net.dispose();
@@ -472,6 +492,63 @@ export class Network {
     this.#core.exports.gs_net_free(this.#handle);
     this.#handle = 0;
     this.#record = null;
+  }
+}
+
+function checkEarlyStopping(where, value, valRows) {
+  const name = 'options.earlyStopping';
+  if (!isPlainObject(value)) fail(where, name, value, 'an object { patience, minDelta?, restoreBest? }');
+  checkKeys(where, name, value, ['patience', 'minDelta', 'restoreBest']);
+  if (!valRows) fail(where, name, value, 'to come with options.validation (it watches the validation loss)');
+  return {
+    patience: integer(where, `${name}.patience`, value.patience ?? 10, 1, 1e9),
+    minDelta: number(where, `${name}.minDelta`, value.minDelta ?? 0, { min: 0 }),
+    restoreBest: boolean(where, `${name}.restoreBest`, value.restoreBest ?? true),
+  };
+}
+
+/**
+ * Early stopping on validation loss: an epoch improves when valLoss < best -
+ * minDelta (NaN never does); stop after `patience` epochs in a row without one.
+ */
+class EarlyStopper {
+  bestEpoch = null;
+  best = null; // the best epoch's parameters, when restoring
+  #bestLoss = Infinity;
+  #waited = 0;
+  #options;
+  #snapshot;
+
+  constructor(options, snapshot) {
+    this.#options = options;
+    this.#snapshot = snapshot;
+  }
+  get restore() {
+    return this.#options.restoreBest;
+  }
+  /** true when training should stop after this epoch */
+  observe(epoch, valLoss) {
+    if (valLoss < this.#bestLoss - this.#options.minDelta) {
+      this.#bestLoss = valLoss;
+      this.bestEpoch = epoch;
+      this.#waited = 0;
+      if (this.restore) this.best = this.#snapshot();
+      return false;
+    }
+    return ++this.#waited >= this.#options.patience;
+  }
+}
+
+function setOptimizer(e, handle, o) {
+  switch (o.type) {
+    case 'sgd':
+      return e.gs_net_set_sgd(handle, o.learningRate, o.momentum, o.nesterov ? 1 : 0, o.weightDecay);
+    case 'adam':
+      return e.gs_net_set_adam(handle, o.learningRate, o.beta1, o.beta2, o.eps, o.weightDecay);
+    case 'adamw':
+      return e.gs_net_set_adamw(handle, o.learningRate, o.beta1, o.beta2, o.eps, o.weightDecay);
+    default:
+      return e.gs_net_set_rmsprop(handle, o.learningRate, o.alpha, o.eps, o.momentum, o.centered ? 1 : 0, o.weightDecay);
   }
 }
 

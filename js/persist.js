@@ -12,14 +12,32 @@ const MAX_STEP = 0x7fffffff - 1; // the core's step counter is a C int that must
 
 /** the tensors a layer of this config has, in toJSON order */
 export function tensorNames(layer) {
-  return layer.batchNorm ? ['weight', 'bias', 'gamma', 'beta', 'runningMean', 'runningVar'] : ['weight', 'bias'];
+  if (layer.batchNorm) return ['weight', 'bias', 'gamma', 'beta', 'runningMean', 'runningVar'];
+  return layer.layerNorm ? ['weight', 'bias', 'gamma', 'beta'] : ['weight', 'bias'];
 }
 
-/** the optimizer buffers a config's optimizer keeps: m (momentum / first moment), v (second moment) */
+/**
+ * the optimizer buffers a config's optimizer keeps: m (momentum buffer / first
+ * moment), v (second moment / RMSprop square average), a (centered RMSprop's
+ * gradient average)
+ */
 export function optimizerBuffers(optimizer) {
-  if (optimizer.type === 'adam') return ['m', 'v'];
-  return optimizer.momentum > 0 ? ['m'] : [];
+  switch (optimizer.type) {
+    case 'adam':
+    case 'adamw':
+      return ['m', 'v'];
+    case 'rmsprop':
+      return [...(optimizer.momentum > 0 ? ['m'] : []), 'v', ...(optimizer.centered ? ['a'] : [])];
+    default:
+      return optimizer.momentum > 0 ? ['m'] : [];
+  }
 }
+
+const BUFFER_NAMES = {
+  m: { sgd: 'the momentum buffer', rmsprop: 'the momentum buffer', adam: "Adam's first moment", adamw: "AdamW's first moment" },
+  v: { adam: "Adam's second moment", adamw: "AdamW's second moment", rmsprop: "RMSprop's square average" },
+  a: { rmsprop: "centered RMSprop's gradient average" },
+};
 
 /**
  * Checks one tensor: an array-like of `length` numbers, each a finite float32
@@ -78,7 +96,7 @@ export function parameterCount(config) {
   let inputs = config.inputs;
   let total = 0;
   for (const layer of config.layers) {
-    total += layer.units * inputs + layer.units * (layer.batchNorm ? 3 : 1);
+    total += layer.units * inputs + layer.units * (layer.batchNorm || layer.layerNorm ? 3 : 1);
     inputs = layer.units;
   }
   return total;
@@ -120,7 +138,7 @@ function checkOptimizer(where, optimizer, config, P) {
   const step = integer(where, 'json.optimizer.step', optimizer.step, 0, MAX_STEP);
   const buffers = {};
   for (const key of needed) {
-    const what = key === 'm' ? (config.optimizer.type === 'adam' ? "Adam's first moment" : 'the momentum buffer') : "Adam's second moment";
+    const what = BUFFER_NAMES[key][config.optimizer.type];
     if (optimizer[key] === undefined) fail(where, `json.optimizer.${key}`, undefined, `${what}: an array of ${P} numbers`);
     buffers[key] = checkTensor(where, `json.optimizer.${key}`, optimizer[key], P, `[${P}]`, { nonNegative: key === 'v' });
     // before the first step the buffers are zeros; anything else no training produces

@@ -1,8 +1,8 @@
-// Bounded logs of training steps. A step row is [loss, then every layer's
-// STAT_NAMES statistics]. Rows are copied into fixed chunks, so memory stays
+// Bounded logs of training steps. A step row is [loss, learning rate, then
+// every layer's STAT_NAMES statistics] (ROW_HEAD floats before the stats). Rows are copied into fixed chunks, so memory stays
 // bounded however long training runs: a log keeps its newest `limit` steps
 // (plus at most two chunks of 1024) and counts the ones it dropped.
-import { STAT_NAMES } from './contract.js';
+import { ROW_HEAD, STAT_NAMES } from './contract.js';
 
 const STAT_COUNT = STAT_NAMES.length;
 const CHUNK_ROWS = 1024;
@@ -18,13 +18,13 @@ export class StepLog {
 
   /** nLayers: layers per row; limit: steps kept (the newest) */
   constructor(nLayers, limit) {
-    this.#perStep = 1 + nLayers * STAT_COUNT;
+    this.#perStep = ROW_HEAD + nLayers * STAT_COUNT;
     this.#limit = limit;
     this.#tail = new Float32Array(CHUNK_ROWS * this.#perStep);
   }
 
   get nLayers() {
-    return (this.#perStep - 1) / STAT_COUNT;
+    return (this.#perStep - ROW_HEAD) / STAT_COUNT;
   }
   /** steps kept */
   get length() {
@@ -35,11 +35,12 @@ export class StepLog {
     return this.#dropped;
   }
 
-  /** appends one row: loss, then stats (a Float32Array of nLayers * STAT_COUNT) */
-  appendRow(loss, stats) {
+  /** appends one row: loss, learning rate, then stats (a Float32Array of nLayers * STAT_COUNT) */
+  appendRow(loss, learningRate, stats) {
     const at = this.#tailRows * this.#perStep;
     this.#tail[at] = loss;
-    this.#tail.set(stats, at + 1);
+    this.#tail[at + 1] = learningRate;
+    this.#tail.set(stats, at + ROW_HEAD);
     if (++this.#tailRows === CHUNK_ROWS) this.#seal();
   }
 
@@ -75,26 +76,28 @@ export class StepLog {
     }
   }
 
-  /** -> { loss: Float32Array, layers: [{ gradNorm: Float32Array, ... }] } of the kept steps */
+  /** -> { loss, learningRate: Float32Array, layers: [{ gradNorm: Float32Array, ... }] } of the kept steps */
   series() {
     const total = this.length;
     const nLayers = this.nLayers;
     const per = this.#perStep;
     const loss = new Float32Array(total);
+    const learningRate = new Float32Array(total);
     const layers = Array.from({ length: nLayers }, () => Object.fromEntries(STAT_NAMES.map((name) => [name, new Float32Array(total)])));
     let step = 0;
     const blocks = [...this.#chunks.map((c) => [c, CHUNK_ROWS]), [this.#tail, this.#tailRows]];
     for (const [block, rows] of blocks) {
       for (let s = 0; s < rows; s++, step++) {
         loss[step] = block[s * per];
+        learningRate[step] = block[s * per + 1];
         for (let l = 0; l < nLayers; l++) {
-          const base = s * per + 1 + l * STAT_COUNT;
+          const base = s * per + ROW_HEAD + l * STAT_COUNT;
           const layer = layers[l];
           for (let i = 0; i < STAT_COUNT; i++) layer[STAT_NAMES[i]][step] = block[base + i];
         }
       }
     }
-    return { loss, layers };
+    return { loss, learningRate, layers };
   }
 }
 
@@ -134,11 +137,11 @@ export class EpochLog {
  * { step, layer, kind } (layer = nLayers for the loss), or null.
  */
 export function firstNonFinite(rows, nLayers, kinds) {
-  const per = 1 + nLayers * STAT_COUNT;
+  const per = ROW_HEAD + nLayers * STAT_COUNT;
   const flag = STAT_NAMES.indexOf('nonFinite');
   for (let s = 0; s < rows.length / per; s++) {
     for (let l = 0; l < nLayers; l++) {
-      const code = rows[s * per + 1 + l * STAT_COUNT + flag];
+      const code = rows[s * per + ROW_HEAD + l * STAT_COUNT + flag];
       if (code) return { step: s, layer: l, kind: kinds[code] ?? 'activation' };
     }
     if (!Number.isFinite(rows[s * per])) return { step: s, layer: nLayers, kind: 'loss' };

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../../js/config.js';
-import { EXPORTS, LIMITS, NONFINITE_KINDS, PARAM_CODES, STATUS, STAT_NAMES } from '../../js/contract.js';
+import { DECAY_CODES, EXPORTS, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from '../../js/contract.js';
 
 const read = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const header = read('include/gradscope.h');
@@ -59,6 +59,12 @@ test('status codes, statistics, parameters and non-finite kinds match gradscope.
     NONFINITE_KINDS.map((_, i) => i),
   );
   assert.equal(NONFINITE_KINDS.length, cEnum('gs_nonfinite').length);
+});
+
+test('norms, decays and the step row head match gradscope.h', () => {
+  assert.deepEqual(Object.fromEntries(cEnum('gs_norm').map(([n, v]) => [n.replace(/^GS_NORM_/, '').toLowerCase(), v])), { ...NORMS });
+  assert.deepEqual(cEnum('gs_decay').map(([n]) => n.replace(/^GS_DECAY_/, '').toLowerCase()), [...DECAY_CODES]);
+  assert.equal(Number(header.match(/#define GS_ROW_HEAD (\d+)/)[1]), ROW_HEAD);
 });
 
 test('option lists match the C enums', () => {
