@@ -10,8 +10,9 @@
  *
  * - sizes: a call whose buffers would exceed what wasm32 can address (4 GiB,
  *   computed here in 64-bit) must be refused (GS_ERR_NOMEM / GS_ERR_ARG), never
- *   accepted. Calls whose buffers fit wasm32 but exceed FUZZ_CAP_BYTES are not
- *   made at all, so the fuzzer itself stays within -rss_limit_mb.
+ *   accepted, and refused before the core allocates (the runner lets no
+ *   allocation above 2 GiB happen). Calls whose buffers fit wasm32 but exceed
+ *   FUZZ_CAP_BYTES are not made at all, so the fuzzer stays within -rss_limit_mb.
  * - the non-finite guard: a training step that reports GS_OK leaves every
  *   parameter, optimizer buffer and running statistic finite (when they were
  *   finite before); a step reported as GS_NONFINITE changes none of them nor
