@@ -39,6 +39,20 @@ const BASES = [
     seed: 3,
   },
   { inputs: 1, layers: [{ units: 2, dropout: 1 }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.01, momentum: 0.5 }, init: 'xavier', seed: 4 },
+  {
+    inputs: 2,
+    layers: [{ units: 3, activation: 'gelu', layerNorm: true }, { units: 3, activation: 'selu' }, { units: 2 }],
+    loss: 'softmax-ce',
+    optimizer: { type: 'rmsprop', learningRate: 0.01, momentum: 0.5, centered: true, l1: 1e-4, schedule: { warmupSteps: 2, decay: 'cosine', decaySteps: 10 } },
+    seed: 5,
+  },
+  {
+    inputs: 2,
+    layers: [{ units: 4, activation: 'silu', batchNorm: true }, { units: 1, activation: 'elu' }],
+    loss: 'mse',
+    optimizer: { type: 'adamw', learningRate: 0.01, weightDecay: 0.01, schedule: { decay: 'step', stepSize: 2, gamma: 0.5 } },
+    seed: 6,
+  },
 ];
 
 const ROWS = 4;
@@ -115,7 +129,8 @@ function mutate(rng, doc) {
   // most mutations aim at a value somewhere; some at the high-value places
   const targeted = [
     [doc, 'config'], [doc, 'parameters'], [doc, 'optimizer'], [doc, 'rng'], [doc, 'format'], [doc, 'version'],
-    [doc.optimizer, 'step'], [doc.optimizer, 'm'], [doc.optimizer, 'v'], [doc.config, 'optimizer'], [doc.config, 'layers'],
+    [doc.optimizer, 'step'], [doc.optimizer, 'm'], [doc.optimizer, 'v'], [doc.optimizer, 'a'], [doc.config, 'optimizer'], [doc.config, 'layers'],
+    [doc.config?.optimizer, 'schedule'],
   ].filter(([p]) => p !== null && typeof p === 'object');
   const [parent, key] = rng.chance(0.3) ? rng.pick(targeted) : rng.pick(all.length ? all : targeted);
   const where = `${Array.isArray(parent) ? '[]' : 'obj'}.${key}`;
@@ -187,7 +202,7 @@ function mutate(rng, doc) {
       if (!c || typeof c !== 'object') return 'noop';
       const o = c.optimizer && typeof c.optimizer === 'object' ? c.optimizer : (c.optimizer = {});
       const choice = rng.int(9);
-      if (choice === 0) o.type = o.type === 'adam' ? 'sgd' : 'adam';
+      if (choice === 0) o.type = rng.pick(['sgd', 'adam', 'adamw', 'rmsprop']);
       else if (choice === 1) o.momentum = o.momentum ? 0 : 0.9;
       else if (choice === 2) c.loss = rng.pick(['mse', 'bce', 'softmax-ce']);
       else if (choice === 3 && Array.isArray(c.layers) && c.layers.length) {
@@ -195,9 +210,9 @@ function mutate(rng, doc) {
         if (l && typeof l === 'object') l.units = (l.units | 0) + rng.pick([-1, 1, 65535, 2 ** 20]);
       } else if (choice === 4 && Array.isArray(c.layers) && c.layers.length) {
         const l = c.layers[rng.int(c.layers.length)];
-        if (l && typeof l === 'object') l.batchNorm = !l.batchNorm;
+        if (l && typeof l === 'object') l[rng.pick(['batchNorm', 'layerNorm'])] = rng.pick([true, false, undefined]);
       } else if (choice === 5) c.inputs = rng.pick([0, 1, 65536, 2 ** 20, 2 ** 20 + 1, -1, 2.5]);
-      else if (choice === 6) o[rng.pick(['learningRate', 'beta1', 'beta2', 'eps', 'weightDecay', 'momentum'])] = rng.pick([1e39, 1e-50, 1 - 1e-10, 1 - 1e-9, 1, -0, 3.4e38, NaN]);
+      else if (choice === 6) o[rng.pick(['learningRate', 'beta1', 'beta2', 'eps', 'weightDecay', 'momentum', 'alpha', 'l1', 'centered'])] = rng.pick([1e39, 1e-50, 1 - 1e-10, 1 - 1e-9, 1, -0, 3.4e38, NaN, true]);
       else if (choice === 7) c.seed = rng.pick([-1, 2 ** 32, 1.5, 2 ** 32 - 1, '7']);
       else c.clipNorm = rng.pick([1e39, -1, 1e-50, 3.4e38, Infinity]);
       return `config change ${choice}`;
@@ -208,7 +223,7 @@ function mutate(rng, doc) {
       else if (choice === 1 && doc.optimizer && typeof doc.optimizer === 'object') doc.optimizer.step = rng.pick([-1, 2 ** 31 - 1, 2 ** 31, 1e9, 1.5, 2 ** 53]);
       else if (choice === 2 && Array.isArray(doc.optimizer?.v) && doc.optimizer.v.length) doc.optimizer.v[rng.int(doc.optimizer.v.length)] = -rng.pick([1, 1e-30, 1e30]);
       else if (choice === 3 && Array.isArray(doc.parameters)) doc.parameters = doc.parameters.map(() => ({}));
-      else if (choice === 4 && doc.optimizer && typeof doc.optimizer === 'object') delete doc.optimizer[rng.pick(['m', 'v'])];
+      else if (choice === 4 && doc.optimizer && typeof doc.optimizer === 'object') delete doc.optimizer[rng.pick(['m', 'v', 'a'])];
       else if (Array.isArray(doc.parameters) && doc.parameters.length) {
         const layer = doc.parameters[rng.int(doc.parameters.length)];
         if (layer && typeof layer === 'object') delete layer[rng.pick(['weight', 'bias', 'gamma', 'beta', 'runningMean', 'runningVar'])];
@@ -230,8 +245,10 @@ function loadedViolations(input, saved) {
     for (const name of needed) if (params[l]?.[name] === undefined) out.push(`parameters[${l}].${name} was missing`);
   });
   const o = saved.config.optimizer;
-  if ((o.type === 'adam' || o.momentum > 0) && input.optimizer?.m === undefined) out.push('optimizer.m was missing');
-  if (o.type === 'adam' && input.optimizer?.v === undefined) out.push('optimizer.v was missing');
+  const adaptive = ['adam', 'adamw', 'rmsprop'].includes(o.type);
+  if ((o.type === 'adam' || o.type === 'adamw' || o.momentum > 0) && input.optimizer?.m === undefined) out.push('optimizer.m was missing');
+  if (adaptive && input.optimizer?.v === undefined) out.push('optimizer.v was missing');
+  if (o.centered && input.optimizer?.a === undefined) out.push('optimizer.a was missing');
   saved.parameters.forEach((layer, l) => {
     for (const [name, values] of Object.entries(layer)) {
       const bad = values.findIndex((v) => !finiteF32(v));
@@ -239,13 +256,13 @@ function loadedViolations(input, saved) {
       if (name === 'runningVar' && values.some((v) => v < 0)) out.push(`parameters[${l}].runningVar < 0 loaded`);
     }
   });
-  for (const key of ['m', 'v']) {
+  for (const key of ['m', 'v', 'a']) {
     const buf = saved.optimizer[key];
     if (!buf) continue;
     const bad = buf.findIndex((v) => !finiteF32(v));
     if (bad >= 0) out.push(`optimizer.${key}[${bad}] loaded as ${buf[bad]}`);
   }
-  if (saved.optimizer.v?.some((v) => v < 0)) out.push('a negative Adam second moment loaded');
+  if (saved.optimizer.v?.some((v) => v < 0)) out.push('a negative second moment (Adam v / RMSprop square average) loaded');
   if (saved.rng.every((w) => w === 0)) out.push('an all-zero RNG state loaded');
   for (const [name, value] of Object.entries(input.config?.optimizer ?? {})) {
     if (typeof value === 'number' && !finiteF32(value)) out.push(`config.optimizer.${name} ${value} loaded`);
@@ -254,7 +271,7 @@ function loadedViolations(input, saved) {
 }
 
 function stateFinite(doc) {
-  const all = [...doc.parameters.flatMap((l) => Object.values(l).flat()), ...(doc.optimizer.m ?? []), ...(doc.optimizer.v ?? [])];
+  const all = [...doc.parameters.flatMap((l) => Object.values(l).flat()), ...(doc.optimizer.m ?? []), ...(doc.optimizer.v ?? []), ...(doc.optimizer.a ?? [])];
   return all.every((v) => Number.isFinite(v));
 }
 
