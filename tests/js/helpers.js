@@ -53,8 +53,11 @@ export const MEMORY_TEST_CONFIG = {
 /** The one error grammar of js/validate.js: `<where>: <name> is|has <value>; expected <what>`. */
 export const STANDARD_ERROR = /^[A-Za-z][\w.]*: .+ (is|has) .+; expected .+/s;
 
-/** true when err is a plain Error whose message has the standard form */
-export const isStandardError = (err) => err?.constructor === Error && STANDARD_ERROR.test(err.message);
+/** A size refused for memory (issue 8 §1): `<where>: <what> needs <size>; ... at most 4 GiB`. */
+export const MEMORY_ERROR = /^[A-Za-z][\w.]*: .+ needs .+; .*(at most|could not grow|out of memory).*/s;
+
+/** true when err is a plain Error whose message has the standard form (or the memory form) */
+export const isStandardError = (err) => err?.constructor === Error && (STANDARD_ERROR.test(err.message) || MEMORY_ERROR.test(err.message));
 
 /** Seeded 32-bit PRNG (mulberry32) for fuzz cases: next() -> [0, 1). */
 export function fuzzRng(seed) {
