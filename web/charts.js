@@ -82,11 +82,12 @@ function drawMarkers(u, markers) {
  * neighbouring buckets merge 2:1; the x values stay shared by every series.
  */
 class Series {
-  constructor(el, { title, xLabel, yLabel, log = false, autoLog = false, xLog = false, names, sides = 1, extraAxis = null, zones = false, height = 240, floor = FLOOR }) {
+  constructor(el, { title, xLabel, yLabel, log = false, autoLog = false, xLog = false, names, sides = 1, sideNames = ['A', 'B'], extraAxis = null, zones = false, height = 240, floor = FLOOR }) {
     this.el = el;
     this.options = { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog };
     this.names = names;
     this.sides = sides;
+    this.sideNames = sideNames;
     this.log = log;
     this.autoLog = autoLog;
     const n = names.length * sides;
@@ -114,7 +115,7 @@ class Series {
     for (let s = 0; s < this.sides; s++) {
       for (const n of this.names) {
         series.push({
-          label: this.sides > 1 ? `${n.label} ${s === 0 ? 'A' : 'B'}` : n.label,
+          label: this.sides > 1 ? `${n.label} ${this.sideNames[s]}` : n.label,
           stroke: n.color,
           width: 1.5,
           dash: s === 1 ? [6, 4] : undefined,
@@ -281,9 +282,9 @@ class Series {
 // NaN: a gap (the non-finite marker shows where it began); 0: the zero level; tiny: the floor; huge: clamped
 const positive = (v) => (Number.isNaN(v) ? null : v === 0 ? ZERO_LEVEL : Math.min(Math.max(v, FLOOR), 1e38));
 
-export function gradientChart(el, nLayers, sides) {
+export function gradientChart(el, nLayers, sides, sideNames) {
   const names = Array.from({ length: nLayers }, (_, l) => ({ label: `layer ${l}${l === nLayers - 1 ? ' (out)' : ''}`, color: layerColor(l) }));
-  const chart = new Series(el, { xLabel: 'step', yLabel: '‖∇W‖', log: true, names, sides, zones: true });
+  const chart = new Series(el, { xLabel: 'step', yLabel: '‖∇W‖', log: true, names, sides, sideNames, zones: true });
   const marked = new Array(sides).fill(false);
   return {
     chart,
@@ -298,7 +299,7 @@ export function gradientChart(el, nLayers, sides) {
         if (first) {
           marked[side] = true;
           const step = chart.raw[side] + first.j + 1;
-          chart.markers.push({ x: step, color: side === 0 ? '#111827' : '#6b7280', label: `${sides > 1 ? (side === 0 ? 'A: ' : 'B: ') : ''}first non-finite gradient: step ${step}, layer ${first.layer}` });
+          chart.markers.push({ x: step, color: side === 0 ? '#111827' : '#6b7280', label: `${sides > 1 ? `${chart.sideNames[side]}: ` : ''}first non-finite gradient: step ${step}, layer ${first.layer}` });
           el.dataset.nonFinite = `${step}:${first.layer}`;
         }
       }
@@ -307,7 +308,7 @@ export function gradientChart(el, nLayers, sides) {
   };
 }
 
-export function lossChart(el, sides, withAccuracy) {
+export function lossChart(el, sides, withAccuracy, sideNames) {
   const names = [
     { label: 'train loss (training mode)', color: '#2563eb' },
     { label: 'test loss', color: '#dc2626' },
@@ -320,6 +321,7 @@ export function lossChart(el, sides, withAccuracy) {
     autoLog: true,
     names,
     sides,
+    sideNames,
     extraAxis: withAccuracy ? { label: 'accuracy', scale: 'acc', range: [0, 1] } : null,
   });
   return {

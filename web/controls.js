@@ -13,7 +13,10 @@ export const RANGE_FIELDS = ['noise', 'testRatio', 'labelNoise'];
 
 export const COMPARE_LABELS = {
   '': 'nothing (off)',
-  remedy: "the preset's remedy",
+  remedy: "the preset's remedy (the seed's)",
+  before: 'the run before the remedy',
+  'lr-div10': 'same, learning rate ÷10',
+  'lr-times10': 'same, learning rate ×10',
   'dropout-0': 'same, dropout 0',
   'dropout-0.5': 'same, dropout 0.5',
   relu: 'same, ReLU + He init',

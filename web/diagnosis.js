@@ -4,32 +4,67 @@ import { presets } from '../js/presets.js';
 import { h, replaceChildren } from './dom.js';
 import { stateFromPreset } from './state.js';
 
-const hidden = (state, f) => ({ ...state, layers: state.layers.map(f) });
-
-/** A new state with the usual remedy for a finding applied. */
-export function applyRemedy(state, finding) {
-  // a preset's own remedy is the precise cure for the failure it demonstrates
-  const [name, side] = state.preset.split(':');
-  if (presets[name]?.remedy && side !== 'remedy' && presets[name].expect === finding.kind) {
-    return { ...stateFromPreset(name, 'remedy', state), speed: state.speed };
+/** a state with one remedy's changes (in the controls' names) applied; hidden-layer fields go to every hidden layer */
+export function applyChanges(state, changes) {
+  const out = { ...state, layers: state.layers.map((l) => ({ ...l })) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === 'activation' || key === 'batchNorm' || key === 'dropout') out.layers = out.layers.map((l) => ({ ...l, [key]: value }));
+    else if (key === 'init' && typeof value === 'object') Object.assign(out, { init: value.type, initStd: value.std ?? out.initStd });
+    else out[key] = value;
   }
-  const s = { ...state, preset: '' };
+  return out;
+}
+
+const lrDiv10 = (s) => ({ id: 'lr-div10', label: 'learning rate ÷10', changes: { learningRate: Number((s.learningRate / 10).toPrecision(6)) } });
+
+/**
+ * The remedies the page offers for a finding, each changing ONE thing and named
+ * after it; the seed's first. A preset's own failure gets the preset's list;
+ * any other setup a list by kind.
+ */
+export function remediesFor(state, finding) {
+  const [name, side = 'failure'] = state.preset.split(':');
+  const preset = Object.hasOwn(presets, name) ? presets[name] : null;
+  if (preset && side === 'failure' && preset.expect === finding.kind && preset.remedies?.length) {
+    return preset.remedies.map((r, i) => ({ id: i === 0 ? 'remedy' : r.id, label: r.label, seed: !!r.seed, changes: r.changes, preset: name }));
+  }
   switch (finding.kind) {
     case 'vanishing-gradients':
-      if (s.layers.some((l) => l.dropout >= 1)) return hidden(s, (l) => ({ ...l, dropout: l.dropout >= 1 ? 0.2 : l.dropout }));
-      return { ...hidden(s, (l) => ({ ...l, activation: l.activation === 'sigmoid' || l.activation === 'tanh' ? 'relu' : l.activation })), init: 'he' };
+      if (state.layers.some((l) => l.dropout >= 1)) return [{ id: 'dropout-0.2', label: 'dropout 0.2', seed: true, changes: { dropout: 0.2 } }];
+      return [
+        { id: 'relu', label: 'ReLU', seed: true, changes: { activation: 'relu' } },
+        { id: 'relu-he', label: 'ReLU + He init', changes: { activation: 'relu', init: 'he' } },
+        { id: 'batch-norm', label: 'batch norm', changes: { batchNorm: true } },
+      ];
     case 'exploding-gradients':
     case 'non-finite':
-      return { ...hidden(s, (l) => ({ ...l, batchNorm: true })), learningRate: s.learningRate / 10, clipNorm: s.clipNorm || 1 };
+      return [{ ...lrDiv10(state), seed: true }, { id: 'batch-norm', label: 'batch norm', seed: true, changes: { batchNorm: true } }, { id: 'clip-norm-1', label: 'clip norm 1', changes: { clipNorm: 1 } }];
     case 'dead-relu':
-      return { ...hidden(s, (l) => ({ ...l, activation: l.activation === 'relu' ? 'leaky-relu' : l.activation })), learningRate: Math.min(s.learningRate, 0.05), init: 'he' };
+      return [{ ...lrDiv10(state), seed: true }, { id: 'leaky-relu', label: 'leaky ReLU', changes: { activation: 'leaky-relu' } }];
     case 'saturation':
-      return { ...hidden(s, (l) => ({ ...l, batchNorm: true })), init: 'xavier' };
+      return [
+        { id: 'batch-norm', label: 'batch norm', changes: { batchNorm: true } },
+        { id: 'xavier', label: 'Xavier init', changes: { init: 'xavier' } },
+      ];
     case 'overfitting':
-      return { ...hidden(s, (l) => ({ ...l, dropout: Math.max(l.dropout, 0.5) })), weightDecay: s.weightDecay || 1e-3 };
+      return [
+        { id: 'dropout', label: 'dropout 0.5', seed: true, changes: { dropout: 0.5 } },
+        { id: 'l2', label: 'L2 1e-3', changes: { weightDecay: 1e-3 } },
+      ];
     default:
-      return s;
+      return [];
   }
+}
+
+/** A new state with one remedy (by id; default the first, the seed's) applied; null when there is none. */
+export function applyRemedy(state, finding, id = null) {
+  const list = remediesFor(state, finding);
+  const remedy = (id && list.find((r) => r.id === id)) || list[0];
+  if (!remedy) return null;
+  const next = remedy.preset
+    ? { ...stateFromPreset(remedy.preset, remedy.id, state), speed: state.speed }
+    : { ...applyChanges(state, remedy.changes), preset: '' };
+  return { state: next, remedy };
 }
 
 const title = (f) => `${f.severity === 'critical' ? '✗' : '!'} ${String(f.kind).replace(/-/g, ' ')}`;
@@ -53,11 +88,12 @@ export function panelParts(el) {
  * the same element. `announce` (an aria-live region) hears about new findings
  * only, not every number. All finding text is set as text.
  */
-export function renderFindings(el, findings, { onApply, trained, announce = null }) {
+export function renderFindings(el, findings, { onApply, trained, announce = null, remedies = () => [] }) {
   const { list } = panelParts(el);
   el.findings = findings;
   el.onApplyFinding = onApply;
-  const key = trained ? (findings.length ? findings.map((f) => f.kind).join('|') : 'healthy') : 'untrained';
+  const offered = findings.map((f) => remedies(f));
+  const key = trained ? (findings.length ? findings.map((f, i) => `${f.kind}:${offered[i].map((r) => r.id).join(',')}`).join('|') : 'healthy') : 'untrained';
   const previous = list.dataset.key ?? '';
   if (previous !== key) {
     list.dataset.key = key;
@@ -66,11 +102,19 @@ export function renderFindings(el, findings, { onApply, trained, announce = null
     else {
       replaceChildren(
         list,
-        findings.map((f) => {
-          const button = h('button', { type: 'button', className: 'apply', dataset: { apply: String(f.kind) } }, 'Apply remedy');
-          button.addEventListener('click', () => {
-            const current = (el.findings ?? []).find((x) => x.kind === f.kind);
-            if (current) el.onApplyFinding?.(current);
+        findings.map((f, i) => {
+          // one button per single-change remedy, the seed's first; with none, nothing to apply
+          const buttons = offered[i].map((r) => {
+            const button = h(
+              'button',
+              { type: 'button', className: `apply${r.seed ? ' seed' : ''}`, dataset: { apply: String(f.kind), remedy: r.id }, title: `Change only this: ${r.label}` },
+              `Apply: ${r.label}${r.seed ? " (the seed's remedy)" : ''}`,
+            );
+            button.addEventListener('click', () => {
+              const current = (el.findings ?? []).find((x) => x.kind === f.kind);
+              if (current) el.onApplyFinding?.(current, r.id);
+            });
+            return button;
           });
           return h(
             'div',
@@ -79,7 +123,7 @@ export function renderFindings(el, findings, { onApply, trained, announce = null
             h('span', { className: 'layers' }),
             h('p', { className: 'message' }),
             h('p', { className: 'remedy' }),
-            button,
+            buttons.length ? h('div', { className: 'remedies', attrs: { role: 'group', 'aria-label': 'Remedies, each changes one thing' } }, buttons) : null,
           );
         }),
       );

@@ -7,9 +7,9 @@ import { presets } from '../js/presets.js';
 import { gradientChart, lossChart, sweepChart } from './charts.js';
 import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, fillStaticControls, renderControls, showCsvColumns } from './controls.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
-import { applyRemedy, panelParts, renderFindings } from './diagnosis.js';
+import { applyRemedy, panelParts, remediesFor, renderFindings } from './diagnosis.js';
 import { h } from './dom.js';
-import { lossesFor, presetEpochs, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
+import { lossesFor, presetEpochs, presetRun, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
 import { Trainer } from './trainer.js';
 import { canvasToData, drawBoundary, drawNetwork, renderConfusion, renderUnitBars } from './views.js';
 
@@ -177,7 +177,7 @@ function onProgress(side, msg) {
     $('test-acc').textContent = last.valAccuracy === undefined ? '–' : `${(100 * last.valAccuracy).toFixed(1)}%`;
   }
   if (msg.confusion) renderConfusion($('confusion'), msg.confusion, view.dataset.outputs, view.dataset.classNames);
-  if (msg.findings) renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce') });
+  if (msg.findings) renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce'), remedies: (f) => remediesFor(state, f) });
   // the canvases and bars follow the slower reports (a few a second): enough to watch, cheap to paint
   if (msg.weights || !running) viewsDirty = true;
 }
@@ -232,26 +232,63 @@ function drawViews() {
 }
 
 // ---- setup: (re)build both sides from the state --------------------------------
+let beforeState = null; // the failing run a remedy was applied to (compare mode 'before' replays it)
+let highlighted = []; // the controls the last remedy changed
+
+/** the comparison's state, { state } or { error } (why it cannot run), or null when compare is off */
 function compareState() {
   const mode = $('compare-with').value;
   if (!mode) return null;
   const hiddenLayers = (f) => ({ ...state, layers: state.layers.map(f) });
-  const [name] = state.preset.split(':');
+  const [name, side = 'failure'] = state.preset.split(':');
+  const isPreset = Object.hasOwn(presets, name);
+  let b;
   switch (mode) {
     case 'remedy':
-      return Object.hasOwn(presets, name) && presets[name].remedy ? { ...stateFromPreset(name, 'remedy', state), speed: state.speed } : null;
+      if (!isPreset || !presets[name].remedy) return { error: "this setup is not a preset with a remedy (choose a preset, or compare with a change such as 'learning rate ÷10')" };
+      if (side !== 'failure') return { error: "this run already is a remedy; it would be compared with itself (compare with 'the run before the remedy')" };
+      b = { ...stateFromPreset(name, 'remedy', state), speed: state.speed };
+      break;
+    case 'before':
+      // a preset remedy's "before" is the preset's failure, also when opened from a link
+      b = beforeState ?? (isPreset && side !== 'failure' ? { ...stateFromPreset(name, 'failure', state), speed: state.speed } : null);
+      if (!b) return { error: 'there is no run before a remedy here (apply a remedy from the diagnosis first)' };
+      break;
+    case 'lr-div10':
+      b = { ...state, learningRate: Number((state.learningRate / 10).toPrecision(6)) };
+      break;
+    case 'lr-times10':
+      b = { ...state, learningRate: Math.min(10, Number((state.learningRate * 10).toPrecision(6))) };
+      break;
     case 'dropout-0':
-      return hiddenLayers((l) => ({ ...l, dropout: 0 }));
+      b = hiddenLayers((l) => ({ ...l, dropout: 0 }));
+      break;
     case 'dropout-0.5':
-      return hiddenLayers((l) => ({ ...l, dropout: 0.5 }));
+      b = hiddenLayers((l) => ({ ...l, dropout: 0.5 }));
+      break;
     case 'relu':
-      return { ...hiddenLayers((l) => ({ ...l, activation: 'relu' })), init: 'he' };
+      b = { ...hiddenLayers((l) => ({ ...l, activation: 'relu' })), init: 'he' };
+      break;
     case 'sigmoid':
-      return hiddenLayers((l) => ({ ...l, activation: 'sigmoid' }));
+      b = hiddenLayers((l) => ({ ...l, activation: 'sigmoid' }));
+      break;
     case 'batchnorm':
-      return hiddenLayers((l) => ({ ...l, batchNorm: true }));
+      b = hiddenLayers((l) => ({ ...l, batchNorm: true }));
+      break;
     default:
-      return null;
+      return { error: `unknown comparison ${mode}` };
+  }
+  // the gradient chart overlays layer by layer: the comparison must have the same depth
+  if (b.layers.length !== state.layers.length) return { error: `the comparison has ${b.layers.length} hidden layers and this setup ${state.layers.length}; the charts overlay layer by layer, so both need the same depth` };
+  return { state: b };
+}
+
+/** outlines the controls a remedy changed (until the next change by hand) */
+function showHighlight() {
+  document.querySelectorAll('.controls .changed').forEach((el) => el.classList.remove('changed'));
+  for (const key of highlighted) {
+    const els = ['activation', 'batchNorm', 'dropout'].includes(key) ? document.querySelectorAll(`#layers [data-field="${key}"]`) : [$(key)].filter(Boolean);
+    els.forEach((el) => (el.closest('label') ?? el).classList.add('changed'));
   }
 }
 
@@ -288,13 +325,23 @@ function setup({ play = false, useLoaded = false } = {}) {
   history.replaceState(null, '', currentHash());
   showControls();
   showPresetText();
+  showHighlight();
   const nLayers = state.layers.length + 1;
-  const b = compareState();
+  const compare = compareState();
+  if (compare?.error) {
+    // compare never switches itself off silently
+    showError(`Compare with "${COMPARE_LABELS[$('compare-with').value]}": ${compare.error}. Compare is off.`);
+    $('compare-with').value = '';
+    history.replaceState(null, '', currentHash());
+  }
+  const b = compare?.state ?? null;
+  const sideNames = $('compare-with').value === 'before' ? ['(after)', '(before)'] : ['A', 'B'];
+  $('compare-note').textContent = b ? `solid: this setup, dashed: ${COMPARE_LABELS[$('compare-with').value]} (same seed and data)` : 'solid: this setup; choose a comparison to train it beside, dashed';
   charts?.grad.chart.destroy();
   charts?.loss.chart.destroy();
   charts = {
-    grad: gradientChart($('grad-chart'), nLayers, b ? 2 : 1),
-    loss: lossChart($('loss-chart'), b ? 2 : 1, state.loss !== 'mse'),
+    grad: gradientChart($('grad-chart'), nLayers, b ? 2 : 1, sideNames),
+    loss: lossChart($('loss-chart'), b ? 2 : 1, state.loss !== 'mse', sideNames),
   };
   renderFindings($('findings'), [], { trained: false });
   $('confusion').replaceChildren();
@@ -305,11 +352,7 @@ function setup({ play = false, useLoaded = false } = {}) {
   sides[0].generation = null;
   sides[0].blocked = 'the setup is still being built';
   sides[0].trainer.send('setup', { ...payload, useLoaded, request: ++sides[0].requested });
-  if (b && b.layers.length + 1 !== nLayers) {
-    // the gradient chart overlays layer by layer: the comparison must have the same depth
-    $('compare-with').value = '';
-    showError('The comparison needs the same number of layers; compare turned off.');
-  } else if (b) {
+  if (b) {
     if (!sides[1]) sides[1] = makeSide(1);
     sides[1].generation = null;
     sides[1].trainer.send('setup', { state: b, custom, request: ++sides[1].requested });
@@ -359,6 +402,7 @@ function setStatus(text, error = false) {
 
 function update(changes, { restart = true } = {}) {
   state = { ...state, ...changes };
+  if (restart) highlighted = [];
   if ('dataset' in changes) {
     const losses = lossesFor(state.dataset, custom.csv?.task);
     if (!losses.includes(state.loss)) state.loss = losses[0];
@@ -368,10 +412,26 @@ function update(changes, { restart = true } = {}) {
   else history.replaceState(null, '', currentHash());
 }
 
-function onApply(finding) {
-  state = applyRemedy(state, finding);
+const CHANGE_NAMES = { activation: 'activation', batchNorm: 'batch norm', dropout: 'dropout', learningRate: 'learning rate', weightDecay: 'L2', init: 'init', clipNorm: 'clip norm' };
+const valueOf = (s, key) => (['activation', 'batchNorm', 'dropout'].includes(key) ? [...new Set(s.layers.map((l) => String(l[key])))].join('/') : String(s[key]));
+
+/** applies one remedy; the failing run stays on the charts, dashed, replayed beside it */
+function onApply(finding, id) {
+  const applied = applyRemedy(state, finding, id);
+  if (!applied) return showError(`No remedy to apply for ${finding.kind}.`);
+  const keys = Object.keys(applied.remedy.changes);
+  const what = keys.map((k) => `${CHANGE_NAMES[k] ?? k} ${valueOf(state, k)} → ${valueOf(applied.state, k)}`).join(', ');
+  const mode = $('compare-with').value;
+  if (mode && mode !== 'before') showNote(`Compare now shows the run before the remedy (it showed "${COMPARE_LABELS[mode]}").`);
+  beforeState = { ...state };
+  state = applied.state;
+  highlighted = keys;
+  $('compare-with').value = 'before';
   showPresetText();
   setup({ play: true });
+  const text = `Applied "${applied.remedy.label}"${applied.remedy.seed ? " (the seed's remedy)" : ''}: ${what}. Dashed: the run before, replayed with the same seed and data.`;
+  setStatus(text);
+  showNote(text);
 }
 
 function showError(message) {
@@ -386,10 +446,11 @@ function showNote(message) {
 }
 
 function showPresetText() {
-  const [name] = state.preset.split(':');
+  const [name, side = 'failure'] = state.preset.split(':');
   const preset = Object.hasOwn(presets, name) ? presets[name] : null;
   const length = presetEpochs(state.preset);
-  $('preset-text').textContent = preset ? `${preset.title}${state.preset.endsWith(':remedy') ? ' — remedy' : ''}: ${preset.description}${length ? ` (Runs ${length} epochs.)` : ''}` : '';
+  const which = side === 'failure' ? '' : ` — remedy: ${presetRun(state.preset)?.label ?? side}`;
+  $('preset-text').textContent = preset ? `${preset.title}${which}: ${preset.description}${length ? ` (Runs ${length} epochs.)` : ''}` : '';
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === name)));
 }
 
@@ -443,6 +504,9 @@ function onModel({ config, fileName }) {
 function bind() {
   fillStaticControls((name) => {
     state = { ...stateFromPreset(name, 'failure', state), speed: state.speed };
+    highlighted = [];
+    beforeState = null;
+    if ($('compare-with').value === 'before') $('compare-with').value = '';
     custom.points = [];
     showPresetText();
     setup({ play: true });
@@ -549,6 +613,8 @@ function bind() {
     if (location.hash === currentHash()) return;
     const next = stateFromHash(location.hash); // read before pause() rewrites the hash
     pause();
+    beforeState = null;
+    highlighted = [];
     state = next.state;
     $('compare-with').value = Object.hasOwn(COMPARE_LABELS, next.compare) ? next.compare : '';
     noteIgnored(next.ignoredText);

@@ -42,13 +42,19 @@ export function lossesFor(dataset, csvTask = 'classification') {
   return ['bce', 'mse'];
 }
 
-/** one side of a preset ('failure' or 'remedy'), whatever shape the preset's remedies take */
-export function presetRun(presetKey) {
-  const [name, side = 'failure'] = String(presetKey ?? '').split(':');
+/** one run of a preset: 'failure', 'remedy' (its first remedy, the seed's) or a remedy id; null when unknown */
+export function presetSide(name, side = 'failure') {
   const preset = Object.hasOwn(presets, name) ? presets[name] : null;
   if (!preset) return null;
-  const run = side === 'failure' ? preset.failure : preset[side] ?? preset.failure;
-  return run && typeof run === 'object' ? run : preset.failure;
+  if (side === 'failure') return preset.failure;
+  if (side === 'remedy') return preset.remedy ?? null;
+  return (preset.remedies ?? []).find((r) => r.id === side) ?? null;
+}
+
+/** the run a state's preset key ("name" or "name:side") names, or null */
+export function presetRun(presetKey) {
+  const [name, side = 'failure'] = String(presetKey ?? '').split(':');
+  return presetSide(name, side);
 }
 
 /** the number of epochs a preset trains for (null when the state is not a preset) */
@@ -100,7 +106,7 @@ export function stateFromConfig(config, base = defaultState(), csv = null) {
 /** The playground state of one side of a preset. */
 export function stateFromPreset(name, side = 'failure', base = defaultState()) {
   const preset = presets[name];
-  const run = preset[side] ?? preset.failure;
+  const run = presetSide(name, side) ?? preset.failure;
   const { config, fit } = run;
   const opt = config.optimizer ?? { type: 'sgd' };
   const init = typeof config.init === 'object' ? config.init : { type: config.init ?? 'he' };
@@ -120,7 +126,7 @@ export function stateFromPreset(name, side = 'failure', base = defaultState()) {
     weightDecay: opt.weightDecay ?? 0,
     clipNorm: config.clipNorm ?? 0,
     batchSize: fit.batchSize,
-    preset: `${name}${side === 'remedy' ? ':remedy' : ''}`,
+    preset: side === 'failure' || !presetSide(name, side) ? name : `${name}:${side}`,
   };
 }
 
@@ -175,7 +181,7 @@ export function stateToHash(state) {
  */
 const OTHER_KEYS = ['layers', 'preset', 'play', 'simd', 'compare'];
 /** what compare mode can train beside this setup ('' = off) */
-export const COMPARE_MODES = ['', 'remedy', 'dropout-0', 'dropout-0.5', 'relu', 'sigmoid', 'batchnorm'];
+export const COMPARE_MODES = ['', 'remedy', 'before', 'lr-div10', 'lr-times10', 'dropout-0', 'dropout-0.5', 'relu', 'sigmoid', 'batchnorm'];
 
 export function stateFromHash(hash, base = defaultState()) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -185,7 +191,7 @@ export function stateFromHash(hash, base = defaultState()) {
   const preset = params.get('preset');
   if (preset) {
     const [name, side = 'failure'] = preset.split(':');
-    if (Object.hasOwn(presets, name) && (side === 'failure' || (side === 'remedy' && presets[name].remedy))) state = stateFromPreset(name, side, state);
+    if (presetSide(name, side)) state = stateFromPreset(name, side, state);
     else ignored.push('preset');
   }
   for (const [key, choices] of Object.entries(CHOICE_KEYS)) {

@@ -52,7 +52,7 @@ test('any worker error stops the run visibly, says why, and the button shows Pla
 test('"Apply remedy" takes ordinary 150 ms presses while findings update, and keeps keyboard focus', async () => {
   const { page } = await open(`${VANISHING}&play=1`);
   let hits = 0;
-  const presses = 4;
+  const presses = 3;
   for (let i = 0; i < presses; i++) {
     await page.waitForSelector('#findings [data-kind="vanishing-gradients"] button', { timeout: 20_000 });
     await page.waitForTimeout(300 + 97 * i); // land at different moments of the 300 ms report cycle
@@ -379,6 +379,41 @@ test('learning-rate sweep 1e-4 … 10 on a log axis beside the dropout sweep: lo
   const dead = Object.fromEntries(rows.map((r) => [r[0], Number(r[4].replace('%', ''))]));
   assert.ok(dead['3'] > dead['0.03'], `dead share at lr 3: ${dead['3']}%, at 0.03: ${dead['0.03']}%`);
   await page.locator('#sweep-title').locator('..').screenshot({ path: `${shots}/lr-sweep.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('each single remedy applies on its own: the failing run stays dashed as "before", the changed control is outlined, compare never compares a remedy with itself', async () => {
+  const { page, problems } = await open('#speed=0');
+  await page.click('#preset-buttons button[data-preset="exploding-gradients"]');
+  await page.selectOption('#compare-with', 'remedy');
+  await page.waitForSelector('#findings [data-kind="exploding-gradients"] button[data-remedy="batch-norm"]', { timeout: 20_000 });
+  const labels = await page.$$eval('#findings [data-kind="exploding-gradients"] button', (bs) => bs.map((b) => b.textContent));
+  const expected = presets['exploding-gradients'].remedies.map((r) => `Apply: ${r.label}${r.seed ? " (the seed's remedy)" : ''}`);
+  assert.deepEqual(labels, expected);
+  await press(page, '#findings [data-kind="exploding-gradients"] button[data-remedy="batch-norm"]');
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('preset=exploding-gradients:batch-norm'));
+  assert.equal(await page.$eval('#compare-with', (s) => s.value), 'before');
+  const notes = await page.$$eval('#findings .note', (ns) => ns.map((n) => n.textContent).join('\n'));
+  assert.match(notes, /Applied "batch norm" \(the seed.s remedy\): batch norm false → true\. Dashed: the run before/);
+  assert.match(notes, /Compare now shows the run before the remedy \(it showed "the preset's remedy/);
+  // two runs on the charts: after (solid) and before (dashed), same depth
+  assert.equal(await page.$eval('#grad-chart', (el) => Number(el.dataset.series)), 14);
+  assert.ok(await page.$eval('#grad-chart', (el) => el.textContent.includes('layer 0 (before)')));
+  // only the batch-norm checkboxes are outlined, and only batch norm differs from the failure
+  assert.equal(await page.$$eval('#layers .changed', (els) => els.length), 6);
+  assert.deepEqual(await page.$$eval('.controls .changed', (els) => [...new Set(els.map((e) => e.querySelector('[data-field]')?.dataset.field ?? e.id))]), ['batchNorm']);
+  assert.equal(await page.$eval('#learningRate', (e) => e.value), '0.05');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('Stopped at epoch'), null, { timeout: 30_000 });
+  assert.equal(await page.$('#findings [data-kind="exploding-gradients"]'), null, 'batch norm alone did not cure it');
+  await page.screenshot({ path: `${shots}/remedy-batch-norm.png`, fullPage: true });
+  // compare 'the preset's remedy' on a remedy run: it would compare with itself, and the page says so
+  await page.selectOption('#compare-with', 'remedy');
+  await page.waitForFunction(() => document.querySelector('#findings .error')?.textContent.includes('compared with itself'));
+  assert.equal(await page.$eval('#compare-with', (s) => s.value), '');
+  // learning rate ÷10 as a comparison
+  await page.selectOption('#compare-with', 'lr-div10');
+  assert.equal(await page.$eval('#grad-chart', (el) => Number(el.dataset.series)), 14);
   assert.deepEqual(problems, []);
   await page.close();
 });
