@@ -234,6 +234,7 @@ function mutate(rng, doc) {
 }
 
 // ---- what a loaded network must satisfy (issue 8 §3) -------------------------------------
+const show = (v) => (v === undefined ? 'undefined' : JSON.stringify(v)?.slice(0, 40));
 const finiteF32 = (v) => typeof v === 'number' && Number.isFinite(v) && Number.isFinite(Math.fround(v));
 
 /** problems of a document that loaded: values or buffers the spec says must be refused */
@@ -264,6 +265,21 @@ function loadedViolations(input, saved) {
   }
   if (saved.optimizer.v?.some((v) => v < 0)) out.push('a negative second moment (Adam v / RMSprop square average) loaded');
   if (saved.rng.every((w) => w === 0)) out.push('an all-zero RNG state loaded');
+  // what loaded is what was given (to float32)
+  saved.parameters.forEach((layer, l) => {
+    for (const [name, values] of Object.entries(layer)) {
+      const given = params[l]?.[name];
+      const i = Array.isArray(given) ? values.findIndex((v, k) => !Object.is(v, Math.fround(given[k]))) : -2;
+      if (i !== -1) out.push(`parameters[${l}].${name}[${i}] loaded as ${values[i]}, given ${Array.isArray(given) ? given[i] : show(given)}`);
+    }
+  });
+  for (const key of ['m', 'v', 'a']) {
+    const buf = saved.optimizer[key];
+    const given = input.optimizer?.[key];
+    if (buf && Array.isArray(given) && buf.some((v, k) => !Object.is(v, Math.fround(given[k])))) out.push(`optimizer.${key} loaded differently from what was given`);
+  }
+  if (saved.optimizer.step !== input.optimizer?.step) out.push(`optimizer.step loaded as ${saved.optimizer.step}, given ${input.optimizer?.step}`);
+  if (saved.rng.some((w, k) => w !== input.rng?.[k])) out.push(`rng loaded as ${saved.rng}, given ${input.rng}`);
   for (const [name, value] of Object.entries(input.config?.optimizer ?? {})) {
     if (typeof value === 'number' && !finiteF32(value)) out.push(`config.optimizer.${name} ${value} loaded`);
   }
