@@ -133,6 +133,9 @@ function handle(side, msg) {
       sweepWorker?.terminate();
       sweepWorker = null;
       break;
+    case 'csp-violation':
+      console.error(`Content-Security-Policy violation in a training worker: ${msg.directive} blocked ${msg.blocked}`);
+      break;
     case 'error':
       metrics.errors.push(msg.message);
       if (side.index === 2) {

@@ -318,6 +318,10 @@ self.onmessage = (event) => {
   queue = queue.then(run, run).catch((err) => post({ type: 'error', message: `${msg.type}: ${err.message || String(err)}` }));
 };
 
+// the worker runs under the page's Content-Security-Policy (sent with its script); a violation
+// here would not reach the page's console by itself, so it is reported
+self.addEventListener('securitypolicyviolation', (e) => post({ type: 'csp-violation', directive: e.violatedDirective, blocked: String(e.blockedURI || 'inline') }));
+
 // anything that escapes the handlers above still reaches the page, which stops the run and says why
 self.addEventListener('error', (event) => {
   event.preventDefault();

@@ -54,6 +54,14 @@ test('the built page and the preview server carry the Content-Security-Policy, a
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.ok(violations.some((v) => /script-src/.test(v)), `expected a script-src violation, got ${JSON.stringify(violations)}`);
   violations.splice(0); // that one was made on purpose
+  // the training worker gets the policy with its script (the header), and reports a violation to the page
+  const [worker] = page.workers();
+  const loaded = await worker.evaluate(() => import('data:text/javascript,self.__pwned=1').then(() => true, () => false));
+  assert.equal(loaded, false, 'the worker imported a data: script');
+  await page.waitForFunction(() => true);
+  await page.waitForTimeout(200);
+  assert.ok(violations.some((v) => /violation in a training worker: script-src/.test(v)), `expected the worker's violation, got ${JSON.stringify(violations)}`);
+  violations.splice(0);
   await page.close();
 });
 
