@@ -14,15 +14,16 @@ const LIMITS = { values: 100, seeds: 100, epochs: 1_000_000, learningRate: 1e6 }
 // the dead-ReLU share is judged on the last steps, like diagnose()'s window
 const RECENT_STEPS = 20;
 
-function checkScenario(scenario) {
+/** a preset name (its failure run) or { dataset, config, fit } -> a scenario with `fit` */
+export function checkScenario(scenario, where = WHERE) {
   if (typeof scenario === 'string') return presetScenario(scenario, 'failure');
-  if (!isPlainObject(scenario)) fail(WHERE, 'scenario', scenario, 'a preset name or a scenario { dataset, config, fit }');
+  if (!isPlainObject(scenario)) fail(where, 'scenario', scenario, 'a preset name or a scenario { dataset, config, fit }');
   for (const key of ['dataset', 'config']) {
-    if (!isPlainObject(scenario[key])) fail(WHERE, `scenario.${key}`, scenario[key], 'an object');
+    if (!isPlainObject(scenario[key])) fail(where, `scenario.${key}`, scenario[key], 'an object');
   }
-  if (scenario.fit !== undefined && !isPlainObject(scenario.fit)) fail(WHERE, 'scenario.fit', scenario.fit, 'an object { epochs, batchSize }');
+  if (scenario.fit !== undefined && !isPlainObject(scenario.fit)) fail(where, 'scenario.fit', scenario.fit, 'an object { epochs, batchSize }');
   if (!Array.isArray(scenario.config.layers) || scenario.config.layers.length < 1) {
-    fail(WHERE, 'scenario.config.layers', scenario.config.layers, 'an array of layers');
+    fail(where, 'scenario.config.layers', scenario.config.layers, 'an array of layers');
   }
   return { fit: {}, ...scenario };
 }
@@ -38,13 +39,14 @@ function checkValues(param, values) {
   return values.slice();
 }
 
-function checkSeeds(seeds) {
+/** a count n (seeds 1..n) or an array of seeds -> the seeds (default [1]) */
+export function checkSeeds(seeds, where = WHERE) {
   if (seeds === undefined) return [1];
-  if (Number.isInteger(seeds)) return Array.from({ length: integer(WHERE, 'options.seeds', seeds, 1, LIMITS.seeds) }, (_, i) => i + 1);
+  if (Number.isInteger(seeds)) return Array.from({ length: integer(where, 'options.seeds', seeds, 1, LIMITS.seeds) }, (_, i) => i + 1);
   if (!Array.isArray(seeds) || seeds.length < 1 || seeds.length > LIMITS.seeds) {
-    fail(WHERE, 'options.seeds', seeds, `a count in [1, ${LIMITS.seeds}] or an array of 1 to ${LIMITS.seeds} seeds`);
+    fail(where, 'options.seeds', seeds, `a count in [1, ${LIMITS.seeds}] or an array of 1 to ${LIMITS.seeds} seeds`);
   }
-  seeds.forEach((s, i) => integer(WHERE, `options.seeds[${i}]`, s, 0, 0xffffffff));
+  seeds.forEach((s, i) => integer(where, `options.seeds[${i}]`, s, 0, 0xffffffff));
   return seeds.slice();
 }
 
