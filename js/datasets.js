@@ -3,7 +3,7 @@
 // network) and returns { name, inputs, outputs, loss, train: { x, y }, test: { x, y } }
 // with x a Float32Array [n x inputs] and y ready for fit: Float32Array 0/1 labels
 // for 'bce', Int32Array class indices for 'softmax-ce', Float32Array values for 'mse'.
-import { importNode } from './loader.js';
+import { describeBytes, fetchAsset, importNode } from './loader.js';
 import { checkKeys, fail, integer, isPlainObject, number } from './validate.js';
 
 /** mulberry32: small, fast, good enough for data generation */
@@ -338,17 +338,23 @@ export function parseCsv(text, opts = {}) {
 
 /** The 8x8 handwritten digits (1,797 images, 10 classes, CC BY 4.0; see data/README.md). Pixels scaled to [0, 1]. */
 export async function digits({ seed = 0, testRatio = 0.2, labelNoise = 0 } = {}) {
-  const url = new URL('../data/digits.csv.gz', import.meta.url);
+  // a thunk: bundlers see the literal URL; an IIFE bundle (no import.meta.url) gets a clear error
+  const packaged = () => new URL('../data/digits.csv.gz', import.meta.url);
   let bytes;
-  if (typeof process !== 'undefined' && process.versions?.node && url.protocol === 'file:') {
+  let url = null;
+  try {
+    url = packaged();
+  } catch {
+    // no import.meta.url: fetchAsset says what to do
+  }
+  if (url && typeof process !== 'undefined' && process.versions?.node && url.protocol === 'file:') {
     const { readFile } = await importNode('node:fs/promises');
     const { gunzipSync } = await importNode('node:zlib');
     bytes = gunzipSync(await readFile(url));
   } else {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`datasets.digits: fetching ${url} failed with HTTP ${response.status}`);
-    bytes = new Uint8Array(await response.arrayBuffer());
-    // a server may already have undone the gzip (Content-Encoding); only gunzip real gzip bytes
+    // gzip bytes, or CSV rows when a server already undid the gzip (Content-Encoding); not an HTML page
+    const check = (where, b) => ((b[0] === 0x1f && b[1] === 0x8b) || /^[0-9]/.test(String.fromCharCode(b[0] ?? 0)) ? null : `${where} is not the digits data (got ${describeBytes(b)})`);
+    ({ bytes } = await fetchAsset('digits', packaged, check, 'the digits data (datasets.digits)'));
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
       bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
     }

@@ -1,5 +1,21 @@
 // Type declarations for gradscope (hand-written; see README for the API in brief).
 
+// ---- host types ----------------------------------------------------------------
+// The API mentions a few browser / Node types. Each resolves to the real type where
+// the consumer's libs declare it (lib "DOM", "WebWorker" or @types/node) and to a
+// minimal structural type otherwise, so a Node-only `tsc` (lib ES2022, no DOM) works.
+type Global = typeof globalThis;
+/** WebAssembly.Module */
+export type WasmModule = Global extends { WebAssembly: { Module: { prototype: infer M } } } ? M : { readonly __wasmModule?: never };
+/** WebAssembly.Memory */
+export type WasmMemory = Global extends { WebAssembly: { Memory: { prototype: infer M } } } ? M : { readonly buffer: ArrayBuffer; grow(delta: number): number };
+/** a fetch Response */
+export type ResponseLike = Global extends { Response: { prototype: infer R } } ? R : { readonly ok: boolean; readonly status: number; readonly url: string; arrayBuffer(): Promise<ArrayBuffer> };
+/** a URL object */
+export type URLLike = Global extends { URL: { prototype: infer U } } ? U : { readonly href: string };
+/** an AbortSignal */
+export type AbortSignalLike = Global extends { AbortSignal: { prototype: infer S } } ? S : { readonly aborted: boolean; readonly reason?: unknown };
+
 /** leaky-relu: slope 0.01; elu: alpha 1; selu: PyTorch's constants; gelu: exact (erf); silu: z sigmoid(z) */
 export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'silu';
 export type Loss = 'mse' | 'bce' | 'softmax-ce';
@@ -114,7 +130,7 @@ export interface CoreOptions {
   /** true: SIMD build, false: scalar build; default: detect */
   simd?: boolean;
   /** the .wasm to use instead of the packaged one: bytes, a compiled module, a Response or a URL */
-  wasm?: ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response | URL | string;
+  wasm?: ArrayBuffer | ArrayBufferView | WasmModule | ResponseLike | URLLike | string;
 }
 
 /** Class indices for softmax-ce. */
@@ -189,7 +205,7 @@ export interface FitOptions {
   /** called after each epoch; may return a promise, which fit awaits */
   onEpoch?: (info: EpochInfo) => void | Promise<void>;
   /** checked between epochs; an aborted fit resolves with the history so far and aborted: true */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /**
    * needs validation. An epoch improves when valLoss < best - minDelta; fit stops after
    * `patience` epochs in a row without improvement. restoreBest puts back the best epoch's
@@ -446,7 +462,7 @@ export interface RunOptions {
   seed?: number;
   epochs?: number;
   onEpoch?: (info: EpochInfo) => void | Promise<void>;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   coreOptions?: CoreOptions;
 }
 
@@ -495,7 +511,7 @@ export interface SweepOptions {
   /** a count n (seeds 1..n) or a list; default [1] */
   seeds?: number | number[];
   onPoint?: (row: SweepRow, index: number) => void | Promise<void>;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   coreOptions?: CoreOptions;
 }
 
@@ -507,10 +523,17 @@ export declare function loadNetwork(json: NetworkJSON | string, options?: CoreOp
 
 export interface Core {
   readonly simd: boolean;
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
 }
 export declare function loadCore(options?: CoreOptions): Promise<Core>;
 export declare function simdSupported(): boolean;
+/**
+ * Where the core's .wasm files (and the digits data) are served, for bundlers that do not
+ * emit them (esbuild, Rollup) or files moved elsewhere: a folder URL holding
+ * gradscope_simd.wasm, gradscope_scalar.wasm and digits.csv.gz, or a URL per file; null
+ * goes back to the packaged files. Applies to cores loaded afterwards.
+ */
+export declare function setWasmPaths(paths: string | URLLike | { simd?: string | URLLike; scalar?: string | URLLike; digits?: string | URLLike } | null): void;
 
 export declare const STAT_NAMES: (keyof LayerStats)[];
 export declare const ACTIVATIONS: Activation[];

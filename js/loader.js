@@ -1,7 +1,11 @@
 // Loads and instantiates the gradscope WebAssembly core: SIMD when the engine
 // supports it (or as told), the scalar build otherwise. Works in browsers,
-// workers (fetch + compileStreaming) and Node.js (fs). The `new URL(...,
-// import.meta.url)` expressions are literal so bundlers find the .wasm files.
+// workers and Node.js (fs). The `new URL(..., import.meta.url)` expressions are
+// literal so bundlers (webpack 5, Vite, Parcel) find and emit the .wasm files.
+// Where a bundler leaves them alone (esbuild, Rollup) the files are also looked
+// for next to the bundle, and setWasmPaths() points at them explicitly. One
+// compiled module and one instance are kept per URL (or per bytes / module
+// passed in), shared by every network made from it.
 
 // i32.const 0; i8x16.splat; i8x16.popcnt — validates only where SIMD exists
 const SIMD_PROBE = new Uint8Array([
@@ -17,44 +21,195 @@ export function simdSupported() {
   }
 }
 
-function defaultUrl(simd) {
-  return simd
-    ? new URL('../dist/gradscope_simd.wasm', import.meta.url)
-    : new URL('../dist/gradscope_scalar.wasm', import.meta.url);
-}
+const FILES = { simd: 'gradscope_simd.wasm', scalar: 'gradscope_scalar.wasm', digits: 'digits.csv.gz' };
+
+// The packaged files. A thunk each: where import.meta.url is missing (a classic-script or
+// IIFE bundle) `new URL` throws "Invalid URL", which becomes a clear error below.
+const PACKAGED = {
+  simd: () => new URL('../dist/gradscope_simd.wasm', import.meta.url),
+  scalar: () => new URL('../dist/gradscope_scalar.wasm', import.meta.url),
+};
+
+/** this module's own URL (the bundle's, once bundled) */
+const here = () => import.meta.url;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Node built-ins, imported only when running in Node; hidden from bundlers building for browsers. */
 export const importNode = (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
 
-function describeBytes(bytes) {
+const FIX =
+  'Bundlers: Vite 6/7 dev server — add `optimizeDeps: { exclude: [\'gradscope\'] }` to vite.config; esbuild / Rollup — copy ' +
+  'node_modules/gradscope/dist/*.wasm (and data/digits.csv.gz) next to your bundle; anywhere — serve those files and call ' +
+  "setWasmPaths('/their/folder/') before the first network (see the README's Bundlers table). " +
+  'In a git checkout without dist/, run `npm run build`';
+
+let paths = {}; // from setWasmPaths: { simd?, scalar?, digits? } as URL strings
+
+/** the base for relative URLs: the page (or worker) address, when there is one */
+const pageBase = () => globalThis.location?.href;
+
+/**
+ * Where the core's .wasm files (and the digits data) are served, for bundlers that do
+ * not emit them: a folder URL holding gradscope_simd.wasm, gradscope_scalar.wasm (and
+ * digits.csv.gz), or { simd, scalar, digits } URLs each; null goes back to the packaged
+ * files. Applies to cores loaded afterwards.
+ */
+export function setWasmPaths(where) {
+  const resolve = (key, v) => {
+    if (typeof v !== 'string' && !(v instanceof URL)) {
+      throw new Error(`setWasmPaths: ${key} is ${typeof v === 'string' ? JSON.stringify(v) : Object.prototype.toString.call(v).slice(8, -1).toLowerCase()}; expected a URL or string`);
+    }
+    try {
+      return new URL(v, pageBase()).href;
+    } catch {
+      throw new Error(`setWasmPaths: ${key} is ${JSON.stringify(String(v))}; expected an absolute URL (no page address to resolve it against here)`);
+    }
+  };
+  if (where === null || where === undefined) {
+    paths = {};
+  } else if (typeof where === 'string' || where instanceof URL) {
+    let base = resolve('the folder', where);
+    if (!base.endsWith('/')) base += '/';
+    paths = Object.fromEntries(Object.entries(FILES).map(([k, file]) => [k, new URL(file, base).href]));
+  } else if (typeof where === 'object' && !Array.isArray(where)) {
+    const next = {};
+    for (const [key, v] of Object.entries(where)) {
+      if (!(key in FILES)) throw new Error(`setWasmPaths: unknown key "${key}"; expected simd, scalar or digits`);
+      if (v !== undefined) next[key] = resolve(key, v);
+    }
+    paths = next;
+  } else {
+    throw new Error(`setWasmPaths: got ${JSON.stringify(where)}; expected a folder URL, { simd, scalar, digits } or null`);
+  }
+}
+
+/**
+ * Where to look for a packaged asset, in order: the setWasmPaths() URL if one was set;
+ * else the packaged URL (Vite 6/7's dev pre-bundler moves the module to
+ * node_modules/.vite/deps, so it is mapped back to node_modules/gradscope) and the same
+ * file next to the bundle. `packaged` is a thunk giving the package-relative URL.
+ */
+export function assetCandidates(key, packaged) {
+  if (paths[key]) return [new URL(paths[key])];
+  const out = [];
+  let url = null;
+  try {
+    url = packaged();
+  } catch {
+    // no import.meta.url (classic script / IIFE bundle): only the page-relative guess remains
+  }
+  if (url) {
+    url = new URL(url.href.replace(/\/node_modules\/\.vite\/(dist|data)\//, '/node_modules/gradscope/$1/'));
+    out.push(url);
+    // next to the bundled module, for esbuild / Rollup builds that leave the URL as written
+    let beside = null;
+    try {
+      beside = new URL(FILES[key], here());
+    } catch {
+      // no usable module URL
+    }
+    if (beside && /^(https?|blob):$/.test(beside.protocol) && beside.href !== url.href) out.push(beside);
+  } else if (pageBase()) {
+    out.push(new URL(FILES[key], pageBase()));
+  }
+  return out;
+}
+
+/**
+ * Whether a module uses SIMD, read from its bytes: the SIMD build declares v128 values
+ * (function types or locals), the scalar build cannot. Only sections are walked, not
+ * instructions, so this is cheap and exact for both builds.
+ */
+export function declaresSimd(bytes) {
+  let p = 8;
+  const leb = () => {
+    let result = 0;
+    let shift = 0;
+    let b;
+    do {
+      b = bytes[p++];
+      if (b === undefined || shift > 28) throw new Error('truncated');
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return result >>> 0;
+  };
+  const V128 = 0x7b;
+  try {
+    while (p < bytes.length) {
+      const id = bytes[p++];
+      const size = leb();
+      const end = p + size;
+      if (id === 1) {
+        for (let n = leb(); n > 0 && p < end; n--) {
+          if (bytes[p++] !== 0x60) break; // not a plain function type (GC proposal): the code section decides
+          for (let k = leb(); k > 0; k--) if (bytes[p++] === V128) return true; // params
+          for (let k = leb(); k > 0; k--) if (bytes[p++] === V128) return true; // results
+        }
+      } else if (id === 10) {
+        for (let n = leb(); n > 0; n--) {
+          const bodyEnd = leb() + p;
+          for (let groups = leb(); groups > 0; groups--) {
+            leb();
+            if (bytes[p++] === V128) return true;
+          }
+          p = bodyEnd;
+        }
+      }
+      p = end;
+    }
+  } catch {
+    return false; // malformed: compiling it will say so
+  }
+  return false;
+}
+
+export function describeBytes(bytes) {
   const head = new TextDecoder().decode(bytes.slice(0, 60)).replace(/\s+/g, ' ').trim();
   return /^[\x20-\x7e]*$/.test(head) ? `text starting "${head}"` : `${bytes.length} bytes of another format`;
 }
 
-function checkMagic(bytes, source) {
-  const ok = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-  if (!ok) {
-    throw new Error(
-      `gradscope: ${source} is not a WebAssembly module (got ${describeBytes(bytes)}); ` +
-        'expected the gradscope .wasm file — check that it is served with the page or pass `wasm` bytes',
-    );
-  }
-}
+const isWasm = (b) => b.length >= 4 && b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d;
 
-async function fetchBytes(url) {
+const notWasm = (source, bytes) => `${source} is not a WebAssembly module (got ${describeBytes(bytes)})`;
+
+/** { bytes } or { reason } (a clause naming the URL) for one URL; never throws */
+async function readUrl(url) {
   if (isNode && url.protocol === 'file:') {
     const { readFile } = await importNode('node:fs/promises');
     try {
-      return new Uint8Array(await readFile(url));
+      return { bytes: new Uint8Array(await readFile(url)) };
     } catch (err) {
-      throw new Error(`gradscope: cannot read ${url.pathname}: ${err.message}. Run \`npm run build\` to build the .wasm files`);
+      return { reason: `cannot read ${decodeURIComponent(url.pathname)} (${err.code ?? err.message})` };
     }
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`gradscope: fetching ${url} failed with HTTP ${response.status}; expected the gradscope .wasm file`);
-  return response;
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    return { reason: `fetching ${url} failed (${err.message})` };
+  }
+  if (!response.ok) return { reason: `fetching ${url} failed with HTTP ${response.status}` };
+  return { bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/**
+ * The first of the candidate URLs for a packaged asset (see assetCandidates) whose bytes
+ * pass `check` (null = fine, else what is wrong): { url, bytes }, or throws naming every URL
+ * tried and the fix.
+ */
+export async function fetchAsset(key, packaged, check, what) {
+  const tried = [];
+  const candidates = assetCandidates(key, packaged);
+  if (!candidates.length) tried.push('no URL: import.meta.url is not available (a classic script or IIFE bundle; build as an ES module)');
+  for (const url of candidates) {
+    const r = await readUrl(url);
+    const wrong = r.reason ?? check(url, r.bytes);
+    if (!wrong) return { url, bytes: r.bytes };
+    tried.push(wrong);
+  }
+  throw new Error(`gradscope: cannot load ${what}: ${tried.join('; ')}. ${FIX}`);
 }
 
 // Imports for a standalone Emscripten module: memory-growth notification (our
@@ -75,67 +230,123 @@ function importsFor(module) {
   return imports;
 }
 
-async function compile(source, label) {
-  if (source instanceof WebAssembly.Module) return source;
-  if (typeof Response !== 'undefined' && source instanceof Response) {
-    if (WebAssembly.compileStreaming && /application\/wasm/.test(source.headers.get('content-type') ?? '')) {
-      const fallback = source.clone();
-      try {
-        return await WebAssembly.compileStreaming(source);
-      } catch {
-        source = fallback; // report what the bytes are below
-      }
-    }
-    source = new Uint8Array(await source.arrayBuffer());
-  }
-  checkMagic(source, label);
-  return WebAssembly.compile(source);
+/** a core from a compiled module; `simd` is what the module is */
+async function instantiate(module, simd) {
+  const instance = await WebAssembly.instantiate(module, importsFor(module));
+  instance.exports._initialize?.();
+  return createCore(instance.exports, simd);
 }
 
-const cache = new Map();
+async function compileBytes(bytes, source) {
+  if (!isWasm(bytes)) throw new Error(`gradscope: ${notWasm(source, bytes)}; expected the gradscope .wasm file — check that it is served with the page or pass \`wasm\` bytes`);
+  const simd = declaresSimd(bytes);
+  if (simd && !simdSupported()) {
+    throw new Error(`gradscope: ${source} is the SIMD build, and this WebAssembly engine does not support SIMD; use gradscope_scalar.wasm`);
+  }
+  return { module: await WebAssembly.compile(bytes), simd };
+}
+
+// One core (compiled module + instance) per source: URL href, bytes (by buffer, offset and
+// length) or WebAssembly.Module. A failed load is forgotten, so it may be retried.
+const byUrl = new Map();
+const byObject = new WeakMap();
+
+function remember(map, key, make) {
+  if (map.has(key)) return map.get(key);
+  const promise = make();
+  map.set(key, promise);
+  promise.catch(() => map.delete(key));
+  return promise;
+}
+
+function fromBytes(bytes, source) {
+  let inner = byObject.get(bytes.buffer);
+  if (!inner) byObject.set(bytes.buffer, (inner = new Map()));
+  return remember(inner, `${bytes.byteOffset}:${bytes.byteLength}`, async () => {
+    const { module, simd } = await compileBytes(bytes, source);
+    return instantiate(module, simd);
+  });
+}
+
+const fromUrl = (href, bytes) =>
+  remember(byUrl, href, async () => {
+    const { module, simd } = await compileBytes(bytes, href);
+    return instantiate(module, simd);
+  });
+
+async function loadPackaged(variants) {
+  const tried = [];
+  for (const variant of variants) {
+    const candidates = assetCandidates(variant, PACKAGED[variant]);
+    for (const url of candidates) {
+      if (byUrl.has(url.href)) return byUrl.get(url.href);
+      const r = await readUrl(url);
+      if (r.bytes && isWasm(r.bytes)) return fromUrl(url.href, r.bytes);
+      tried.push(r.reason ?? notWasm(url.href, r.bytes));
+    }
+    if (!candidates.length) tried.push(`no URL for ${FILES[variant]}: import.meta.url is not available (a classic script or IIFE bundle; build as an ES module)`);
+  }
+  throw new Error(`gradscope: cannot load the WebAssembly core: ${tried.join('; ')}. ${FIX}`);
+}
 
 /**
  * options.simd: true | false | undefined (detect); options.wasm: bytes
  * (ArrayBuffer / typed array), a WebAssembly.Module, a Response, or a URL /
- * string to fetch. Instances for the default files are shared.
+ * string to fetch. Without `wasm`, the packaged files (or setWasmPaths's): the SIMD
+ * build where the engine has SIMD, the scalar one when told or when the SIMD file is
+ * missing. core.simd says what the module is, read from its bytes.
  */
 export async function loadCore(options = {}) {
   const { simd, wasm } = options;
   if (simd !== undefined && typeof simd !== 'boolean') {
     throw new Error(`loadCore: simd is ${JSON.stringify(simd)}; expected true, false or undefined (detect)`);
   }
-  const useSimd = simd ?? simdSupported();
-  if (useSimd && !simdSupported()) {
+  if (simd && !simdSupported()) {
     throw new Error('loadCore: simd is true but this WebAssembly engine does not support SIMD; pass simd: false');
   }
-  const key = wasm === undefined ? (useSimd ? 'simd' : 'scalar') : null;
-  if (key && cache.has(key)) return cache.get(key);
-  const promise = (async () => {
-    let source = wasm ?? defaultUrl(useSimd);
-    let label = 'the wasm bytes passed in `wasm`';
-    if (typeof source === 'string' || source instanceof URL) {
-      label = String(source);
-      source = await fetchBytes(source instanceof URL ? source : new URL(source, globalThis.location?.href));
-    } else if (ArrayBuffer.isView(source)) {
-      source = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-    } else if (source instanceof ArrayBuffer) {
-      source = new Uint8Array(source);
+  let core;
+  if (wasm === undefined) {
+    const variants = simd === undefined ? (simdSupported() ? ['simd', 'scalar'] : ['scalar']) : [simd ? 'simd' : 'scalar'];
+    core = await loadPackaged(variants);
+  } else if (typeof wasm === 'string' || wasm instanceof URL) {
+    let url;
+    try {
+      url = new URL(wasm, pageBase());
+    } catch {
+      throw new Error(`loadCore: wasm is ${JSON.stringify(String(wasm))}; expected an absolute URL (no page address to resolve it against here)`);
     }
-    const module = await compile(source, label);
-    const instance = await WebAssembly.instantiate(module, importsFor(module));
-    instance.exports._initialize?.();
-    return createCore(instance.exports, useSimd);
-  })();
-  if (key) {
-    cache.set(key, promise);
-    promise.catch(() => cache.delete(key)); // a failed load may be retried
+    core = byUrl.has(url.href)
+      ? await byUrl.get(url.href)
+      : await (async () => {
+          const r = await readUrl(url);
+          if (r.reason) throw new Error(`gradscope: ${r.reason}; expected the gradscope .wasm file`);
+          return fromUrl(url.href, r.bytes);
+        })();
+  } else if (wasm instanceof WebAssembly.Module) {
+    // a compiled module's bytes cannot be read back, so its build must be named
+    if (simd === undefined) throw new Error('loadCore: wasm is a WebAssembly.Module, whose build cannot be read back; pass simd: true (gradscope_simd.wasm) or false (gradscope_scalar.wasm) with it');
+    core = await remember(byObject, wasm, () => instantiate(wasm, simd));
+  } else if (ArrayBuffer.isView(wasm) || wasm instanceof ArrayBuffer) {
+    const bytes = wasm instanceof ArrayBuffer ? new Uint8Array(wasm) : new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+    core = await fromBytes(bytes, 'the wasm bytes passed in `wasm`');
+  } else if (typeof Response !== 'undefined' && wasm instanceof Response) {
+    const source = wasm.url || 'the Response passed in `wasm`';
+    if (!wasm.ok) throw new Error(`gradscope: ${source} answered HTTP ${wasm.status}; expected the gradscope .wasm file`);
+    const { module, simd: isSimd } = await compileBytes(new Uint8Array(await wasm.arrayBuffer()), source);
+    core = await instantiate(module, isSimd);
+  } else {
+    throw new Error(`loadCore: wasm is ${Object.prototype.toString.call(wasm).slice(8, -1)}; expected bytes, a WebAssembly.Module, a Response, or a URL`);
   }
-  return promise;
+  if (simd !== undefined && core.simd !== simd) {
+    throw new Error(`loadCore: simd is ${simd} but the wasm passed in is the ${core.simd ? 'SIMD' : 'scalar'} build`);
+  }
+  return core;
 }
 
 // Thin helpers over the exports; views are made fresh on every use because
 // memory growth detaches old ones.
 function createCore(exports, simd) {
+
   const memory = exports.memory;
   const scratch = exports.malloc(16); // out-params: loss, accuracy
   let heap = new Float32Array(memory.buffer);
@@ -148,6 +359,7 @@ function createCore(exports, simd) {
     // pointers come back from wasm as signed i32: >>> 0 reads them as unsigned (memory may pass 2 GiB)
     f32: (ptr, length) => new Float32Array(memory.buffer, ptr >>> 0, length),
     u32: (ptr, length) => new Uint32Array(memory.buffer, ptr >>> 0, length),
+    u8: (ptr, length) => new Uint8Array(memory.buffer, ptr >>> 0, length),
     /** copies values (a typed array or number[]) to ptr, no allocation */
     write: (ptr, values) => floats().set(values, ptr >>> 2),
     /** one float at ptr */

@@ -1,0 +1,71 @@
+// Type declarations for gradscope/worker: the Network API, async, in a worker.
+import type {
+  CoreOptions,
+  EpochInfo,
+  Finding,
+  FitHistory,
+  FitOptions,
+  LayerParameters,
+  LayerStats,
+  LayerTensors,
+  NetworkConfig,
+  NetworkJSON,
+  ResolvedConfig,
+  StepResult,
+  Targets,
+  Thresholds,
+  TrainingRecord,
+} from '../index.js';
+
+/** a Web Worker or a worker_threads Worker whose script imports 'gradscope/worker/host' */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  terminate(): unknown;
+}
+
+export interface WorkerOptions extends CoreOptions {
+  /**
+   * a worker of yours running 'gradscope/worker/host' (for bundlers that do not bundle
+   * workers found in dependencies); several networks may share it and dispose() leaves it
+   * running. Without it each network starts its own worker and dispose() ends it.
+   */
+  worker?: WorkerLike;
+}
+
+export interface WorkerFitOptions extends Omit<FitOptions, 'onEpoch'> {
+  /** each epoch's info, sent as a message: a promise it returns does not pause training */
+  onEpoch?: (info: EpochInfo) => void;
+}
+
+/** A network in a worker: Network's methods, each returning a promise. */
+export declare class WorkerNetwork {
+  /** the validated configuration with every default filled in (a copy) */
+  readonly config: ResolvedConfig;
+  readonly inputs: number;
+  readonly outputs: number;
+  /** true when the worker runs the SIMD build of the core */
+  readonly simd: boolean;
+  trainStep(x: Float32Array, y: Targets): Promise<StepResult>;
+  computeGradients(x: Float32Array, y: Targets): Promise<StepResult & { layers: LayerTensors[] }>;
+  predict(x: Float32Array): Promise<Float32Array>;
+  evaluate(x: Float32Array, y: Targets): Promise<{ loss: number; accuracy?: number }>;
+  /** an abort of options.signal stops training between steps: history.aborted is then true */
+  fit(x: Float32Array, y: Targets, options?: WorkerFitOptions): Promise<FitHistory>;
+  layerStats(): Promise<LayerStats[]>;
+  trainingRecord(): Promise<TrainingRecord>;
+  resetRecord(): Promise<void>;
+  getParameters(): Promise<LayerParameters[]>;
+  setParameters(layers: Partial<Record<keyof LayerParameters, Float32Array | number[]>>[]): Promise<void>;
+  toJSON(): Promise<NetworkJSON>;
+  /** diagnose(net, thresholds), run in the worker */
+  diagnose(thresholds?: Partial<Thresholds>): Promise<Finding[]>;
+  /** the learning rate the next step will use */
+  learningRate(): Promise<number>;
+  /** frees the network; ends its worker unless that was passed in options.worker */
+  dispose(): Promise<void>;
+}
+
+/** createNetwork(config) with the network in a worker */
+export declare function createNetwork(config: NetworkConfig, options?: WorkerOptions): Promise<WorkerNetwork>;
+/** loadNetwork(json) with the network in a worker */
+export declare function loadNetwork(json: NetworkJSON | string, options?: WorkerOptions): Promise<WorkerNetwork>;

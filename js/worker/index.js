@@ -1,0 +1,251 @@
+// gradscope/worker: a network that trains in a Web Worker (or a Node worker
+// thread) behind the same API as gradscope's, made async: every method returns a
+// promise, fit reports progress through onEpoch and stops on an AbortSignal. The
+// main thread stays free while C trains. Talks the protocol of protocol.js to
+// host.js. Inputs are copied once and the copies transferred; results (predictions,
+// histories, parameters) come back as transferred buffers.
+import { importNode } from '../loader.js';
+import { OP, endpoint, errorFrom, ownCopies, transferables } from './protocol.js';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+const here = () => import.meta.url;
+
+/** a worker running host.js: a module Web Worker in browsers, a worker thread in Node */
+async function startWorker() {
+  if (!isNode && typeof Worker !== 'undefined') {
+    // literal, so bundlers that bundle workers (Vite, webpack 5, Parcel) find and bundle it
+    return new Worker(new URL('./host.js', import.meta.url), { type: 'module' });
+  }
+  if (!isNode) throw new Error('gradscope/worker: this environment has no Worker; pass options.worker');
+  const { Worker: NodeWorker } = await importNode('node:worker_threads');
+  return new NodeWorker(new URL('./host.js', here()));
+}
+
+/** one connection per worker: request ids, pending calls, failure of the worker itself */
+class Connection {
+  #ep;
+  #worker;
+  #next = 1;
+  #pending = new Map(); // id -> { resolve, reject, progress }
+  #dead = null; // the error that ended the worker
+  #nodeRef;
+  owned;
+  users = 0;
+
+  constructor(worker, owned) {
+    this.#worker = worker;
+    this.owned = owned;
+    this.#ep = endpoint(worker);
+    this.#ep.listen((m) => this.#receive(m));
+    const fail = (why) => {
+      this.#dead = new Error(`gradscope/worker: the worker ${why}`);
+      for (const p of this.#pending.values()) p.reject(this.#dead);
+      this.#pending.clear();
+    };
+    if (typeof worker.on === 'function' && typeof worker.addEventListener !== 'function') {
+      worker.on('error', (err) => fail(`failed: ${err?.message ?? err}`));
+      worker.on('exit', (code) => fail(`exited (code ${code})`));
+      // an idle worker thread does not keep Node running
+      this.#nodeRef = (on) => (on ? worker.ref() : worker.unref());
+      this.#nodeRef(false);
+    } else {
+      worker.addEventListener('error', (e) => {
+        e.preventDefault?.();
+        fail(`failed: ${e.message || 'it could not start (check that its script is served, and the CSP worker-src)'}`);
+      });
+      worker.addEventListener('messageerror', () => fail('sent a message that could not be read'));
+    }
+  }
+
+  #receive(m) {
+    const p = m && this.#pending.get(m.id);
+    if (!p) return;
+    if ('progress' in m) {
+      p.progress?.(m.progress);
+      return;
+    }
+    this.#pending.delete(m.id);
+    if (this.#pending.size === 0) this.#nodeRef?.(false);
+    if (m.error) p.reject(errorFrom(m.error));
+    else p.resolve(m.result);
+  }
+
+  /** sends a request; resolves with its result. `progress` receives progress messages */
+  request(message, { progress, transfer = [] } = {}) {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, progress });
+      this.#nodeRef?.(true);
+      try {
+        this.#ep.post({ ...message, id }, transfer);
+      } catch (err) {
+        this.#pending.delete(id);
+        reject(err);
+      }
+    }).finally(() => {
+      if (this.#pending.size === 0) this.#nodeRef?.(false);
+    });
+  }
+
+  /** the id the next request will get (for abort messages naming a fit) */
+  get nextId() {
+    return this.#next;
+  }
+
+  terminate() {
+    this.#dead ??= new Error('gradscope/worker: the worker was terminated');
+    return this.#worker.terminate();
+  }
+}
+
+let nextNetwork = 1;
+
+/** A network in a worker: the Network API, async. Use createNetwork() / loadNetwork() of gradscope/worker. */
+export class WorkerNetwork {
+  #conn;
+  #id;
+  #info;
+  #disposed = false;
+
+  constructor(conn, id, info) {
+    this.#conn = conn;
+    this.#id = id;
+    this.#info = info;
+  }
+  /** the validated configuration with defaults filled in (a copy) */
+  get config() {
+    return structuredClone(this.#info.config);
+  }
+  get inputs() {
+    return this.#info.inputs;
+  }
+  get outputs() {
+    return this.#info.outputs;
+  }
+  /** true when the worker runs the SIMD build of the core */
+  get simd() {
+    return this.#info.simd;
+  }
+
+  #call(method, args, extra) {
+    if (this.#disposed) return Promise.reject(new Error(`${method}: this network was disposed; create a new one`));
+    const sent = ownCopies(args);
+    return this.#conn.request({ op: OP.call, net: this.#id, method, args: sent, ...extra?.message }, { transfer: transferables(sent), progress: extra?.progress });
+  }
+
+  trainStep(x, y) {
+    return this.#call('trainStep', [x, y]);
+  }
+  computeGradients(x, y) {
+    return this.#call('computeGradients', [x, y]);
+  }
+  predict(x) {
+    return this.#call('predict', [x]);
+  }
+  evaluate(x, y) {
+    return this.#call('evaluate', [x, y]);
+  }
+  /**
+   * Trains in the worker → the history, as Network.fit. onEpoch gets each epoch's info (as
+   * a message, so a promise it returns does not pause training); an abort of signal stops
+   * training between steps and resolves with history.aborted true, as Network.fit does.
+   */
+  async fit(x, y, options = {}) {
+    const { onEpoch, signal, ...rest } = options ?? {};
+    if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new Error(`fit: options.onEpoch is ${typeof onEpoch}; expected a function`);
+    if (signal !== undefined && typeof signal?.aborted !== 'boolean') throw new Error('fit: options.signal is not an AbortSignal');
+    const id = this.#conn.nextId;
+    const abort = () => this.#conn.request({ op: OP.abort, target: id }).catch(() => {});
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      return await this.#call('fit', [x, y, rest], { message: { progress: !!onEpoch, aborted: !!signal?.aborted }, progress: onEpoch });
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+  layerStats() {
+    return this.#call('layerStats', []);
+  }
+  layerHistograms() {
+    return this.#call('layerHistograms', []);
+  }
+  unitActivity(x) {
+    return this.#call('unitActivity', [x]);
+  }
+  trainingRecord() {
+    return this.#call('trainingRecord', []);
+  }
+  resetRecord() {
+    return this.#call('resetRecord', []);
+  }
+  getParameters() {
+    return this.#call('getParameters', []);
+  }
+  setParameters(layers) {
+    return this.#call('setParameters', [layers]);
+  }
+  toJSON() {
+    return this.#call('toJSON', []);
+  }
+  toPyTorch() {
+    return this.#call('toPyTorch', []);
+  }
+  /** diagnose(net, thresholds) run in the worker */
+  diagnose(thresholds) {
+    return this.#call('diagnose', thresholds === undefined ? [] : [thresholds]);
+  }
+  /** the learning rate the next step will use */
+  learningRate() {
+    return this.#call('learningRate', []);
+  }
+  /** frees the network; the worker ends too unless it was passed in options.worker */
+  async dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      await this.#conn.request({ op: OP.dispose, net: this.#id });
+    } finally {
+      if (--this.#conn.users === 0 && this.#conn.owned) await this.#conn.terminate();
+    }
+  }
+}
+
+const connections = new WeakMap(); // user-supplied worker -> Connection
+
+async function open(kind, payload, options = {}) {
+  if (options === null || typeof options !== 'object') throw new Error(`${kind}Network: options is ${options}; expected an object { simd?, wasm?, worker? }`);
+  const { worker, ...core } = options;
+  let conn;
+  if (worker) {
+    if (typeof worker.postMessage !== 'function') throw new Error(`${kind}Network: options.worker is not a Worker; expected a Web Worker or worker_threads Worker running gradscope/worker/host`);
+    conn = connections.get(worker);
+    if (!conn) connections.set(worker, (conn = new Connection(worker, false)));
+  } else {
+    conn = new Connection(await startWorker(), true);
+  }
+  const id = nextNetwork++;
+  conn.users++;
+  try {
+    const info = await conn.request({ op: kind === 'create' ? OP.create : OP.load, net: id, ...payload, options: core });
+    return new WorkerNetwork(conn, id, info);
+  } catch (err) {
+    if (--conn.users === 0 && conn.owned) await conn.terminate();
+    throw err;
+  }
+}
+
+/**
+ * createNetwork(config, options) in a worker. options: simd and wasm as gradscope's
+ * (a wasm URL or bytes; a WebAssembly.Module too), and worker: a Worker of yours whose
+ * script imports 'gradscope/worker/host' (several networks may share it); without it
+ * each network starts its own worker, ended by dispose().
+ */
+export function createNetwork(config, options) {
+  return open('create', { config }, options);
+}
+
+/** loadNetwork(json, options) in a worker (options as createNetwork's) */
+export function loadNetwork(json, options) {
+  return open('load', { json: typeof json === 'string' ? json : JSON.parse(JSON.stringify(json)) }, options);
+}
