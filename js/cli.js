@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { createNetwork, datasets, presets, PRESET_NAMES, presetScenario, runScenario, loadDataset } from './index.js';
-import { compareText, findingsText, layerTable, sci, summary, sweepChart, sweepTable } from './report.js';
+import { compareText, findingsText, layerTable, remediesTable, sci, summary, sweepChart, sweepTable } from './report.js';
+import { tryRemedies } from './remedies.js';
 import { sweep } from './sweep.js';
 
 class UsageError extends Error {}
@@ -34,7 +35,13 @@ gradscope <command> --help shows each command's options.`,
   --seed N             seed for data, init and dropout, in [0, 4294967295] (default 1)
   --json               print the result as JSON on stdout
   --csv FILE           write per-epoch losses and per-layer gradient norms as CSV
-                       (checked writable before training)`,
+                       (checked writable before training)
+  --try-remedies       after the diagnosis, train each single-change remedy of each
+                       finding from the same seed and data (the preset's own list, or
+                       generic changes per finding) and print what each one measurably
+                       does: the figures that define the finding and test accuracy,
+                       before -> after, and whether diagnose still names it
+  --remedy-seeds 1,2,3 seeds for --try-remedies (medians over them; default: --seed)`,
   compare: `usage: gradscope compare A [B] [--epochs N] [--seed N] [--json]
 
   A, B are preset names (the failure side), NAME:remedy (its first remedy, the
@@ -219,8 +226,11 @@ async function train(args) {
     seed: { type: 'string' },
     json: { type: 'boolean' },
     csv: { type: 'string' },
+    'try-remedies': { type: 'boolean' },
+    'remedy-seeds': { type: 'string' },
   });
   if (values.help) return console.log(HELP.train);
+  if (values['remedy-seeds'] !== undefined && !values['try-remedies']) throw new UsageError('--remedy-seeds goes with --try-remedies');
   if (!values.preset === !values.config) throw new UsageError('train needs exactly one of --preset NAME or --config FILE (see gradscope train --help)');
   let scenario;
   if (values.preset) {
@@ -235,6 +245,7 @@ async function train(args) {
   }
   const seed = seedOption(values);
   const epochs = epochsOption(values);
+  const remedySeeds = values['remedy-seeds'] !== undefined ? seedList(values['remedy-seeds'], 'remedy-seeds') : [seed];
   if (values.csv) checkWritable('--csv', values.csv);
   const { net, history, findings } = await run(scenario, { seed, epochs, quiet: values.json });
   const stats = net.layerStats();
@@ -248,14 +259,39 @@ async function train(args) {
       throw new UsageError(`--csv ${values.csv} cannot be written (${err.code ?? err.message})`);
     }
   }
+  const tried = values['try-remedies'] ? await remedies(scenario, findings, { seeds: remedySeeds, epochs, quiet: values.json }) : null;
   if (values.json) {
-    console.log(JSON.stringify({ scenario: scenario.name, seed, config, summary: summary(history), history: { loss: history.loss, valLoss: history.valLoss, valAccuracy: history.valAccuracy }, layers: stats, findings }, null, 2));
+    console.log(JSON.stringify({ scenario: scenario.name, seed, config, summary: summary(history), history: { loss: history.loss, valLoss: history.valLoss, valAccuracy: history.valAccuracy }, layers: stats, findings, ...(tried ? { tryRemedies: tried } : {}) }, null, 2));
     return;
   }
   const s = summary(history);
   console.log(`${scenario.name} (${scenario.label}), seed ${seed}, ${s.epochs} epochs`);
   console.log(`train loss ${sci(s.trainLoss)}  test loss ${sci(s.testLoss)} (best ${sci(s.bestTestLoss)})${s.testAccuracy !== undefined ? `  test accuracy ${(100 * s.testAccuracy).toFixed(1)}%` : ''}${s.skippedSteps ? `  skipped steps ${s.skippedSteps}` : ''}`);
   console.log(`\n${layerTable(config, stats)}\n\n${findingsText(findings)}`);
+  if (tried) console.log(tried.length ? `\n${tried.map(remediesTable).join('\n\n')}` : '\nno finding, so no remedy to try');
+}
+
+/** tryRemedies() for each finding (one per kind), with progress on a terminal */
+async function remedies(scenario, findings, { seeds, epochs, quiet }) {
+  const tty = process.stderr.isTTY && !quiet;
+  const out = [];
+  for (const finding of findings) {
+    if (out.some((r) => r.kind === finding.kind)) continue;
+    try {
+      out.push(
+        await tryRemedies(scenario, finding, {
+          seeds,
+          ...(epochs !== undefined ? { epochs } : {}),
+          onResult: tty ? (r) => process.stderr.write(`\r\x1b[K${finding.kind}: ${r.label} done`) : undefined,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TypeError || err instanceof RangeError) throw err;
+      throw new UsageError(`${scenario.name}: ${err.message.split('\n')[0]}`);
+    }
+  }
+  if (tty) process.stderr.write('\r\x1b[K');
+  return out;
 }
 
 async function compare(args) {
@@ -340,10 +376,10 @@ async function sweepCommand(args) {
 }
 
 /** "1,2,3" -> seeds */
-function seedList(value) {
+function seedList(value, flag = 'seeds') {
   const parts = value.split(',');
-  if (parts.length > 100) throw new UsageError(`--seeds has ${parts.length} seeds; expected at most 100`);
-  return parts.map((part) => intOption('seeds', part, 0, SEED_MAX));
+  if (parts.length > 100) throw new UsageError(`--${flag} has ${parts.length} seeds; expected at most 100`);
+  return parts.map((part) => intOption(flag, part, 0, SEED_MAX));
 }
 
 function listPresets(args) {

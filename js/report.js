@@ -88,3 +88,41 @@ export function sweepChart(param, rows, width = 40) {
   }
   return lines.join('\n');
 }
+
+const METRIC_LABELS = {
+  firstToLastGradRatio: 'first/last grad',
+  maxGradNorm: 'max grad norm',
+  skippedSteps: 'skipped steps',
+  deadFraction: 'dead share',
+  saturatedFraction: 'saturated',
+  gap: 'test-train gap',
+  testAccuracy: 'test acc',
+  testLoss: 'test loss',
+};
+const SHARES = ['deadFraction', 'saturatedFraction', 'testAccuracy'];
+const metricText = (name, v) => (v === undefined || Number.isNaN(v) ? '-' : SHARES.includes(name) ? pct(v) : name === 'skippedSteps' ? String(Math.round(v * 10) / 10) : sci(v));
+
+/**
+ * tryRemedies() output as a table: per remedy (* the seed's) each defining
+ * figure and test accuracy before -> after, on how many seeds diagnose still
+ * names the finding, and the seconds it took.
+ */
+export function remediesTable(result) {
+  const header = ['remedy', ...result.metrics.map((m) => METRIC_LABELS[m] ?? m), 'still found', 'seeds', 'seconds'];
+  const body = result.results.map((r) =>
+    r.error
+      ? [`${r.label}${r.seed ? ' *' : ''}`, `refused: ${r.error}`]
+      : [
+          `${r.label}${r.seed ? ' *' : ''}`,
+          ...result.metrics.map((m) => `${metricText(m, r.metrics[m].before)} → ${metricText(m, r.metrics[m].after)}`),
+          `${r.stillFound}/${r.seeds.length}`,
+          r.seeds.join(','),
+          (r.ms / 1000).toFixed(2),
+        ],
+  );
+  const all = [header, ...body.filter((r) => r.length === header.length)];
+  const widths = header.map((_, c) => widest(all.map((r) => r[c])));
+  const line = (r) => (r.length === header.length ? r.map((cell, c) => (c === 0 ? padEnd(cell, widths[c]) : pad(cell, widths[c]))).join('  ') : `${padEnd(r[0], widths[0])}  ${r[1]}`);
+  const title = `remedies for ${result.kind}, one change each (* the seed's), ${result.epochs} epochs, seed${result.seeds.length > 1 ? 's' : ''} ${result.seeds.join(', ')}; before: found on ${result.before.found}/${result.seeds.length}`;
+  return [title, line(header), ...body.map(line)].join('\n');
+}

@@ -55,6 +55,9 @@ test('bad arguments exit non-zero with a one-line message', () => {
     [['sweep', '--preset', 'healthy'], /sweep needs exactly one of --dropout LIST or --lr LIST/],
     [['sweep', '--dropout', '0,1.5'], /--dropout has "1\.5"; expected numbers in \[0, 1\]/],
     [['train', '--preset', 'healthy', '--dataset', 'iris'], /dataset\.name is "iris"; expected one of circle/],
+    [['train', '--preset', 'healthy', '--remedy-seeds', '1,2'], /--remedy-seeds goes with --try-remedies/],
+    [['train', '--preset', 'healthy', '--try-remedies', '--remedy-seeds', '1,x'], /--remedy-seeds is "x"; expected an integer in \[0, 4294967295\]/],
+    [['train', '--preset', 'healthy', '--try-remedies', '--remedy-seeds', ''], /--remedy-seeds is ""; expected an integer/],
   ];
   for (const [args, message] of cases) {
     const r = gradscope(...args);
@@ -188,6 +191,35 @@ test('train and compare take single remedies by id; presets lists them', () => {
   const p = gradscope('presets');
   assert.match(p.stdout, /dead-relu:lr-div10\s+learning rate ÷10 \*/);
   assert.match(p.stdout, /dead-relu:leaky-relu\s+leaky ReLU\n/);
+});
+
+test('train --try-remedies: each single-change remedy of each finding measured, as a table and in --json', () => {
+  const r = gradscope('train', '--preset', 'dead-relu', '--epochs', '10', '--try-remedies', '--remedy-seeds', '1,2');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /remedies for dead-relu, one change each \(\* the seed's\), 10 epochs, seeds 1, 2; before: found on 2\/2/);
+  assert.match(r.stdout, /remedy\s+dead share\s+test acc\s+still found\s+seeds\s+seconds/);
+  // the seed's remedy cures it; leaky ReLU leaves no ReLU to die but does not learn
+  const lr = r.stdout.match(/learning rate ÷10 \*\s+100% → (\d+)%\s+\d+% → (\d+)%\s+0\/2\s+1,2\s+[\d.]+/);
+  assert.ok(lr && Number(lr[1]) < 50 && Number(lr[2]) > 90, r.stdout);
+  const leaky = r.stdout.match(/leaky ReLU\s+100% → 0%\s+\d+% → (\d+)%/);
+  assert.ok(leaky && Number(leaky[1]) < 70, r.stdout);
+  const j = gradscope('train', '--preset', 'exploding-gradients', '--epochs', '5', '--try-remedies', '--json');
+  assert.equal(j.status, 0, j.stderr);
+  const out = JSON.parse(j.stdout);
+  const kinds = out.findings.map((f) => f.kind).filter((k, i, all) => all.indexOf(k) === i);
+  assert.deepEqual(out.tryRemedies.map((t) => t.kind), kinds);
+  const exploding = out.tryRemedies.find((t) => t.kind === 'exploding-gradients');
+  assert.deepEqual(exploding.metrics, ['maxGradNorm', 'skippedSteps', 'testAccuracy']);
+  assert.deepEqual(exploding.seeds, [1]);
+  assert.deepEqual(exploding.results.map((x) => x.id), ['lr-div10', 'batch-norm', 'clip-norm-1', 'he-init']);
+  for (const x of exploding.results) {
+    assert.equal(x.metrics.skippedSteps.after, 0, x.id);
+    assert.ok(x.metrics.maxGradNorm.after < 1e3 && x.metrics.maxGradNorm.before > 1e3, x.id);
+    assert.ok(x.ms > 0);
+  }
+  const none = gradscope('train', '--preset', 'healthy', '--epochs', '5', '--try-remedies');
+  assert.equal(none.status, 0, none.stderr);
+  assert.match(none.stdout, /no finding, so no remedy to try/);
 });
 
 test('presets lists every preset', () => {
