@@ -7,7 +7,7 @@
 // the start of the record. One small detector per kind of finding (DETECTORS
 // below); every cut-off they use is in THRESHOLDS, and why:
 import { compact as fmt, maxFinite, median } from './util.js';
-import { checkKeys, fail, integer, isPlainObject, number } from './validate.js';
+import { checkKeys, fail, integer, isPlainObject, number, rowsOf } from './validate.js';
 
 export const THRESHOLDS = Object.freeze({
   // steps per window: long enough for a stable median, short enough to be "now"
@@ -54,6 +54,16 @@ export const THRESHOLDS = Object.freeze({
   // critical when the validation loss is 50% (of that scale) above its best
   overfitCritical: 0.5,
   overfitMinEpochs: 5,
+  // inputs (diagnose(net, thresholds, { x })): initializations assume inputs
+  // of about mean 0 and std 1. Off-centre when the columns' |mean| averages
+  // above inputMean: the digits pixels in [0, 1] average 0.31 (and half the
+  // first layer's ReLUs end up dead after one epoch), the 2-D generators
+  // 0.01-0.05. Unscaled when a column's std is above inputStd: raw pixel values
+  // (0-255) have ~100, an income column ~1e4 (next to age, it reads as
+  // exploding gradients). Either adds "Standardize the inputs" to the findings
+  // that badly scaled inputs cause (INPUT_KINDS).
+  inputMean: 0.2,
+  inputStd: 10,
 });
 
 // What each threshold may be: the range where it still means what the comment
@@ -77,6 +87,8 @@ const RANGES = {
   overfitLossFloor: { min: 0 },
   overfitCritical: { min: 0, minOpen: true },
   overfitMinEpochs: { integer: true, min: 2, max: 1_000_000 },
+  inputMean: { min: 0 },
+  inputStd: { min: 0, minOpen: true },
 };
 
 /** THRESHOLDS with the caller's overrides, each checked against RANGES. */
@@ -160,7 +172,7 @@ function nonFinite(c) {
     severity: 'critical',
     evidence: { skippedSteps: c.badSteps, firstStep: c.firstStep + c.firstBad, steps: c.total },
     message: `${c.badSteps} of ${c.total} steps produced NaN or Infinity${where}; those updates were skipped.`,
-    remedy: 'Lower the learning rate, turn on gradient clipping (clipNorm), or add batch norm; check the inputs for NaN or huge values.',
+    remedy: 'Lower the learning rate, turn on gradient clipping (clipNorm), or add batch norm (layer norm when batches are small); when it happens in the first steps, a learning-rate warmup (optimizer.schedule.warmupSteps) together with clipping lets the rate grow safely. Check the inputs for NaN or huge values.',
   };
 }
 
@@ -195,7 +207,7 @@ function exploding(c) {
       recentUpdateRatio: updateNow.map(fmt),
     },
     message: `Gradient norms are exploding in ${layerList(layers)}: up to ${fmt(maxNorm)}${grown.length ? `, ${fmt(worstGrowth)}x their size at the start` : ''}${jumpy.length ? `; single updates change weights by ${fmt(worstUpdate)} of their norm` : ''}.`,
-    remedy: 'Lower the learning rate (e.g. 10x) or add batch norm; clipping the gradient norm (clipNorm 1) or an init scaled to the fan-in (He) also cures it on its own.',
+    remedy: 'Lower the learning rate (e.g. 10x) or add batch norm; clipping the gradient norm (clipNorm 1), an init scaled to the fan-in (He) or layer norm (the one to use when batches are small) also cures it on its own. When the explosion comes in the first steps, a learning-rate warmup (optimizer.schedule.warmupSteps) together with clipping lets the rate reach its full value; warmup alone is not enough (it left most ReLUs dead on the exploding preset).',
   };
 }
 
@@ -233,7 +245,7 @@ function vanishing(c) {
       recentGradNorm: gradNow.map(fmt),
     },
     message: `Gradients vanish on the way down: ${layerList(low)} get${low.length === 1 ? 's' : ''} ${fmt(ratio)} of the output layer's gradient norm, so ${low.length === 1 ? 'it barely moves' : 'they barely move'}.`,
-    remedy: 'Use ReLU instead of sigmoid/tanh (with He init it trains best), or add batch norm, or make the network shallower.',
+    remedy: 'Use ReLU instead of sigmoid/tanh (with He init it trains best), or add batch norm, or make the network shallower. ELU, or SELU with LeCun init, keep the gradient flowing too (each cures the vanishing preset on seeds 1-5; layer norm alone does not).',
   };
 }
 
@@ -248,7 +260,7 @@ function deadRelu(c) {
     severity: worst > T.deadCritical ? 'critical' : 'warning',
     evidence: { deadFraction: deadNow.map(fmt), startDeadFraction: c.deadStart.map(fmt) },
     message: `${Math.round(100 * worst)}% of the ReLU units in ${layerList(dead)} output 0 for every example; they get no gradient and cannot recover.`,
-    remedy: 'Lower the learning rate (e.g. 10x). Leaky ReLU keeps a gradient in every unit, but on its own it does not make a network learn at a learning rate that kills ReLUs.',
+    remedy: 'Lower the learning rate (e.g. 10x). Leaky ReLU, ELU and SELU (with LeCun init) have no flat zero region, so no unit can die; but on their own they do not make a network learn at a learning rate that kills ReLUs (on the dead-ReLU preset they learn nothing or turn to NaN).',
   };
 }
 
@@ -264,7 +276,7 @@ function saturation(c) {
     severity: worst > T.saturatedCritical ? 'critical' : 'warning',
     evidence: { saturatedFraction: saturatedNow.map(fmt) },
     message: `${Math.round(100 * worst)}% of the outputs of ${layerList(saturated)} sit in the flat tails of the activation, where its derivative is nearly 0.`,
-    remedy: 'Use a smaller initialization (Xavier), add batch norm before the activation, lower the learning rate, or switch to ReLU.',
+    remedy: 'Use a smaller initialization (Xavier), add batch norm before the activation (layer norm when batches are small), lower the learning rate, or switch to ReLU.',
   };
 }
 
@@ -296,22 +308,101 @@ function overfitting(c) {
       gap: fmt(valLoss[end] - trainLoss[end]),
     },
     message: `Overfitting: validation loss is ${risen} (epoch ${best + 1}) while training loss fell another ${Math.round(100 * trainDrop)}%.`,
-    remedy: 'Add dropout (0.2-0.5) or L2 weight decay, use more training data, a smaller network, or stop at the best epoch.',
+    remedy: 'Add dropout (0.2-0.5) or L2 weight decay (with Adam, AdamW decouples it), use more training data, a smaller network, or stop at the best epoch (fit\'s earlyStopping with restoreBest).',
   };
 }
 
 /** in the order findings are listed */
 export const DETECTORS = Object.freeze([nonFinite, exploding, vanishing, deadRelu, saturation, overfitting]);
 
+// --- inputs -------------------------------------------------------------------
+
+/** the findings that badly scaled inputs cause (and standardizing them cures) */
+export const INPUT_KINDS = Object.freeze(['exploding-gradients', 'non-finite', 'dead-relu', 'saturation']);
+
+/**
+ * Column statistics of inputs x (Float32Array, rows x `inputs`), one pass:
+ * { rows, meanAbsMean (the columns' |mean| averaged), maxAbsMean, maxStd,
+ * maxStdColumn, nonFinite (values that are NaN or infinite, left out of the
+ * statistics), offCentre, unscaled } judged by THRESHOLDS.inputMean / inputStd.
+ */
+export function inputScale(x, inputs, thresholds) {
+  const T = checkThresholds(thresholds, 'inputScale');
+  integer('inputScale', 'inputs', inputs, 1, 0x7fffffff);
+  const rows = rowsOf('inputScale', 'x', x, inputs);
+  const sum = new Float64Array(inputs);
+  const sq = new Float64Array(inputs);
+  const n = new Float64Array(inputs);
+  let nonFinite = 0;
+  for (let i = 0, k = 0; i < rows; i++) {
+    for (let j = 0; j < inputs; j++, k++) {
+      const v = x[k];
+      if (!Number.isFinite(v)) {
+        nonFinite++;
+        continue;
+      }
+      sum[j] += v;
+      sq[j] += v * v;
+      n[j]++;
+    }
+  }
+  let absMeans = 0;
+  let maxAbsMean = 0;
+  let maxStd = 0;
+  let maxStdColumn = 0;
+  for (let j = 0; j < inputs; j++) {
+    const mean = n[j] ? sum[j] / n[j] : 0;
+    const std = n[j] ? Math.sqrt(Math.max(0, sq[j] / n[j] - mean * mean)) : 0;
+    absMeans += Math.abs(mean);
+    maxAbsMean = Math.max(maxAbsMean, Math.abs(mean));
+    if (std > maxStd) {
+      maxStd = std;
+      maxStdColumn = j;
+    }
+  }
+  const meanAbsMean = absMeans / inputs;
+  return { rows, meanAbsMean, maxAbsMean, maxStd, maxStdColumn, nonFinite, offCentre: meanAbsMean > T.inputMean, unscaled: maxStd > T.inputStd };
+}
+
+/** "Standardize the inputs" at the head of the remedies that badly scaled inputs explain */
+function inputAdvice(findings, scale) {
+  if (!(scale.offCentre || scale.unscaled || scale.nonFinite)) return findings;
+  const why = [
+    scale.nonFinite ? `${scale.nonFinite} values are NaN or infinite` : null,
+    scale.offCentre ? `the columns' means average ${fmt(scale.meanAbsMean)} (up to ${fmt(scale.maxAbsMean)}), not 0` : null,
+    scale.unscaled ? `column ${scale.maxStdColumn} has std ${fmt(scale.maxStd)}, not about 1` : null,
+  ].filter(Boolean);
+  const evidence = { meanAbsMean: fmt(scale.meanAbsMean), maxAbsMean: fmt(scale.maxAbsMean), maxStd: fmt(scale.maxStd), maxStdColumn: scale.maxStdColumn, nonFinite: scale.nonFinite };
+  return findings.map((f) =>
+    INPUT_KINDS.includes(f.kind)
+      ? {
+          ...f,
+          evidence: { ...f.evidence, inputScale: evidence },
+          remedy: `Standardize the inputs (each column to mean 0 and std 1, with the training set's statistics${scale.nonFinite ? ', after removing or filling the NaN/infinite values' : ''}): ${why.join('; ')}. Then, if it persists: ${f.remedy}`,
+        }
+      : f,
+  );
+}
+
 /**
  * @param net a Network that has trained (trainStep or fit)
  * @param thresholds overrides for THRESHOLDS (checked: unknown keys, ranges)
+ * @param options { x }: the training inputs (Float32Array, rows x net.config.inputs); when
+ *   they are far from centred or unscaled (THRESHOLDS.inputMean / inputStd), the findings
+ *   badly scaled inputs cause (INPUT_KINDS) get evidence.inputScale and a remedy that
+ *   starts with "Standardize the inputs"
  * @returns findings: [{ kind, layers, severity: 'warning' | 'critical', evidence, message, remedy }]
  */
-export function diagnose(net, thresholds) {
+export function diagnose(net, thresholds, options) {
   const T = checkThresholds(thresholds);
   if (net === null || typeof net !== 'object' || typeof net.trainingRecord !== 'function') fail('diagnose', 'net', net, 'a Network');
+  if (options !== undefined) {
+    if (!isPlainObject(options)) fail('diagnose', 'options', options, 'an object { x }');
+    checkKeys('diagnose', 'options', options, ['x']);
+    if (options.x !== undefined) rowsOf('diagnose', 'options.x', options.x, net.config.inputs);
+  }
   const c = context(net, T);
   if (c.total === 0) return [];
-  return DETECTORS.map((detect) => detect(c)).filter(Boolean);
+  const findings = DETECTORS.map((detect) => detect(c)).filter(Boolean);
+  return options?.x !== undefined && findings.length ? inputAdvice(findings, inputScale(options.x, net.config.inputs, T)) : findings;
 }

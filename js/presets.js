@@ -181,7 +181,7 @@ export async function runScenario({ dataset: spec, config, fit }, { seed = 1, ep
       onEpoch,
       signal,
     });
-    return { net, dataset, history, findings: diagnose(net) };
+    return { net, dataset, history, findings: diagnose(net, undefined, { x: dataset.train.x }) };
   } catch (err) {
     net.dispose();
     throw err;

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createNetwork, datasets, diagnose, THRESHOLDS } from '../../js/index.js';
+import { INPUT_KINDS, inputScale } from '../../js/diagnose.js';
+import { loadDataset, runScenario } from '../../js/presets.js';
 
 const data = datasets.circle({ samples: 200, seed: 3 });
 
@@ -67,7 +69,7 @@ test('thresholds are validated at the boundary: unknown keys, ranges, NaN, non-i
   const net = await createNetwork({ inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], loss: 'bce' });
   net.trainStep(data.train.x, data.train.y);
   const cases = [
-    [{ windw: 5 }, /^Error: diagnose: thresholds has an unknown key "windw"; expected one of window, vanishingRatio, .*overfitMinEpochs$/],
+    [{ windw: 5 }, /^Error: diagnose: thresholds has an unknown key "windw"; expected one of window, vanishingRatio, .*overfitMinEpochs, inputMean, inputStd$/],
     [{ window: 0 }, /^Error: diagnose: thresholds\.window is 0; expected an integer in \[1, 1000000\]$/],
     [{ window: -3 }, /thresholds\.window is -3; expected an integer in \[1, /],
     [{ window: 2.5 }, /thresholds\.window is 2\.5; expected an integer/],
@@ -161,4 +163,66 @@ test('overfitting is judged on the loss scale: a tiny best loss does not turn a 
   const [nan] = diagnose(fakeNet(layers, steps, epochs([NaN, 0.4, 0.3, 0.35, 0.4, 0.6], train)));
   assert.equal(nan.evidence.bestEpoch, 2);
   assert.deepEqual(diagnose(fakeNet(layers, steps, epochs([0.6, 0.1, 5e-7, 0.05, 0.1, 0.2], train)), { overfitLossFloor: 1 }), []);
+});
+
+test('inputs far from centred or unscaled: "Standardize the inputs" heads the remedies they explain (issue 9)', async () => {
+  // income (mean 5e4, std 2e4) next to age (mean 40, std 12): raw CSV columns
+  const moons = await loadDataset({ name: 'moons', samples: 200 }, 1);
+  const raw = structuredClone(moons);
+  for (const split of [raw.train, raw.test]) {
+    for (let i = 0; i < split.x.length; i += 2) {
+      split.x[i] = 50000 + 20000 * split.x[i];
+      split.x[i + 1] = 40 + 12 * split.x[i + 1];
+    }
+  }
+  const config = { layers: [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: 1 }], optimizer: { type: 'adam', learningRate: 0.01 } };
+  const run = await runScenario({ dataset: raw, config, fit: { epochs: 5, batchSize: 20 } }, { seed: 1 });
+  try {
+    const kinds = run.findings.map((f) => f.kind);
+    assert.ok(kinds.includes('exploding-gradients'), `raw columns read as exploding gradients: ${kinds}`);
+    for (const f of run.findings) {
+      if (INPUT_KINDS.includes(f.kind)) {
+        assert.match(f.remedy, /^Standardize the inputs \(each column to mean 0 and std 1.*the columns' means average 2\.5e\+4 .*column 0 has std 1\.2e\+4, not about 1\. Then, if it persists: /, f.kind);
+        assert.deepEqual(Object.keys(f.evidence.inputScale), ['meanAbsMean', 'maxAbsMean', 'maxStd', 'maxStdColumn', 'nonFinite']);
+        assert.equal(f.evidence.inputScale.maxStdColumn, 0);
+      } else {
+        assert.ok(!/Standardize/.test(f.remedy) && !f.evidence.inputScale, f.kind);
+      }
+    }
+    // without the inputs, diagnose sees only the network
+    const plain = diagnose(run.net);
+    assert.deepEqual(plain.map((f) => f.kind), kinds);
+    assert.ok(plain.every((f) => !/^Standardize/.test(f.remedy) && !f.evidence.inputScale));
+    // the same findings with the inputs given explicitly
+    assert.deepEqual(diagnose(run.net, undefined, { x: raw.train.x }), run.findings);
+    assert.throws(() => diagnose(run.net, undefined, { y: 1 }), /diagnose: options has an unknown key "y"; expected one of x/);
+    assert.throws(() => diagnose(run.net, undefined, null), /diagnose: options is null; expected an object \{ x \}/);
+    assert.throws(() => diagnose(run.net, undefined, { x: new Float32Array(3) }), /diagnose: options\.x\.length is 3; expected a positive multiple of 2/);
+    assert.throws(() => diagnose(run.net, { inputStd: 0 }, { x: raw.train.x }), /diagnose: thresholds\.inputStd is 0; expected a finite number > 0/);
+    // a looser cut-off: nothing to say about these inputs
+    assert.ok(diagnose(run.net, { inputMean: 1e9, inputStd: 1e9 }, { x: raw.train.x }).every((f) => !f.evidence.inputScale));
+  } finally {
+    run.net.dispose();
+  }
+});
+
+test('inputScale: the digits pixels in [0, 1] are off-centre, the 2-D generators are not; NaN counted apart', async () => {
+  const digits = await datasets.digits({ seed: 1 });
+  const d = inputScale(digits.train.x, digits.inputs);
+  assert.ok(d.offCentre && !d.unscaled, JSON.stringify(d));
+  assert.ok(d.meanAbsMean > 0.25 && d.meanAbsMean < 0.4, `${d.meanAbsMean}`);
+  for (const name of ['circle', 'moons', 'xor', 'spiral', 'gaussian']) {
+    const s = inputScale(datasets[name]({ seed: 1 }).train.x, 2);
+    assert.ok(!s.offCentre && !s.unscaled && s.nonFinite === 0, `${name}: ${JSON.stringify(s)}`);
+  }
+  const x = new Float32Array([1, 100, NaN, 300, 3, Infinity]);
+  const s = inputScale(x, 2);
+  assert.equal(s.rows, 3);
+  assert.equal(s.nonFinite, 2);
+  assert.equal(s.maxAbsMean, 200);
+  assert.equal(s.maxStdColumn, 1);
+  assert.ok(s.unscaled && s.offCentre);
+  assert.throws(() => inputScale(x, 0), /inputScale: inputs is 0; expected an integer in \[1, 2147483647\]/);
+  assert.throws(() => inputScale([1, 2], 2), /inputScale: x is an array of length 2; expected a Float32Array of shape \[batch x 2\]/);
+  assert.throws(() => inputScale(x, 2, { inputMean: -1 }), /inputScale: thresholds\.inputMean is -1; expected a finite number >= 0/);
 });
