@@ -11,12 +11,14 @@
 // Where clang is missing this prints "skipped: clang not found (apt-get install clang)"
 // and exits 0. A crash leaves its input in build/fuzz/<variant>/ and prints the
 // command that replays it.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const execFileAsync = promisify(execFile);
 const out = join(root, 'build', 'fuzz');
 
 const which = (cmd) => {
@@ -143,23 +145,38 @@ const seeds = {
   ],
 };
 
-let failed = false;
-for (const v of variants) {
+// ---- build: both variants at once, each skipped when its binary is newer than every input ----
+const inputs = [...sources, join(root, 'tests', 'c', 'fuzz_api.c'), ...readdirSync(join(core, 'include')).map((f) => join(core, 'include', f)),
+  ...readdirSync(join(core, 'src')).filter((f) => f.endsWith('.h')).map((f) => join(core, 'src', f))];
+const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+const t0 = performance.now();
+const builds = variants.map(async (v) => {
   const dir = join(out, v.name);
+  mkdirSync(join(dir, 'corpus'), { recursive: true });
+  mkdirSync(join(dir, 'seeds'), { recursive: true });
+  for (const [name, bytes] of Object.entries(seeds)) writeFileSync(join(dir, 'seeds', name), Uint8Array.from(bytes));
+  const exe = join(dir, 'fuzz_api');
+  const flags = ['-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer',
+    ...v.flags, ...KNOWN_GAPS, '-I', join(core, 'include'), '-I', join(core, 'src')];
+  const stamp = join(dir, 'flags');
+  const fresh = existsSync(exe) && existsSync(stamp) && statSync(exe).mtimeMs > newestInput && readFileSync(stamp, 'utf8') === flags.join(' ');
+  if (!fresh) {
+    await execFileAsync(clang, [...flags, ...sources, join(root, 'tests', 'c', 'fuzz_api.c'), '-lm', '-o', exe]).catch((err) => {
+      console.error(err.stderr || err.message);
+      throw new Error(`fuzz_api (${v.name}): the build failed`);
+    });
+    writeFileSync(stamp, flags.join(' '));
+  }
+  return { ...v, dir, exe, built: !fresh };
+});
+const built = await Promise.all(builds);
+console.log(`fuzz_api: ${built.map((b) => `${b.name} ${b.built ? 'built' : 'up to date'}`).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+let failed = false;
+for (const { name, dir, exe } of built) {
+  const v = { name };
   const corpus = join(dir, 'corpus');
   const seedDir = join(dir, 'seeds');
-  mkdirSync(corpus, { recursive: true });
-  mkdirSync(seedDir, { recursive: true });
-  for (const [name, bytes] of Object.entries(seeds)) writeFileSync(join(seedDir, name), Uint8Array.from(bytes));
-  const exe = join(dir, 'fuzz_api');
-  const t0 = performance.now();
-  execFileSync(
-    clang,
-    ['-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer',
-      ...v.flags, ...KNOWN_GAPS, '-I', join(core, 'include'), '-I', join(core, 'src'), ...sources, join(root, 'tests', 'c', 'fuzz_api.c'), '-lm', '-o', exe],
-    { stdio: 'inherit' },
-  );
-  const buildSeconds = (performance.now() - t0) / 1000;
   const seconds = Math.max(1, Math.round(totalSeconds / variants.length));
   // no allocation above 2 GiB may even be tried: calls the target expects to be refused
   // (buffers of 4 GiB and more) must be refused before the core allocates; larger legitimate
@@ -167,7 +184,7 @@ for (const v of variants) {
   const args = [corpus, seedDir, `-max_total_time=${seconds}`, `-seed=${seed}`, '-rss_limit_mb=2048', '-malloc_limit_mb=2048',
     '-max_len=4096', '-timeout=20', '-print_final_stats=1', `-artifact_prefix=${dir}/`];
   const env = { ...process.env, ASAN_OPTIONS: 'allocator_may_return_null=0:max_allocation_size_mb=2048:detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' };
-  console.log(`fuzz_api (${v.name}): built in ${buildSeconds.toFixed(1)} s; fuzzing for ${seconds} s with -seed=${seed}`);
+  console.log(`fuzz_api (${v.name}): fuzzing for ${seconds} s with -seed=${seed}`);
   const t1 = performance.now();
   const res = spawnSync(exe, args, { env, encoding: 'utf8', maxBuffer: 1 << 28 });
   const log = (res.stderr ?? '') + (res.stdout ?? '');

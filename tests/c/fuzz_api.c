@@ -35,8 +35,8 @@
 /* declared here too: the header lost its prototype (still defined in src/net.c) */
 int gs_net_set_clip_norm(gs_net *net, float clip_norm);
 
-#define FUZZ_CAP_BYTES ((uint64_t)8 << 20)  /* largest legitimate footprint we let a call have */
-#define FUZZ_CAP_WORK ((uint64_t)4 << 20)   /* multiply-adds per pass, to keep iterations fast */
+#define FUZZ_CAP_BYTES ((uint64_t)4 << 20) /* largest legitimate footprint we let a call have */
+#define FUZZ_CAP_WORK ((uint64_t)1 << 18)   /* multiply-adds per pass, to keep iterations fast */
 #define WASM32_BYTES ((uint64_t)1 << 32)
 #define MAX_PARAMS ((uint64_t)1 << 28)
 #define MAX_LAYERS_MODEL 256
