@@ -95,8 +95,25 @@ typedef enum {
     GS_STAT_ACT_MEAN,           /* mean of the activation output (before dropout) */
     GS_STAT_ACT_STD,            /* its standard deviation (population) */
     GS_STAT_NONFINITE,          /* 0, or the gs_nonfinite kind first found in this layer */
+    GS_STAT_GRAD_DATA_RATIO,    /* std(dense weight gradient) / std(W before the update) */
+    GS_STAT_UPDATE_DATA_RATIO,  /* std(applied update of W) / std(W before); 0 when none was applied */
     GS_STAT_COUNT
 } gs_stat;
+
+/* Histograms per layer of the last training pass, with fixed bins so that
+ * successive passes compare: GS_HIST_SLOTS uint32 per quantity = GS_HIST_BINS
+ * counts, then exact zeros, values below the first edge, above the last, and
+ * non-finite values (all five sum to the number of values).
+ *   activation: linear bins on [0, 1] (sigmoid), [-1, 1] (tanh), [-GS_HIST_ACT_LIMIT, +] (others)
+ *   gradient:   |g| of the dense weights by binary exponent: bin k holds [2^(min+k), 2^(min+k+1))
+ *   weight:     linear bins on [-GS_HIST_WEIGHT_LIMIT, +GS_HIST_WEIGHT_LIMIT] */
+#define GS_HIST_BINS 48
+#define GS_HIST_SLOTS (GS_HIST_BINS + 4)
+#define GS_HIST_ACT_LIMIT 4
+#define GS_HIST_WEIGHT_LIMIT 2
+#define GS_HIST_GRAD_MIN_EXP (-40)
+typedef enum { GS_HIST_ACTIVATION = 0, GS_HIST_GRADIENT = 1, GS_HIST_WEIGHT = 2, GS_HIST_QUANTITIES = 3 } gs_hist_quantity;
+typedef enum { GS_HIST_ZEROS = GS_HIST_BINS, GS_HIST_BELOW, GS_HIST_ABOVE, GS_HIST_NONFINITE } gs_hist_slot;
 
 /* --- building a network --------------------------------------------------- */
 gs_net *gs_net_create(int inputs, int loss, uint32_t seed);
@@ -140,6 +157,16 @@ int gs_net_opt_step(const gs_net *net);  /* number of updates applied */
 int gs_net_set_opt_step(gs_net *net, int step);
 uint32_t *gs_net_rng_state(gs_net *net); /* 4 words */
 const float *gs_net_layer_stats(const gs_net *net); /* (layers, GS_STAT_COUNT) */
+/* (layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS): the last training pass's activations (kept
+ * when it ran), its raw weight gradients and the current weights (counted now) */
+const uint32_t *gs_net_layer_histograms(gs_net *net);
+/* per unit of every layer, in layer order: 1 when the unit gave a non-zero output for some
+ * example. which = 0: since the current epoch (or the last reset) began; 1: over the last
+ * completed fit epoch (NULL before one). ReLU units only; other units read 1. */
+const uint8_t *gs_net_unit_alive(const gs_net *net, int which);
+void gs_net_reset_unit_alive(gs_net *net);
+/* eval mode over rows: out (sum of units) = per unit the share of rows with output != 0 */
+int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out);
 int gs_net_nonfinite_layer(const gs_net *net); /* first layer with a non-finite value in the last pass, -1 none, L for the loss */
 int gs_net_nonfinite_kind(const gs_net *net);  /* gs_nonfinite of the last pass */
 /* bytes of workspace a training pass on `rows` rows needs (for error messages); 2^64-1 when absurd */

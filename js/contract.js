@@ -17,7 +17,19 @@ export const STAT_NAMES = Object.freeze([
   'activationMean',
   'activationStd',
   'nonFinite',
+  'gradDataRatio',
+  'updateDataRatio',
 ]);
+
+/** gradscope.h's histogram layout: per layer, activation / gradient / weight, each HIST.slots uint32 */
+export const HIST = Object.freeze({
+  bins: 48, // GS_HIST_BINS
+  slots: 52, // GS_HIST_SLOTS: bins, then zeros, below, above, non-finite
+  actLimit: 4, // GS_HIST_ACT_LIMIT
+  weightLimit: 2, // GS_HIST_WEIGHT_LIMIT
+  gradMinExp: -40, // GS_HIST_GRAD_MIN_EXP
+  quantities: ['activation', 'gradient', 'weight'],
+});
 
 /** gs_param codes */
 export const PARAM_CODES = Object.freeze({ weight: 0, bias: 1, gamma: 2, beta: 3 });
@@ -84,6 +96,10 @@ export const EXPORTS = Object.freeze([
   'gs_net_set_opt_step',
   'gs_net_rng_state',
   'gs_net_layer_stats',
+  'gs_net_layer_histograms',
+  'gs_net_unit_alive',
+  'gs_net_reset_unit_alive',
+  'gs_net_unit_activity',
   'gs_net_nonfinite_layer',
   'gs_net_nonfinite_kind',
   'gs_net_workspace_bytes',

@@ -167,6 +167,38 @@ export interface LayerStats {
   activationStd: number;
   /** a NaN or Infinity appeared in this layer's activations, batch-norm statistics, gradients or update */
   nonFinite: boolean;
+  /** std(dense weight gradient) / std(W before the update) */
+  gradDataRatio: number;
+  /** std(applied update of W) / std(W before); 0 when no update was applied (a healthy value is near 1e-3) */
+  updateDataRatio: number;
+}
+
+/** layerStats() entries: the statistics, plus the dead-unit mask */
+export interface LayerStatsWithUnits extends LayerStats {
+  /** per unit, 1 when a ReLU unit gave 0 for every example of the last completed fit epoch
+   * (before any epoch: of every update since creation or resetRecord()); 0 for other activations */
+  deadUnits: Uint8Array;
+}
+
+/** fixed-bin histogram: counts + zeros + below + above + nonFinite = the number of values */
+export interface Histogram {
+  /** bins + 1 edges; for gradients, log10 |g| (bins by binary exponent) */
+  edges: Float32Array;
+  counts: Uint32Array;
+  /** exact zeros, counted apart (ReLU's spike; zero gradients) */
+  zeros: number;
+  below: number;
+  above: number;
+  nonFinite: number;
+}
+
+export interface LayerHistograms {
+  /** the layer's outputs before dropout: [0,1] sigmoid, [-1,1] tanh, [-4,4] others */
+  activation: Histogram;
+  /** dense weight gradient magnitudes, raw (before clipping) */
+  gradient: Histogram;
+  /** dense weights, [-2, 2] */
+  weight: Histogram;
 }
 
 /** what was not finite when a step was skipped, in the order the values arise */
@@ -192,6 +224,8 @@ export interface EpochInfo {
   valAccuracy?: number;
   /** this epoch's steps (its newest 16,384 to 18,432 when the epoch is longer): loss and every layer statistic at each step */
   steps: StepSeries;
+  /** per layer, the share of ReLU units that gave 0 for every example of this epoch (0 for other layers) */
+  deadFraction: number[];
 }
 
 export interface FitOptions {
@@ -213,6 +247,8 @@ export interface FitOptions {
    * Defaults: patience 10, minDelta 0, restoreBest true.
    */
   earlyStopping?: { patience?: number; minDelta?: number; restoreBest?: boolean };
+  /** record layerHistograms() every this many steps into history.histograms (the newest 1,000) */
+  histogramEvery?: number;
 }
 
 export type StatSeries = { [K in keyof LayerStats]: Float32Array };
@@ -238,6 +274,8 @@ export interface FitHistory {
   bestEpoch?: number | null;
   /** with earlyStopping: the epoch after which it stopped (0-based), null when it ran all epochs */
   stoppedEpoch?: number | null;
+  /** with histogramEvery: { step (0-based within this fit), layers } */
+  histograms?: { step: number; layers: LayerHistograms[] }[];
 }
 
 export interface NetworkJSON {
@@ -263,7 +301,11 @@ export declare class Network {
   predict(x: Float32Array): Float32Array;
   evaluate(x: Float32Array, y: Targets): { loss: number; accuracy?: number };
   fit(x: Float32Array, y: Targets, options?: FitOptions): Promise<FitHistory>;
-  layerStats(): LayerStats[];
+  layerStats(): LayerStatsWithUnits[];
+  /** histograms of the most recent training-mode pass ([] before any) */
+  layerHistograms(): LayerHistograms[];
+  /** eval mode: per layer, each unit's share of rows of x with an output != 0 */
+  unitActivity(x: Float32Array): Float32Array[];
   getParameters(): LayerParameters[];
   setParameters(layers: Partial<Record<keyof LayerParameters, Float32Array | number[]>>[]): void;
   toJSON(): NetworkJSON;
@@ -281,7 +323,8 @@ export interface TrainingRecord {
   steps: StepSeries;
   /** index of the first epoch kept (the newest 100,000 to 200,000 are kept) */
   firstEpoch: number;
-  epochs: { loss: number[]; valLoss: number[]; valAccuracy: number[] };
+  /** deadFraction: per epoch, each layer's share of ReLU units dead over the whole epoch */
+  epochs: { loss: number[]; valLoss: number[]; valAccuracy: number[]; deadFraction: number[][] };
 }
 
 // ---- diagnose --------------------------------------------------------------

@@ -4,7 +4,7 @@
 // a view that memory growth could detach. The training record lives in
 // record.js, saving and loading in persist.js.
 import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, formatBytes, normalizeConfig } from './config.js';
-import { C_ERRORS, DECAY_CODES, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
+import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { EpochLog, StepLog, firstNonFinite } from './record.js';
@@ -21,6 +21,8 @@ export const RECORD_LIMIT = 100_000;
 export const EPOCH_RECORD_LIMIT = 100_000;
 /** steps of one epoch handed to fit's onEpoch (the newest) */
 export const EPOCH_STEPS_LIMIT = 16_384;
+/** histogram snapshots fit keeps with histogramEvery (the newest) */
+export const HISTOGRAM_LIMIT = 1000;
 
 const registry =
   typeof FinalizationRegistry !== 'undefined'
@@ -229,6 +231,7 @@ export class Network {
     const validation = o.valRows ? this.#uploadValidation(where, o.validation, o.valRows) : null;
     const nLayers = this.#config.layers.length;
     const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0 };
+    if (o.histogramEvery) history.histograms = []; // { step, layers } every histogramEvery steps (the newest HISTOGRAM_LIMIT)
     if (validation) {
       history.valLoss = [];
       if (this.#config.loss !== 'mse') history.valAccuracy = [];
@@ -247,8 +250,8 @@ export class Network {
         }
         if (!this.#handle) throw new Error('fit: the network was disposed during training');
         epochSteps?.clear();
-        const { loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps);
-        const info = { epoch, loss, skippedSteps: skipped };
+        const { loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps, history);
+        const info = { epoch, loss, skippedSteps: skipped, deadFraction: this.#epochDeadFraction() };
         history.epochs++;
         history.loss.push(loss);
         history.skippedSteps.push(skipped);
@@ -290,7 +293,7 @@ export class Network {
   /** fit's arguments, validated before anything changes */
   #fitOptions(where, x, y, options) {
     if (!isPlainObject(options)) fail(where, 'options', options, 'an object');
-    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping']);
+    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping', 'histogramEvery']);
     const rows = rowsOf(where, 'x', x, this.inputs);
     checkTargets(where, 'y', y, rows, this.outputs, this.#config.loss);
     const epochs = integer(where, 'options.epochs', options.epochs ?? 1, 0, 1e9);
@@ -308,7 +311,8 @@ export class Network {
     }
     this.#checkBatch(where, Math.min(batchSize, rows));
     const earlyStopping = options.earlyStopping === undefined ? null : checkEarlyStopping(where, options.earlyStopping, valRows);
-    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal, earlyStopping };
+    const histogramEvery = options.histogramEvery === undefined ? 0 : integer(where, 'options.histogramEvery', options.histogramEvery, 1, 0x7fffffff);
+    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal, earlyStopping, histogramEvery };
   }
 
   /** the training set into the core's dataset buffers */
@@ -345,20 +349,27 @@ export class Network {
    * with throwOnNonFinite, so it stops at the first bad step). Each chunk's
    * step rows go into the record, this fit's steps and the epoch's steps.
    */
-  #runEpoch(where, { batchSize, shuffle }, runSteps, epochSteps) {
+  #runEpoch(where, { batchSize, shuffle, histogramEvery }, runSteps, epochSteps, history) {
     const e = this.#core.exports;
     const handle = this.#handle;
     const nLayers = this.#config.layers.length;
     const perStep = ROW_HEAD + nLayers * STAT_COUNT;
-    const chunk = this.#config.throwOnNonFinite ? 1 : LIMITS.logSteps;
     let status;
     do {
+      // stop exactly at the next histogram step, or after each step with throwOnNonFinite
+      const done = runSteps.dropped + runSteps.length;
+      const chunk = this.#config.throwOnNonFinite ? 1 : histogramEvery ? Math.min(LIMITS.logSteps, histogramEvery - (done % histogramEvery)) : LIMITS.logSteps;
       status = checkStatus(where, e.gs_net_fit_steps(handle, batchSize, shuffle ? 1 : 0, chunk, this.#core.scratch), this.#workspaceVerdict(batchSize, 'a batch'));
       this.#trained = true;
       const rows = this.#core.view(e.gs_net_epoch_log(handle), e.gs_net_epoch_steps(handle) * perStep);
       this.#record.steps.appendRows(rows);
       runSteps.appendRows(rows);
       epochSteps?.appendRows(rows);
+      const total = runSteps.dropped + runSteps.length;
+      if (histogramEvery && rows.length && total % histogramEvery === 0) {
+        history.histograms.push({ step: total - 1, layers: this.layerHistograms() });
+        if (history.histograms.length > HISTOGRAM_LIMIT) history.histograms.shift();
+      }
       if (this.#config.throwOnNonFinite) {
         const bad = firstNonFinite(rows, nLayers, NONFINITE_KINDS);
         // the epoch stays unfinished; the next fit starts a new one when it uploads its data
@@ -382,18 +393,101 @@ export class Network {
 
   /** Forgets what was recorded (e.g. after changing the learning rate). */
   resetRecord() {
-    this.#live('resetRecord');
+    this.#live('resetRecord').gs_net_reset_unit_alive(this.#handle);
     this.#record.steps.clear();
     this.#record.epochs = new EpochLog(EPOCH_RECORD_LIMIT);
   }
 
-  /** Per-layer statistics of the most recent training-mode pass ([] before any). */
+  /**
+   * Per-layer statistics of the most recent training-mode pass ([] before any),
+   * and deadUnits: per unit 1 when a ReLU unit gave 0 for every example of the
+   * last completed fit epoch (before any, of every update since the network was
+   * made or resetRecord()); 0 for other activations.
+   */
   layerStats() {
     const e = this.#live('layerStats');
     if (!this.#trained) return [];
     const n = this.#config.layers.length;
     const stats = this.#core.f32(e.gs_net_layer_stats(this.#handle), n * STAT_COUNT);
-    return Array.from({ length: n }, (_, l) => statsObject(stats, l * STAT_COUNT));
+    const dead = this.#deadUnits();
+    return Array.from({ length: n }, (_, l) => ({ ...statsObject(stats, l * STAT_COUNT), deadUnits: dead[l] }));
+  }
+
+  /** per layer Uint8Array(units): 1 = dead over the last epoch (or since the last reset) */
+  #deadUnits() {
+    const e = this.#core.exports;
+    const epochPtr = e.gs_net_unit_alive(this.#handle, 1);
+    const alive = this.#core.u8(epochPtr || e.gs_net_unit_alive(this.#handle, 0), this.#totalUnits());
+    let at = 0;
+    return this.#config.layers.map((layer) => {
+      const mask = new Uint8Array(layer.units);
+      for (let u = 0; u < layer.units; u++) mask[u] = alive[at + u] ? 0 : 1;
+      at += layer.units;
+      return mask;
+    });
+  }
+
+  /** per layer, the share of ReLU units dead over the last completed epoch (0 for other layers) */
+  #epochDeadFraction() {
+    return this.#deadUnits().map((mask, l) => {
+      if (this.#config.layers[l].activation !== 'relu') return 0;
+      let dead = 0;
+      for (let u = 0; u < mask.length; u++) dead += mask[u];
+      return dead / mask.length;
+    });
+  }
+
+  #totalUnits() {
+    let total = 0;
+    for (const layer of this.#config.layers) total += layer.units;
+    return total;
+  }
+
+  /**
+   * Histograms of the most recent training-mode pass, per layer: the activations
+   * (before dropout), the dense weight gradients (log10 |g|, by binary exponent)
+   * and the current weights, each { edges (bins + 1), counts, zeros, below,
+   * above, nonFinite }; counts + zeros + below + above + nonFinite = the number
+   * of values. Fixed edges, so successive calls compare. [] before any pass.
+   */
+  layerHistograms() {
+    const e = this.#live('layerHistograms');
+    if (!this.#trained) return [];
+    const n = this.#config.layers.length;
+    const all = this.#core.u32(e.gs_net_layer_histograms(this.#handle), n * HIST.quantities.length * HIST.slots);
+    return this.#config.layers.map((layer, l) => {
+      const out = {};
+      HIST.quantities.forEach((quantity, q) => {
+        const at = (l * HIST.quantities.length + q) * HIST.slots;
+        out[quantity] = {
+          edges: histogramEdges(quantity, layer.activation),
+          counts: all.slice(at, at + HIST.bins),
+          zeros: all[at + HIST.bins],
+          below: all[at + HIST.bins + 1],
+          above: all[at + HIST.bins + 2],
+          nonFinite: all[at + HIST.bins + 3],
+        };
+      });
+      return out;
+    });
+  }
+
+  /** Eval mode over x: per layer a Float32Array(units), each unit's share of rows with an output != 0. */
+  unitActivity(x) {
+    const where = 'unitActivity';
+    const { rows, px } = this.#stage(where, x);
+    const e = this.#core.exports;
+    const total = this.#totalUnits();
+    const out = e.malloc(4 * total) >>> 0;
+    if (!out) throw new Error(`${where}: out of memory for ${total} unit shares`);
+    try {
+      checkStatus(where, e.gs_net_unit_activity(this.#handle, px, rows, out), this.#workspaceVerdict(Math.min(rows, 1024), 'a chunk'));
+      const shares = this.#core.f32(out, total).slice();
+      let at = 0;
+      return this.#config.layers.map((layer) => shares.subarray(at, (at += layer.units)));
+    } finally {
+      e.free(out);
+    }
   }
 
   #readTensors(base, withRunning) {
@@ -550,6 +644,21 @@ function setOptimizer(e, handle, o) {
     default:
       return e.gs_net_set_rmsprop(handle, o.learningRate, o.alpha, o.eps, o.momentum, o.centered ? 1 : 0, o.weightDecay);
   }
+}
+
+/** fixed bin edges per quantity (see gradscope.h), a fresh copy each call */
+function histogramEdges(quantity, activation) {
+  const edges = new Float32Array(HIST.bins + 1);
+  if (quantity === 'gradient') {
+    // bin k holds |g| in [2^(min+k), 2^(min+k+1)): edges as log10 magnitudes
+    for (let k = 0; k <= HIST.bins; k++) edges[k] = (HIST.gradMinExp + k) * Math.log10(2);
+    return edges;
+  }
+  let lo = -HIST.weightLimit;
+  let hi = HIST.weightLimit;
+  if (quantity === 'activation') [lo, hi] = activation === 'sigmoid' ? [0, 1] : activation === 'tanh' ? [-1, 1] : [-HIST.actLimit, HIST.actLimit];
+  for (let k = 0; k <= HIST.bins; k++) edges[k] = lo + ((hi - lo) * k) / HIST.bins;
+  return edges;
 }
 
 function statsObject(stats, base) {

@@ -107,14 +107,16 @@ export class EpochLog {
   loss = [];
   valLoss = [];
   valAccuracy = [];
+  deadFraction = []; // per epoch: each layer's share of ReLU units dead over the whole epoch
   dropped = 0;
 
   constructor(limit) {
     this.#limit = limit;
   }
 
-  push({ loss, valLoss, valAccuracy }) {
+  push({ loss, valLoss, valAccuracy, deadFraction }) {
     this.loss.push(loss);
+    if (deadFraction !== undefined) this.deadFraction.push(deadFraction);
     if (valLoss !== undefined) this.valLoss.push(valLoss);
     if (valAccuracy !== undefined) this.valAccuracy.push(valAccuracy);
     // drop in blocks, so the cost of shifting is amortized
@@ -123,12 +125,13 @@ export class EpochLog {
       this.loss.splice(0, cut);
       this.valLoss.splice(0, Math.max(0, this.valLoss.length - this.#limit));
       this.valAccuracy.splice(0, Math.max(0, this.valAccuracy.length - this.#limit));
+      this.deadFraction.splice(0, Math.max(0, this.deadFraction.length - this.#limit));
       this.dropped += cut;
     }
   }
 
   toJSON() {
-    return { loss: this.loss.slice(), valLoss: this.valLoss.slice(), valAccuracy: this.valAccuracy.slice() };
+    return { loss: this.loss.slice(), valLoss: this.valLoss.slice(), valAccuracy: this.valAccuracy.slice(), deadFraction: this.deadFraction.map((d) => d.slice()) };
   }
 }
 

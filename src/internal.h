@@ -88,6 +88,9 @@ struct gs_net {
     float *wt;                /* (max in*out) transposed weight for the forward GEMM */
 
     float *stats;             /* (n_layers, GS_STAT_COUNT) */
+    uint32_t *hist;           /* (n_layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS) */
+    uint8_t *alive, *alive_epoch; /* (total units): this epoch so far, the last completed epoch */
+    int has_alive_epoch, total_units;
     int nonfinite_layer;
 
     int io_rows;
@@ -165,9 +168,12 @@ void gs_loss_probabilities(float *out, const float *logits, int B, int O, int lo
 void gs_init_params(gs_net *net);
 
 /* ---- optim.c ----------------------------------------------------------------- */
-enum { GS_SUM_UPDATE, GS_SUM_BEFORE, GS_SUM_AFTER, GS_SUM_COUNT };
+/* per dense weight slice: squared sums of the update, W before and after, and plain sums
+ * of the update and W before (for standard deviations) */
+enum { GS_SUM_UPDATE, GS_SUM_BEFORE, GS_SUM_AFTER, GS_SUM_UPDATE_1, GS_SUM_BEFORE_1, GS_SUM_COUNT };
 double gs_sumsq(const float *g, int n);
-void gs_clip_grads(gs_net *net);
+double gs_moments(const float *x, int n, double *sum); /* returns the sum of squares */
+float gs_clip_coef(const gs_net *net); /* clip_grad_norm_'s factor, applied in the optimizer */
 /* writes the next params / m / v; returns the first layer with a non-finite
  * new value, or -1 when all are finite (the caller then swaps them in) */
 int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]);
@@ -179,7 +185,13 @@ int gs_optimizer_uses_v(const gs_net *net);
 /* returns 0 when an activation is not finite */
 int gs_stats_activations(float *stats, const float *h, int B, int C, int act);
 /* the gradient norms; returns 0 when a gradient of the layer is not finite */
-int gs_stats_grads(float *stats, const gs_net *net, int layer);
-void gs_stats_weights(float *stats, const double *weight_sums);
+int gs_stats_grads(float *stats, const gs_net *net, int layer, double *w_sum, double *w_sumsq);
+void gs_stats_weights(float *stats, const double *weight_sums, int n, double grad_sum, double grad_sumsq);
+void gs_stats_alive(uint8_t *alive, const float *h, int B, int C);
+
+/* ---- histogram.c ------------------------------------------------------------- */
+void gs_hist_linear(uint32_t *slots, const float *x, size_t n, float lo, float hi);
+void gs_hist_exponent(uint32_t *slots, const float *x, size_t n);
+void gs_hist_activation_range(int act, float *lo, float *hi);
 
 #endif

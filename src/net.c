@@ -169,11 +169,17 @@ int gs_net_build(gs_net *net) {
     const uint64_t floats = gs_add(gs_mul(7 + 2 * (uint64_t)with_a, p), gs_mul(2, running));
     net->arena = gs_calloc(floats, sizeof(float));
     net->stats = gs_calloc((uint64_t)net->n_layers * GS_STAT_COUNT, sizeof(float));
-    if (!net->arena || !net->stats) {
-        free(net->arena), free(net->stats);
-        net->arena = net->stats = NULL;
+    net->hist = gs_calloc((uint64_t)net->n_layers * GS_HIST_QUANTITIES * GS_HIST_SLOTS, sizeof(uint32_t));
+    uint64_t units = 0;
+    for (int l = 0; l < net->n_layers; l++) units += (uint64_t)net->layers[l].out;
+    net->alive = gs_calloc(2 * units, sizeof(uint8_t));
+    if (!net->arena || !net->stats || !net->hist || !net->alive) {
+        free(net->arena), free(net->stats), free(net->hist), free(net->alive);
+        net->arena = net->stats = NULL, net->hist = NULL, net->alive = NULL;
         return GS_ERR_NOMEM;
     }
+    net->total_units = (int)units;
+    net->alive_epoch = net->alive + units;
     net->n_params = (int)p;
     net->max_units = max_units;
     float *a = net->arena;
@@ -193,12 +199,13 @@ int gs_net_build(gs_net *net) {
     }
     net->built = 1;
     gs_init_params(net);
+    gs_net_reset_unit_alive(net);
     return GS_OK;
 }
 
 void gs_net_free(gs_net *net) {
     if (!net) return;
-    free(net->arena), free(net->stats), free(net->ws);
+    free(net->arena), free(net->stats), free(net->hist), free(net->alive), free(net->ws);
     free(net->io_x), free(net->io_y);
     free(net->data_x), free(net->data_y), free(net->batch_x), free(net->batch_y);
     free(net->perm), free(net->log);
@@ -318,6 +325,32 @@ int gs_net_set_opt_step(gs_net *net, int step) {
 }
 uint32_t *gs_net_rng_state(gs_net *net) { return net ? net->rng.s : NULL; }
 const float *gs_net_layer_stats(const gs_net *net) { return net ? net->stats : NULL; }
+
+const uint32_t *gs_net_layer_histograms(gs_net *net) {
+    if (!net || !net->built) return NULL;
+    for (int l = 0; l < net->n_layers; l++) { /* gradients and weights are counted now */
+        const gs_layer *L = &net->layers[l];
+        uint32_t *h = net->hist + (size_t)l * GS_HIST_QUANTITIES * GS_HIST_SLOTS;
+        const size_t n = (size_t)L->in * L->out;
+        gs_hist_exponent(h + GS_HIST_GRADIENT * GS_HIST_SLOTS, net->grads + L->w_off, n);
+        gs_hist_linear(h + GS_HIST_WEIGHT * GS_HIST_SLOTS, net->params + L->w_off, n, -(float)GS_HIST_WEIGHT_LIMIT,
+                       (float)GS_HIST_WEIGHT_LIMIT);
+    }
+    return net->hist;
+}
+
+const uint8_t *gs_net_unit_alive(const gs_net *net, int which) {
+    if (!net || !net->built) return NULL;
+    if (which == 1) return net->has_alive_epoch ? net->alive_epoch : NULL;
+    return net->alive;
+}
+
+/* non-ReLU units read as alive: "dead" is a ReLU notion */
+void gs_net_reset_unit_alive(gs_net *net) {
+    if (!net || !net->built) return;
+    for (int l = 0, u = 0; l < net->n_layers; u += net->layers[l].out, l++)
+        memset(net->alive + u, net->layers[l].act != GS_ACT_RELU, (size_t)net->layers[l].out);
+}
 int gs_net_nonfinite_layer(const gs_net *net) { return net ? net->nonfinite_layer : -1; }
 int gs_net_nonfinite_kind(const gs_net *net) { return net ? net->nonfinite_kind : GS_NF_NONE; }
 

@@ -28,14 +28,33 @@ double gs_sumsq(const float *g, int n) {
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/* clip_grad_norm_: scale all gradients by max/(total+1e-6) when that is < 1 */
-void gs_clip_grads(gs_net *net) {
-    if (net->clip_norm <= 0.0f) return;
+/* sum of squares, and *sum the plain sum, in one pass */
+double gs_moments(const float *x, int n, double *sum) {
+    double s[2] = {0}, q[2] = {0};
+    int i = 0;
+#ifdef GS_SIMD
+    v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, q0 = s0, q1 = s0;
+    for (; i + 4 <= n; i += 4) {
+        const v128_t v = wasm_v128_load(x + i);
+        gs_f64_sum4(&s0, &s1, v);
+        gs_f64_sumsq4(&q0, &q1, v);
+    }
+    s[0] = gs_f64_total(s0, s1);
+    q[0] = gs_f64_total(q0, q1);
+#endif
+    for (; i < n; i++) s[i & 1] += x[i], q[i & 1] += (double)x[i] * x[i];
+    *sum = s[0] + s[1];
+    return q[0] + q[1];
+}
+
+/* clip_grad_norm_'s factor max/(total+1e-6), or 1 when that is >= 1 or clipping is off.
+ * The optimizer multiplies each gradient by it as it reads it (the same float
+ * product torch makes in place), so the gradients themselves stay raw. */
+float gs_clip_coef(const gs_net *net) {
+    if (net->clip_norm <= 0.0f) return 1.0f;
     const double total = sqrt(gs_sumsq(net->grads, net->n_params));
     const double coef = net->clip_norm / (total + 1e-6);
-    if (coef >= 1.0) return;
-    const float c = (float)coef;
-    for (int i = 0; i < net->n_params; i++) net->grads[i] *= c;
+    return coef >= 1.0 ? 1.0f : (float)coef;
 }
 
 /* ---- schedules: lr(t) = base * w(t) * d(t - warmup) for optimizer step t ------ */
@@ -58,7 +77,7 @@ double gs_learning_rate(const gs_net *net, int t) {
 
 /* what one update of a slice needs, fixed for the step */
 typedef struct {
-    float lr, wd, l1, mom, b1, b2, eps, alpha;
+    float lr, wd, l1, mom, b1, b2, eps, alpha, clip;
     float step_size, bc2_sqrt; /* Adam / AdamW bias corrections */
     int opt, first, nesterov, centered;
 } step_consts;
@@ -83,12 +102,13 @@ static int update_slice(gs_net *net, const step_consts *k, int off, int n, int w
 #ifdef GS_SIMD
     /* plain SGD and SGD with momentum without L1, four parameters at a time; the norms in double */
     if (k->opt == GS_OPT_SGD && l1 == 0.0f) {
-        v128_t u[2], b[2], aa[2], vbad = wasm_f32x4_splat(0.0f);
-        for (int j = 0; j < 2; j++) u[j] = b[j] = aa[j] = wasm_f64x2_splat(0.0);
+        v128_t u[2], b[2], aa[2], u1[2], b1[2], vbad = wasm_f32x4_splat(0.0f);
+        for (int j = 0; j < 2; j++) u[j] = b[j] = aa[j] = u1[j] = b1[j] = wasm_f64x2_splat(0.0);
         const v128_t vlr = wasm_f32x4_splat(lr), vwd = wasm_f32x4_splat(wd), vmom = wasm_f32x4_splat(mom);
+        const v128_t vclip = wasm_f32x4_splat(k->clip);
         for (; i + 4 <= n; i += 4) {
             const v128_t before = wasm_v128_load(p + i);
-            v128_t d = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vwd, before));
+            v128_t d = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(g + i), vclip), wasm_f32x4_mul(vwd, before));
             if (mom != 0.0f) {
                 const v128_t buf = k->first ? d : wasm_f32x4_add(wasm_f32x4_mul(vmom, wasm_v128_load(m + i)), d);
                 wasm_v128_store(m_out + i, buf);
@@ -98,20 +118,25 @@ static int update_slice(gs_net *net, const step_consts *k, int off, int n, int w
             const v128_t after = wasm_f32x4_sub(before, wasm_f32x4_mul(vlr, d));
             wasm_v128_store(p_out + i, after);
             vbad = wasm_f32x4_add(vbad, wasm_f32x4_sub(after, after));
-            gs_f64_sumsq4(&u[0], &u[1], wasm_f32x4_sub(after, before));
+            const v128_t step = wasm_f32x4_sub(after, before);
+            gs_f64_sumsq4(&u[0], &u[1], step);
             gs_f64_sumsq4(&b[0], &b[1], before);
             gs_f64_sumsq4(&aa[0], &aa[1], after);
+            gs_f64_sum4(&u1[0], &u1[1], step);
+            gs_f64_sum4(&b1[0], &b1[1], before);
         }
         acc[0][GS_SUM_UPDATE] = gs_f64_total(u[0], u[1]);
         acc[0][GS_SUM_BEFORE] = gs_f64_total(b[0], b[1]);
         acc[0][GS_SUM_AFTER] = gs_f64_total(aa[0], aa[1]);
+        acc[0][GS_SUM_UPDATE_1] = gs_f64_total(u1[0], u1[1]);
+        acc[0][GS_SUM_BEFORE_1] = gs_f64_total(b1[0], b1[1]);
         bad = wasm_f32x4_extract_lane(vbad, 0) + wasm_f32x4_extract_lane(vbad, 1) +
               wasm_f32x4_extract_lane(vbad, 2) + wasm_f32x4_extract_lane(vbad, 3);
     }
 #endif
     for (; i < n; i++) {
         const float before = p[i];
-        float after, d = g[i] + l1 * sign(before);
+        float after, d = g[i] * k->clip + l1 * sign(before);
         switch (k->opt) {
         case GS_OPT_SGD:
             d += wd * before;
@@ -157,10 +182,12 @@ static int update_slice(gs_net *net, const step_consts *k, int off, int n, int w
         p_out[i] = after;
         bad += after - after;
         double *s = acc[i & 1];
-        const double u = (double)after - before;
+        const double u = (double)(after - before); /* the float step, as the SIMD path measures it */
         s[GS_SUM_UPDATE] += u * u;
         s[GS_SUM_BEFORE] += (double)before * before;
         s[GS_SUM_AFTER] += (double)after * after;
+        s[GS_SUM_UPDATE_1] += u;
+        s[GS_SUM_BEFORE_1] += before;
     }
     for (int j = 0; j < GS_SUM_COUNT; j++) sums[j] += acc[0][j] + acc[1][j];
     return bad == 0.0f;
@@ -179,6 +206,7 @@ int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]) {
         .step_size = adam ? (float)(lr / (1.0 - pow(net->beta1, t))) : 0.0f,
         .bc2_sqrt = adam ? (float)sqrt(1.0 - pow(net->beta2, t)) : 1.0f,
         .opt = net->opt, .first = net->step == 0, .nesterov = net->nesterov, .centered = net->centered,
+        .clip = gs_clip_coef(net),
     };
     double ignored[GS_SUM_COUNT];
     int first_bad = -1;

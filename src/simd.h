@@ -22,6 +22,12 @@ static inline void gs_f64_sumsq4(v128_t *acc_lo, v128_t *acc_hi, v128_t x) {
     *acc_hi = wasm_f64x2_add(*acc_hi, wasm_f64x2_mul(hi, hi));
 }
 
+/* acc (f64x2 pair) += x for the four lanes of x, in double */
+static inline void gs_f64_sum4(v128_t *acc_lo, v128_t *acc_hi, v128_t x) {
+    *acc_lo = wasm_f64x2_add(*acc_lo, wasm_f64x2_promote_low_f32x4(x));
+    *acc_hi = wasm_f64x2_add(*acc_hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)));
+}
+
 static inline double gs_f64_total(v128_t a, v128_t b) {
     const v128_t s = wasm_f64x2_add(a, b);
     return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);

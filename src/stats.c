@@ -64,9 +64,12 @@ int gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
     return isfinite(sum) && isfinite(sumsq);
 }
 
-int gs_stats_grads(float *stats, const gs_net *net, int layer) {
+/* returns 0 when a gradient of the layer is not finite; *w_sum, *w_sumsq: the
+ * dense weight gradient's sum and sum of squares (for the grad:data ratio) */
+int gs_stats_grads(float *stats, const gs_net *net, int layer, double *w_sum, double *w_sumsq) {
     const gs_layer *L = &net->layers[layer];
-    const double w = gs_sumsq(net->grads + L->w_off, L->in * L->out);
+    const double w = gs_moments(net->grads + L->w_off, L->in * L->out, w_sum);
+    *w_sumsq = w;
     const double b = gs_sumsq(net->grads + L->b_off, L->out);
     double bn = 0.0;
     if (L->g_off >= 0)
@@ -76,14 +79,32 @@ int gs_stats_grads(float *stats, const gs_net *net, int layer) {
     return isfinite(w) && isfinite(b) && isfinite(bn);
 }
 
-/* weight_sums[GS_SUM_*]: squared norms of the applied update and of the
- * weights before and after it (equal when no update was applied).
- * update ratio = ||applied update|| / ||W before|| */
-void gs_stats_weights(float *stats, const double *weight_sums) {
+static double std_of(double sum, double sumsq, int n) {
+    const double mean = sum / n, var = sumsq / n - mean * mean;
+    return sqrt(var > 0.0 ? var : 0.0);
+}
+
+/* ratio a/b that reads 0 for 0/0 and Infinity for x/0 */
+static float ratio(double a, double b) { return b > 0.0 ? (float)(a / b) : a > 0.0 ? INFINITY : 0.0f; }
+
+/* weight_sums[GS_SUM_*] of the layer's n dense weights (update 0 when no update
+ * was applied); grad_sum, grad_sumsq of their gradient.
+ * update ratio = ||applied update|| / ||W before||; the data ratios compare
+ * standard deviations, as in Karpathy's diagnostics (a healthy update:data
+ * ratio is around 1e-3). */
+void gs_stats_weights(float *stats, const double *weight_sums, int n, double grad_sum, double grad_sumsq) {
     const double update = weight_sums[GS_SUM_UPDATE], before = weight_sums[GS_SUM_BEFORE];
     stats[GS_STAT_WEIGHT_NORM] = (float)sqrt(weight_sums[GS_SUM_AFTER]);
-    if (before > 0.0)
-        stats[GS_STAT_UPDATE_RATIO] = (float)sqrt(update / before);
-    else
-        stats[GS_STAT_UPDATE_RATIO] = update > 0.0 ? INFINITY : 0.0f;
+    stats[GS_STAT_UPDATE_RATIO] = ratio(sqrt(update), sqrt(before));
+    const double w_std = std_of(weight_sums[GS_SUM_BEFORE_1], before, n);
+    stats[GS_STAT_GRAD_DATA_RATIO] = ratio(std_of(grad_sum, grad_sumsq, n), w_std);
+    stats[GS_STAT_UPDATE_DATA_RATIO] = ratio(std_of(weight_sums[GS_SUM_UPDATE_1], update, n), w_std);
+}
+
+/* alive (C) |= unit c gave a non-zero output for some row of h (B, C) */
+void gs_stats_alive(uint8_t *alive, const float *h, int B, int C) {
+    for (int r = 0; r < B; r++) {
+        const float *row = h + (size_t)r * C;
+        for (int c = 0; c < C; c++) alive[c] |= row[c] != 0.0f;
+    }
 }

@@ -96,6 +96,16 @@ static int ln_row_stats_finite(const gs_layer *L, int B) {
     return 1;
 }
 
+/* the activation histogram of layer l (before dropout): kept from the pass, since
+ * an eval pass reuses the workspace */
+static void record_activations(gs_net *net, int l, int B) {
+    const gs_layer *L = &net->layers[l];
+    float lo, hi;
+    gs_hist_activation_range(L->act, &lo, &hi);
+    gs_hist_linear(net->hist + ((size_t)l * GS_HIST_QUANTITIES + GS_HIST_ACTIVATION) * GS_HIST_SLOTS, L->h,
+                   (size_t)B * L->out, lo, hi);
+}
+
 static void swap(float **a, float **b) {
     float *t = *a;
     *a = *b, *b = t;
@@ -127,17 +137,19 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
         if (Ly->bn && !bn_batch_stats_finite(Ly)) flag_nonfinite(net, l, GS_NF_BN_STATS);
         if (Ly->ln && !ln_row_stats_finite(Ly, batch)) flag_nonfinite(net, l, GS_NF_LN_STATS);
         if (bad_activation) flag_nonfinite(net, l, GS_NF_ACTIVATION);
+        record_activations(net, l, batch);
     }
     if (!isfinite(loss32)) flag_nonfinite(net, L_count, GS_NF_LOSS);
+    double grad_sum[GS_MAX_LAYERS], grad_sumsq[GS_MAX_LAYERS];
     for (int l = 0; l < L_count; l++)
-        if (!gs_stats_grads(net->stats + (size_t)l * GS_STAT_COUNT, net, l)) flag_nonfinite(net, l, GS_NF_GRADIENT);
+        if (!gs_stats_grads(net->stats + (size_t)l * GS_STAT_COUNT, net, l, grad_sum + l, grad_sumsq + l))
+            flag_nonfinite(net, l, GS_NF_GRADIENT);
 
     double weight_sums[GS_MAX_LAYERS][GS_SUM_COUNT];
     int updated = 0;
     net->last_lr = (float)gs_learning_rate(net, net->step); /* recorded even when the step is skipped */
     if (update && net->nonfinite_kind == GS_NF_NONE) {
-        gs_clip_grads(net);
-        /* the optimizer writes the next copies and measures the weight norms as it goes */
+        /* the optimizer applies the clip factor, writes the next copies and measures the weight norms as it goes */
         const int bad_layer = gs_optimizer_step(net, weight_sums);
         if (bad_layer >= 0) flag_nonfinite(net, bad_layer, GS_NF_UPDATE);
         for (int l = 0; l < L_count && net->nonfinite_kind == GS_NF_NONE; l++) {
@@ -162,13 +174,21 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     if (!updated) {
         for (int l = 0; l < L_count; l++) {
             const gs_layer *Ly = &net->layers[l];
-            const double w = gs_sumsq(net->params + Ly->w_off, Ly->in * Ly->out);
-            weight_sums[l][GS_SUM_UPDATE] = 0.0;
-            weight_sums[l][GS_SUM_BEFORE] = weight_sums[l][GS_SUM_AFTER] = w;
+            double *ws = weight_sums[l];
+            const double w = gs_moments(net->params + Ly->w_off, Ly->in * Ly->out, &ws[GS_SUM_BEFORE_1]);
+            ws[GS_SUM_UPDATE] = ws[GS_SUM_UPDATE_1] = 0.0;
+            ws[GS_SUM_BEFORE] = ws[GS_SUM_AFTER] = w;
         }
     }
     if (!update) net->rng = rng_before; /* computeGradients leaves the RNG as it was */
-    for (int l = 0; l < L_count; l++) gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, weight_sums[l]);
+    for (int l = 0; l < L_count; l++) {
+        const gs_layer *Ly = &net->layers[l];
+        gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, weight_sums[l], Ly->in * Ly->out, grad_sum[l],
+                         grad_sumsq[l]);
+    }
+    if (update) /* units that fired, for the dead-unit masks: training updates only */
+        for (int l = 0, u = 0; l < L_count; u += net->layers[l].out, l++)
+            if (net->layers[l].act == GS_ACT_RELU) gs_stats_alive(net->alive + u, net->layers[l].h, batch, net->layers[l].out);
     return net->nonfinite_kind == GS_NF_NONE ? GS_OK : GS_NONFINITE;
 }
 
@@ -190,6 +210,27 @@ int gs_net_predict(gs_net *net, const float *x, int rows, float *out) {
         const float *logits = forward(net, x + (size_t)r0 * net->inputs, b, 0);
         gs_loss_probabilities(out + (size_t)r0 * O, logits, b, O, net->loss);
     }
+    return GS_OK;
+}
+
+int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out) {
+    if (!net || !net->built) return GS_ERR_STATE;
+    if (!x || !out || rows < 1) return GS_ERR_ARG;
+    const int chunk = eval_chunk(net, rows);
+    int status = gs_net_ensure_workspace(net, chunk);
+    if (status) return status;
+    memset(out, 0, (size_t)net->total_units * sizeof(float));
+    for (int r0 = 0; r0 < rows; r0 += chunk) {
+        const int b = rows - r0 < chunk ? rows - r0 : chunk;
+        forward(net, x + (size_t)r0 * net->inputs, b, 0);
+        float *o = out;
+        for (int l = 0; l < net->n_layers; o += net->layers[l].out, l++) {
+            const gs_layer *L = &net->layers[l];
+            for (int r = 0; r < b; r++)
+                for (int c = 0; c < L->out; c++) o[c] += L->h[(size_t)r * L->out + c] != 0.0f;
+        }
+    }
+    for (int u = 0; u < net->total_units; u++) out[u] /= (float)rows;
     return GS_OK;
 }
 
@@ -240,6 +281,7 @@ static int begin_epoch(gs_net *net, int bs, int shuffle) {
             const uint32_t j = gs_rng_below(&net->rng, (uint32_t)i + 1), t = net->perm[i];
             net->perm[i] = net->perm[j], net->perm[j] = t;
         }
+    gs_net_reset_unit_alive(net);
     net->epoch_batch = bs;
     net->epoch_skipped = 0;
     net->epoch_logged = 0;
@@ -296,6 +338,8 @@ int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *
     }
     net->epoch_next_step = 0;
     if (net->epoch_logged == 0) return GS_ERR_BATCH;
+    memcpy(net->alive_epoch, net->alive, (size_t)net->total_units);
+    net->has_alive_epoch = 1;
     if (mean_loss_out) *mean_loss_out = (float)(net->epoch_loss_sum / net->epoch_logged);
     return GS_OK;
 }

@@ -70,7 +70,7 @@ test('fit learns XOR and returns a complete history', async () => {
   assert.deepEqual(history.skippedSteps, new Array(40).fill(0));
   assert.equal(history.aborted, false);
   assert.equal(seen.length, 40);
-  assert.deepEqual(Object.keys(seen[0]).sort(), ['epoch', 'loss', 'skippedSteps', 'steps', 'valAccuracy', 'valLoss']);
+  assert.deepEqual(Object.keys(seen[0]).sort(), ['deadFraction', 'epoch', 'loss', 'skippedSteps', 'steps', 'valAccuracy', 'valLoss']);
   assert.equal(seen[0].steps.loss.length, 10);
   assert.deepEqual(seen[39].steps.layers[0].gradNorm, history.steps.layers[0].gradNorm.slice(390));
   assert.ok(history.loss[39] < 0.5 * history.loss[0], `train loss ${history.loss[0]} -> ${history.loss[39]}`);
@@ -143,8 +143,9 @@ test('layerStats reports every statistic per layer, with sane values', async () 
   net.trainStep(x, y);
   const stats = net.layerStats();
   assert.equal(stats.length, 4);
-  for (const s of stats) {
-    assert.deepEqual(Object.keys(s), STAT_NAMES);
+  for (const [l, s] of stats.entries()) {
+    assert.deepEqual(Object.keys(s), [...STAT_NAMES, 'deadUnits']);
+    assert.equal(s.deadUnits.length, [32, 16, 8, 3][l]);
     assert.ok(s.gradNorm >= 0 && s.weightNorm > 0 && s.updateRatio > 0);
     assert.equal(s.nonFinite, false);
   }

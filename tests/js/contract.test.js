@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../../js/config.js';
-import { DECAY_CODES, EXPORTS, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from '../../js/contract.js';
+import { DECAY_CODES, EXPORTS, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from '../../js/contract.js';
 
 const read = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const header = read('include/gradscope.h');
@@ -50,6 +50,8 @@ test('status codes, statistics, parameters and non-finite kinds match gradscope.
     'actMean',
     'actStd',
     'nonfinite',
+    'gradDataRatio',
+    'updateDataRatio',
   ]);
   assert.equal(stats.length, STAT_NAMES.length);
   stats.forEach(([, v], i) => assert.equal(v, i));
@@ -65,6 +67,16 @@ test('norms, decays and the step row head match gradscope.h', () => {
   assert.deepEqual(Object.fromEntries(cEnum('gs_norm').map(([n, v]) => [n.replace(/^GS_NORM_/, '').toLowerCase(), v])), { ...NORMS });
   assert.deepEqual(cEnum('gs_decay').map(([n]) => n.replace(/^GS_DECAY_/, '').toLowerCase()), [...DECAY_CODES]);
   assert.equal(Number(header.match(/#define GS_ROW_HEAD (\d+)/)[1]), ROW_HEAD);
+});
+
+test('histogram layout matches gradscope.h', () => {
+  const hdefine = (name) => Number(header.match(new RegExp(`#define ${name} \\(?(-?\\d+)`))[1]);
+  assert.equal(hdefine('GS_HIST_BINS'), HIST.bins);
+  assert.equal(HIST.slots, HIST.bins + 4);
+  assert.equal(hdefine('GS_HIST_ACT_LIMIT'), HIST.actLimit);
+  assert.equal(hdefine('GS_HIST_WEIGHT_LIMIT'), HIST.weightLimit);
+  assert.equal(hdefine('GS_HIST_GRAD_MIN_EXP'), HIST.gradMinExp);
+  assert.deepEqual(cEnum('gs_hist_quantity').filter(([n]) => n !== 'GS_HIST_QUANTITIES').map(([n]) => n.replace('GS_HIST_', '').toLowerCase()), [...HIST.quantities]);
 });
 
 test('option lists match the C enums', () => {
