@@ -1,9 +1,12 @@
 // Runs every preset's failure and each of its single-change remedies on
 // several seeds, and prints markdown tables: the median of each measured
 // figure, and whether each remedy ALONE cures the failure (on how many seeds,
-// and what it missed where it did not). The numbers quoted in the README.
+// and what it missed where it did not); then what tryRemedies() reports for
+// each preset's finding (the figures that define it, before -> after, and the
+// time it took). The numbers quoted in the README.
 // usage: node scripts/preset-figures.mjs [seeds=5]
 import { PRESET_NAMES, presets, runPreset } from '../js/index.js';
+import { tryRemedies } from '../js/remedies.js';
 import { median, sci } from '../js/util.js';
 import { judgeRemedy, measure } from '../tests/js/preset-metrics.js';
 
@@ -63,3 +66,20 @@ console.log(`\nMeasured figures (median over seeds ${seeds.join(', ')}; "first/l
 console.log(row(['preset', 'run', 'ms/run', ...HEADS, 'findings']));
 console.log(row(Array(HEADS.length + 4).fill('---')));
 for (const line of figures) console.log(line);
+
+console.log(`\ntryRemedies(preset, finding, { seeds: [${seeds.join(', ')}] }) on each preset's finding, at the preset's own length (medians over the seeds; "still found": on how many seeds diagnose() still names it; seconds: all seeds of that remedy, one after another):\n`);
+const SHARE = ['deadFraction', 'saturatedFraction', 'testAccuracy'];
+const cell = (m, v) => (Number.isNaN(v) ? '-' : SHARE.includes(m) ? `${(100 * v).toFixed(0)}%` : m === 'skippedSteps' ? String(v) : sci(v));
+console.log(row(['preset', 'finding', 'remedy', 'defining figures, before → after', 'test acc', 'still found', 'seconds']));
+console.log(row(Array(7).fill('---')));
+for (const name of PRESET_NAMES) {
+  const p = presets[name];
+  if (!p.expect) continue;
+  const out = await tryRemedies(name, p.expect, { seeds });
+  const defining = out.metrics.filter((m) => m !== 'testAccuracy' && m !== 'testLoss');
+  for (const r of out.results) {
+    const figs = defining.map((m) => `${m} ${cell(m, r.metrics[m].before)} → ${cell(m, r.metrics[m].after)}`).join(', ');
+    const acc = r.metrics.testAccuracy ? `${cell('testAccuracy', r.metrics.testAccuracy.before)} → ${cell('testAccuracy', r.metrics.testAccuracy.after)}` : '-';
+    console.log(row([name, out.kind, `${r.label}${r.seed ? " (seed's)" : ''}`, figs, acc, `${r.stillFound}/${seeds.length}`, (r.ms / 1000).toFixed(2)]));
+  }
+}
