@@ -125,6 +125,8 @@ const seeds = {
     OP.create, HUGE[65535], 0, 0, 0, 0, 0, 1, OP.layer, HUGE[4096], 1, 1, 1, OP.build, // 4096 x (65535 + 1) = 2^28
     OP.create, HUGE['2^20'], 0, 0, 0, 0, 0, 1, OP.layer, HUGE['2^20'], 1, 1, 1, OP.build,
   ],
+  // 46341 x 4096 = 189,812,736 parameters: under 2^28, but their arena (params, grads, moments) is 5 GiB
+  'arena-beyond-4GiB': [OP.create, HUGE[46341], 0, 0, 0, 0, 0, 1, OP.layer, HUGE[4096], 1, 1, 1, OP.build],
   'huge-batch': [
     OP.create, small(1), 0, 0, 0, 0, 0, 1, OP.layer, HUGE[65536], 2, 1, 1, OP.layer, small(1), 1, 1, 1,
     OP.build, OP.train, HUGE[16384], ...rnd, ...rnd, OP.predict, HUGE[65536], ...rnd, OP.reserve, HUGE['2^30'],
