@@ -64,6 +64,7 @@ export class Network {
   // what diagnose() reads: every update's [loss, stats...] row, and fit's epochs (both bounded)
   #record;
   #fitting = false; // a fit is under way (it owns the dataset buffers between epochs)
+  #unitCount; // units over all layers
 
   /** Use createNetwork(). */
   constructor(core, config) {
@@ -429,18 +430,19 @@ export class Network {
 
   /** per layer, the share of ReLU units dead over the last completed epoch (0 for other layers) */
   #epochDeadFraction() {
-    return this.#deadUnits().map((mask, l) => {
-      if (this.#config.layers[l].activation !== 'relu') return 0;
+    const e = this.#core.exports;
+    const alive = this.#core.u8(e.gs_net_unit_alive(this.#handle, 1), this.#totalUnits());
+    let at = 0;
+    return this.#config.layers.map((layer) => {
       let dead = 0;
-      for (let u = 0; u < mask.length; u++) dead += mask[u];
-      return dead / mask.length;
+      if (layer.activation === 'relu') for (let u = 0; u < layer.units; u++) dead += alive[at + u] === 0;
+      at += layer.units;
+      return dead / layer.units;
     });
   }
 
   #totalUnits() {
-    let total = 0;
-    for (const layer of this.#config.layers) total += layer.units;
-    return total;
+    return (this.#unitCount ??= this.#config.layers.reduce((n, layer) => n + layer.units, 0));
   }
 
   /**

@@ -89,6 +89,7 @@ struct gs_net {
 
     float *stats;             /* (n_layers, GS_STAT_COUNT) */
     uint32_t *hist;           /* (n_layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS) */
+    int hist_rows;            /* rows of the last training pass whose activations are not counted yet */
     uint8_t *alive, *alive_epoch; /* (total units): this epoch so far, the last completed epoch */
     int has_alive_epoch, total_units;
     int nonfinite_layer;
@@ -193,5 +194,6 @@ void gs_stats_alive(uint8_t *alive, const float *h, int B, int C);
 void gs_hist_linear(uint32_t *slots, const float *x, size_t n, float lo, float hi);
 void gs_hist_exponent(uint32_t *slots, const float *x, size_t n);
 void gs_hist_activation_range(int act, float *lo, float *hi);
+void gs_hist_flush_activations(gs_net *net); /* train.c: counts the last pass's activations now */
 
 #endif

@@ -247,6 +247,7 @@ double gs_net_workspace_bytes(const gs_net *net, int rows) {
 
 int gs_net_ensure_workspace(gs_net *net, int rows) {
     if (rows <= net->ws_rows) return GS_OK;
+    gs_hist_flush_activations(net); /* count them before the workspace they live in goes */
     uint64_t max_wt;
     const uint64_t total = workspace_floats(net, rows, &max_wt);
     float *ws = gs_alloc(total, sizeof(float));
@@ -328,6 +329,7 @@ const float *gs_net_layer_stats(const gs_net *net) { return net ? net->stats : N
 
 const uint32_t *gs_net_layer_histograms(gs_net *net) {
     if (!net || !net->built) return NULL;
+    gs_hist_flush_activations(net);
     for (int l = 0; l < net->n_layers; l++) { /* gradients and weights are counted now */
         const gs_layer *L = &net->layers[l];
         uint32_t *h = net->hist + (size_t)l * GS_HIST_QUANTITIES * GS_HIST_SLOTS;

@@ -96,14 +96,19 @@ static int ln_row_stats_finite(const gs_layer *L, int B) {
     return 1;
 }
 
-/* the activation histogram of layer l (before dropout): kept from the pass, since
- * an eval pass reuses the workspace */
-static void record_activations(gs_net *net, int l, int B) {
-    const gs_layer *L = &net->layers[l];
-    float lo, hi;
-    gs_hist_activation_range(L->act, &lo, &hi);
-    gs_hist_linear(net->hist + ((size_t)l * GS_HIST_QUANTITIES + GS_HIST_ACTIVATION) * GS_HIST_SLOTS, L->h,
-                   (size_t)B * L->out, lo, hi);
+/* The activation histograms of the last training pass are counted lazily:
+ * when asked for, or just before an eval pass (or a larger workspace) would
+ * overwrite the activations they describe. Training itself pays nothing. */
+void gs_hist_flush_activations(gs_net *net) {
+    if (!net->hist_rows) return;
+    for (int l = 0; l < net->n_layers; l++) {
+        const gs_layer *L = &net->layers[l];
+        float lo, hi;
+        gs_hist_activation_range(L->act, &lo, &hi);
+        gs_hist_linear(net->hist + ((size_t)l * GS_HIST_QUANTITIES + GS_HIST_ACTIVATION) * GS_HIST_SLOTS, L->h,
+                       (size_t)net->hist_rows * L->out, lo, hi);
+    }
+    net->hist_rows = 0;
 }
 
 static void swap(float **a, float **b) {
@@ -116,6 +121,7 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !y || batch < 1 || !valid_targets(net, y, batch)) return GS_ERR_ARG;
     if (batch < 2 && gs_net_has_bn(net)) return GS_ERR_BATCH;
+    net->hist_rows = 0; /* this pass replaces the activations the last one left */
     int status = gs_net_ensure_workspace(net, batch);
     if (status) return status;
 
@@ -137,8 +143,8 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
         if (Ly->bn && !bn_batch_stats_finite(Ly)) flag_nonfinite(net, l, GS_NF_BN_STATS);
         if (Ly->ln && !ln_row_stats_finite(Ly, batch)) flag_nonfinite(net, l, GS_NF_LN_STATS);
         if (bad_activation) flag_nonfinite(net, l, GS_NF_ACTIVATION);
-        record_activations(net, l, batch);
     }
+    net->hist_rows = batch; /* the activations in the workspace are this pass's (see gs_hist_flush_activations) */
     if (!isfinite(loss32)) flag_nonfinite(net, L_count, GS_NF_LOSS);
     double grad_sum[GS_MAX_LAYERS], grad_sumsq[GS_MAX_LAYERS];
     for (int l = 0; l < L_count; l++)
@@ -202,6 +208,7 @@ static int eval_chunk(gs_net *net, int rows) {
 int gs_net_predict(gs_net *net, const float *x, int rows, float *out) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !out || rows < 1) return GS_ERR_ARG;
+    gs_hist_flush_activations(net);
     const int chunk = eval_chunk(net, rows), O = gs_net_outputs(net);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;
@@ -216,6 +223,7 @@ int gs_net_predict(gs_net *net, const float *x, int rows, float *out) {
 int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !out || rows < 1) return GS_ERR_ARG;
+    gs_hist_flush_activations(net);
     const int chunk = eval_chunk(net, rows);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;

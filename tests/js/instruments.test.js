@@ -62,6 +62,9 @@ test('histograms: fixed edges, every value counted once, bins as a JS recomputat
   const y = randomFloats(B * 2, 4);
   const { layers: grads } = net.computeGradients(x, y);
   const params = net.getParameters();
+  // eval passes in between (one growing the workspace) must not change what the histograms describe
+  net.predict(randomFloats(5 * 3000, 5));
+  net.evaluate(randomFloats(5 * 7, 6), randomFloats(2 * 7, 7));
   const hist = net.layerHistograms();
   // a float64 forward pass from the same parameters (no dropout, no batch norm: train = eval)
   let input = Float64Array.from(x);
