@@ -105,7 +105,6 @@ typedef struct {
     int units[MAX_LAYERS_MODEL + 1];
     int bn[MAX_LAYERS_MODEL + 1]; /* gs_norm: 1 batch norm, 2 layer norm */
     float dropout[MAX_LAYERS_MODEL + 1];
-    int opt_adam;
     int io_rows, data_rows;
     int tainted; /* a non-finite value was written into its state on purpose */
 } model;
@@ -127,20 +126,8 @@ static uint64_t max_units_of(const model *m) {
     return mu;
 }
 
-static uint64_t sum_units_of(const model *m) {
-    uint64_t s = 0;
-    for (int l = 0; l < m->n_layers; l++) s += (uint64_t)m->units[l];
-    return s;
-}
-
 static int outputs_of(const model *m) { return m->n_layers ? m->units[m->n_layers - 1] : 0; }
 static int ydim_of(const model *m) { return m->loss == GS_LOSS_SOFTMAX_CE ? 1 : outputs_of(m); }
-
-static int has_bn(const model *m) {
-    for (int l = 0; l < m->n_layers; l++)
-        if (m->bn[l] == 1) return 1;
-    return 0;
-}
 
 /* the largest single buffer (bytes) a pass over `rows` rows needs, and its total */
 static void pass_bytes(const model *m, uint64_t rows, uint64_t *largest, uint64_t *total) {

@@ -4,7 +4,7 @@
 // standard form (js/validate.js). Afterwards a reference network trained around
 // the fuzzing is bit-identical to a twin that saw none.
 //
-//   GRADSCOPE_FUZZ_CASES=50000      more cases (default 10000)
+//   GRADSCOPE_FUZZ_CASES=50000      more cases (default 6000)
 //   GRADSCOPE_FUZZ_SEED=123         replay a run (the seed is printed)
 //   GRADSCOPE_FUZZ_CASE=17          with the seed: replay only case 17, printing its document
 //   GRADSCOPE_FUZZ_SECONDS_JS=120   time cap (default 60 s; cases stop early with a note)
@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import { createNetwork, loadNetwork } from '../../js/index.js';
 import { caseSeed, fuzzBudget, fuzzRng, isStandardError, randomFloats, sameBits } from './helpers.js';
 
-const budget = fuzzBudget(10000, 60);
+const budget = fuzzBudget(6000, 60);
 
 // Kinds of finding that are known gaps are counted and printed, not failed; none is
 // known on main (it was 'strict-loading' and 'nonfinite-guard' before issue 8's fixes).
