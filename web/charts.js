@@ -19,7 +19,8 @@ export const FLOOR = 1e-12;
 export const ZERO_LEVEL = 1e-14;
 const ZERO_BAND_TOP = 10 ** -13.5;
 const MAX_BUCKETS = 1000; // per series; past this, neighbouring buckets merge 2:1 (each keeps its min and max)
-const LOG_LOSS_DECADES = 3; // the loss axis turns logarithmic when the loss spans more than this
+const LOG_LOSS_DECADES = 3;
+const HEAD = 1000; // the first steps are also kept at full resolution: a "first N steps" window shows every one // the loss axis turns logarithmic when the loss spans more than this
 
 function widthOf(el) {
   return Math.max(260, Math.floor(el.clientWidth || el.parentElement?.clientWidth || 600) - 4);
@@ -82,9 +83,9 @@ function drawMarkers(u, markers) {
  * neighbouring buckets merge 2:1; the x values stay shared by every series.
  */
 class Series {
-  constructor(el, { title, xLabel, yLabel, log = false, autoLog = false, xLog = false, names, sides = 1, sideNames = ['A', 'B'], extraAxis = null, zones = false, height = 240, floor = FLOOR }) {
+  constructor(el, { title, xLabel, yLabel, log = false, autoLog = false, xLog = false, yRange = null, names, sides = 1, sideNames = ['A', 'B'], extraAxis = null, zones = false, height = 240, floor = FLOOR }) {
     this.el = el;
-    this.options = { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog };
+    this.options = { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog, yRange };
     this.names = names;
     this.sides = sides;
     this.sideNames = sideNames;
@@ -95,10 +96,13 @@ class Series {
     this.hi = Array.from({ length: n }, () => []);
     this.loAt = Array.from({ length: n }, () => []);
     this.hiAt = Array.from({ length: n }, () => []);
+    this.head = Array.from({ length: n }, () => []); // the first HEAD raw values of each series
     this.xs = []; // explicit x values of stride-1 buckets (the sweep's rates), else none
     this.raw = new Array(sides).fill(0);
     this.stride = 1;
     this.markers = [];
+    this.window = null; // { first: N } or { last: N } steps shown; null = all (a drag-zoom also holds until double-click)
+    this.zoomed = false;
     this.plot = this.#make([[], ...Array.from({ length: n }, () => [])]);
     el.dataset.series = String(n);
     el.dataset.points = '0';
@@ -108,7 +112,7 @@ class Series {
   }
 
   #make(data) {
-    const { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog } = this.options;
+    const { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog, yRange } = this.options;
     const log = this.log;
     const none = () => ''; // the legend names the lines; values show on the chart
     const series = [{ label: xLabel, value: none }];
@@ -144,15 +148,23 @@ class Series {
       const bottom = lo <= ZERO_LEVEL * 1.01 ? ZERO_LEVEL / 10 : 10 ** Math.floor(Math.log10(lo));
       return [bottom, 10 ** Math.ceil(Math.log10(hi))];
     };
-    const scales = { x: xLog ? { time: false, distr: 3, log: 10 } : { time: false }, y: log ? { distr: 3, log: 10, range: decades } : {} };
+    const scales = { x: xLog ? { time: false, distr: 3, log: 10 } : { time: false }, y: log ? { distr: 3, log: 10, range: decades } : yRange ? { range: yRange } : {} };
     if (extraAxis) scales[extraAxis.scale] = { range: extraAxis.range };
     const hooks = {
       draw: [(u) => drawMarkers(u, this.markers)],
       // the y range shown, for tests and the curious
-      setScale: [(u, key) => key === 'y' && Object.assign(this.el.dataset, { yMin: String(u.scales.y.min), yMax: String(u.scales.y.max) })],
+      setScale: [(u, key) => Object.assign(this.el.dataset, { [`${key}Min`]: String(u.scales[key].min), [`${key}Max`]: String(u.scales[key].max) })],
+      // a drag on the chart zooms into steps; it holds while data streams in, until a double-click
+      setSelect: [(u) => u.select.width > 0 && (this.zoomed = true)],
     };
     if (zones) hooks.drawClear = [shadeZones];
-    return new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: false }, hooks }, data, this.el);
+    const plot = new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: false }, hooks }, data, this.el);
+    plot.over.addEventListener('dblclick', () => {
+      this.zoomed = false;
+      this.window = null;
+      this.el.dispatchEvent(new CustomEvent('window-reset'));
+    });
+    return plot;
   }
 
   get buckets() {
@@ -170,6 +182,7 @@ class Series {
       for (let i = 0; i < cols.length; i++) {
         const s = base + i;
         const v = cols[i][j];
+        if (r < HEAD) this.head[s][r] = v === undefined || Number.isNaN(v) ? null : v;
         if (v === null || v === undefined || Number.isNaN(v)) {
           if (this.lo[s][k] === undefined) this.lo[s][k] = this.hi[s][k] = null;
           continue;
@@ -255,8 +268,10 @@ class Series {
   }
 
   draw() {
-    const x = this.#xValues();
-    let cols = this.#columns();
+    const firstN = this.window?.first && this.window.first <= HEAD ? Math.min(this.window.first, Math.max(...this.raw)) : 0;
+    // a "first N steps" window within the head: every step, not the buckets
+    const x = firstN ? Array.from({ length: firstN }, (_, k) => k + 1) : this.#xValues();
+    let cols = firstN ? this.head.map((h) => Array.from({ length: firstN }, (_, k) => h[k] ?? null)) : this.#columns();
     this.dirty = false;
     if (this.#wantsLog(cols)) {
       this.log = true;
@@ -265,8 +280,23 @@ class Series {
       this.el.dataset.log = 'true';
     }
     if (this.log) cols = cols.map((c, i) => ((this.names[i % this.names.length].scale ?? 'y') === 'y' ? c.map((v) => (v > 0 ? v : null)) : c));
-    this.plot.setData([x, ...cols]);
+    const last = x.length ? x[x.length - 1] : 1;
+    if (this.window) {
+      // a window of steps that stays put while training goes on
+      const [min, max] = this.window.first ? [1, Math.max(2, this.window.first)] : [Math.max(1, last - this.window.last), Math.max(2, last)];
+      this.plot.setData([x, ...cols], false);
+      this.plot.setScale('x', { min, max });
+    } else if (this.zoomed) this.plot.setData([x, ...cols], false);
+    else this.plot.setData([x, ...cols]);
     this.el.dataset.drawn = String(x.length); // what the chart shows now (tests read it)
+  }
+
+  /** shows the first N steps, the last N, or everything (null) */
+  setWindow(window) {
+    this.window = window;
+    this.zoomed = false;
+    this.el.dataset.window = window ? (window.first ? `first ${window.first}` : `last ${window.last}`) : 'all';
+    this.draw();
   }
 
   resize() {
@@ -304,6 +334,24 @@ export function gradientChart(el, nLayers, sides, sideNames) {
         }
       }
       chart.append(side, layers.map((l) => Array.from(l.gradNorm, positive)));
+    },
+  };
+}
+
+/** per hidden layer over the steps: the dead share of a ReLU layer, the saturated share of a sigmoid / tanh one */
+export function unitsChart(el, layers) {
+  const shown = layers.map((l, i) => ({ l, i })).filter(({ l }) => ['relu', 'sigmoid', 'tanh'].includes(l.activation));
+  const names = shown.map(({ l, i }) => ({ label: `layer ${i} ${l.activation === 'relu' ? 'dead' : 'saturated'}`, color: layerColor(i) }));
+  if (!names.length) {
+    el.textContent = '';
+    el.dataset.series = '0';
+    return { chart: null, push() {} };
+  }
+  const chart = new Series(el, { xLabel: 'step', yLabel: 'share of units', names, height: 160, yRange: [0, 1] });
+  return {
+    chart,
+    push(steps) {
+      chart.append(0, shown.map(({ l, i }) => Array.from(l.activation === 'relu' ? steps[i].deadFraction : steps[i].saturatedFraction)));
     },
   };
 }

@@ -11,6 +11,14 @@ const $ = (id) => document.getElementById(id);
 export const NUMBER_FIELDS = ['samples', 'learningRate', 'weightDecay', 'clipNorm', 'batchSize', 'seed', 'initStd'];
 export const RANGE_FIELDS = ['noise', 'testRatio', 'labelNoise'];
 
+/** what the gradient chart shows: every step, or a window that stays put while training goes on */
+export const WINDOWS = {
+  all: { label: 'all steps', window: null },
+  first50: { label: 'first 50 steps', window: { first: 50 } },
+  first200: { label: 'first 200 steps', window: { first: 200 } },
+  last500: { label: 'last 500 steps', window: { last: 500 } },
+};
+
 export const COMPARE_LABELS = {
   '': 'nothing (off)',
   remedy: "the preset's remedy (the seed's)",
@@ -31,6 +39,7 @@ export function fillStaticControls(onPreset) {
   setOptions($('optimizer'), OPTIMIZERS, { sgd: 'SGD', momentum: 'SGD + momentum 0.9', adam: 'Adam' });
   setOptions($('speed'), SPEEDS.map(String), Object.fromEntries(SPEEDS.map((s) => [String(s), s === 0 ? 'max' : `${s} epoch/s`])));
   setOptions($('compare-with'), Object.keys(COMPARE_LABELS), COMPARE_LABELS);
+  setOptions($('grad-window'), Object.keys(WINDOWS), Object.fromEntries(Object.entries(WINDOWS).map(([k, w]) => [k, w.label])));
   setOptions($('csv-delimiter'), Object.keys(DELIMITERS), DELIMITERS);
   setOptions($('csv-task'), ['auto', 'classification', 'regression'], { auto: 'auto (from the label column)' });
   replaceChildren(

@@ -4,8 +4,8 @@
 // file, the URL or the library ever becomes markup (see dom.js).
 import './style.css';
 import { presets } from '../js/presets.js';
-import { gradientChart, lossChart, sweepChart } from './charts.js';
-import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, fillStaticControls, renderControls, showCsvColumns } from './controls.js';
+import { gradientChart, lossChart, sweepChart, unitsChart } from './charts.js';
+import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, WINDOWS, fillStaticControls, renderControls, showCsvColumns } from './controls.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
 import { applyRemedy, panelParts, remediesFor, renderFindings } from './diagnosis.js';
 import { h } from './dom.js';
@@ -164,6 +164,7 @@ function onProgress(side, msg) {
   if (!charts) return;
   if (msg.steps.loss.length) {
     charts.grad.push(side.index, msg.steps.layers);
+    if (side.index === 0) charts.units.push(msg.steps.layers);
     trained = true;
   }
   if (msg.steps.epochs.length) charts.loss.push(side.index, msg.steps.epochs);
@@ -202,7 +203,7 @@ function draw() {
   // at most one chart per frame, each at most every CHART_MS; each chart has its own dirty flag,
   // so data that lands while the other chart is drawn is still drawn on a later frame
   const now = performance.now();
-  for (const chart of charts ? [charts.grad.chart, charts.loss.chart] : []) {
+  for (const chart of charts ? [charts.grad.chart, charts.loss.chart, charts.units.chart].filter(Boolean) : []) {
     if (chart.dirty && now - (chart.lastDraw ?? 0) >= CHART_MS) {
       chart.lastDraw = now;
       chart.draw();
@@ -342,10 +343,13 @@ function setup({ play = false, useLoaded = false } = {}) {
   $('compare-note').textContent = b ? `solid: this setup, dashed: ${COMPARE_LABELS[$('compare-with').value]} (same seed and data)` : 'solid: this setup; choose a comparison to train it beside, dashed';
   charts?.grad.chart.destroy();
   charts?.loss.chart.destroy();
+  charts?.units.chart?.destroy();
   charts = {
     grad: gradientChart($('grad-chart'), nLayers, b ? 2 : 1, sideNames),
     loss: lossChart($('loss-chart'), b ? 2 : 1, state.loss !== 'mse', sideNames),
+    units: unitsChart($('units-chart'), state.layers),
   };
+  charts.grad.chart.setWindow(WINDOWS[$('grad-window').value]?.window ?? null); // the window survives a new run
   renderFindings($('findings'), [], { trained: false });
   $('confusion').replaceChildren();
   $('epoch').textContent = '0';
@@ -607,9 +611,12 @@ function bind() {
     } else if (event.key === 's') $('step').click();
     else if (event.key === 'r') $('reset').click();
   });
+  $('grad-window').addEventListener('change', () => charts?.grad.chart.setWindow(WINDOWS[$('grad-window').value]?.window ?? null));
+  $('grad-chart').addEventListener('window-reset', () => ($('grad-window').value = 'all'));
   window.addEventListener('resize', () => {
     charts?.grad.chart.resize();
     charts?.loss.chart.resize();
+    charts?.units.chart?.resize();
     sweepPlot?.chart.resize();
   });
   window.addEventListener('hashchange', () => {

@@ -354,6 +354,12 @@ test('charts keep the failure visible: spikes survive decimation, a log loss axi
   assert.equal(loss.log, 'true', 'a loss over many decades is drawn on a log axis');
   if (grad.nonFinite) assert.match(grad.nonFinite, /^\d+:\d+$/);
   await page.screenshot({ path: `${shots}/exploding-long.png` });
+  // the explosion is over in a few steps: the "first 50 steps" window shows each of them
+  await page.selectOption('#grad-window', 'first50');
+  await page.waitForTimeout(300);
+  assert.equal(await page.$eval('#grad-chart', (el) => el.dataset.drawn), '50');
+  await page.locator('#grad-chart').screenshot({ path: `${shots}/exploding-first-50-steps.png` });
+  await page.selectOption('#grad-window', 'all');
 
   // dead ReLU: exact zero gradients sit in the "0 — no gradient" band, below the vanishing zone
   await page.click('#preset-buttons button[data-preset="dead-relu"]');
@@ -361,6 +367,19 @@ test('charts keep the failure visible: spikes survive decimation, a log loss axi
   await page.waitForTimeout(400);
   const dead = await page.$eval('#grad-chart', (el) => ({ ...el.dataset }));
   assert.ok(Number(dead.yMin) < 1e-13, `zero gradients drawn at the zero level: y from ${dead.yMin}`);
+  // dead share per layer over the steps: it climbs toward 1
+  const units = await page.$eval('#units-chart', (el) => ({ ...el.dataset }));
+  assert.equal(units.series, '3');
+  assert.ok(Number(units.drawn) > 100, `dead-share chart drew ${units.drawn} points`);
+  // a window on the first steps, which holds while training goes on
+  await page.selectOption('#grad-window', 'first50');
+  await page.click('#play');
+  await page.waitForTimeout(1500);
+  const win = await page.$eval('#grad-chart', (el) => ({ ...el.dataset }));
+  assert.equal(win.window, 'first 50');
+  assert.deepEqual([Number(win.xMin), Number(win.xMax)], [1, 50]);
+  assert.equal(Number(win.drawn), 50, 'every one of the first 50 steps, not buckets of a long run');
+  await page.click('#play');
   await page.screenshot({ path: `${shots}/dead-relu-zero-band.png` });
   await page.close();
 });
