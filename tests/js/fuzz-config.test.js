@@ -3,7 +3,8 @@
 // init, loss and optimizer (SGD, momentum, Nesterov, Adam, AdamW, RMSprop; decay, L1,
 // schedules, clipping), and invalid
 // values (NaN, Infinity, 1e39, 1e-50, 1-1e-10, negatives, strings, extra keys).
-// Each either trains (trainStep, fit, computeGradients, predict, evaluate) with
+// Each either trains (trainStep, fit, computeGradients, predict, evaluate, then
+// layerStats and diagnose) with
 // finite-or-skipped results, keeps its state finite, and round-trips through
 // toJSON/loadNetwork bit-identically — or throws an Error of the standard form.
 // A failing case is shrunk by fast-check to a minimal config and printed.
@@ -16,7 +17,7 @@ import { test } from 'node:test';
 
 import fc from 'fast-check';
 
-import { createNetwork, loadNetwork } from '../../js/index.js';
+import { createNetwork, diagnose, loadNetwork } from '../../js/index.js';
 import { fuzzBudget, isStandardError, randomFloats, sameBits } from './helpers.js';
 
 const budget = fuzzBudget(2000, 60);
@@ -223,6 +224,11 @@ async function runScenario(s, stats) {
     const ev = net.evaluate(x, y);
     if (c.loss !== 'mse' && !(ev.accuracy >= 0 && ev.accuracy <= 1)) return { kind: 'training', detail: `evaluate accuracy ${ev.accuracy}` };
     if (c.loss !== 'mse' && [...pred].every((v) => Number.isNaN(v)) && ev.accuracy > 0) return { kind: 'nan-accuracy', detail: `all-NaN predictions scored accuracy ${ev.accuracy}` };
+    // what a page shows after training: statistics and the diagnosis, for any run
+    const layerStats = net.layerStats();
+    if (layerStats.length !== c.layers.length) return { kind: 'training', detail: `layerStats() has ${layerStats.length} layers` };
+    const findings = diagnose(net);
+    if (!Array.isArray(findings)) return { kind: 'training', detail: `diagnose returned ${typeof findings}` };
     const saved = net.toJSON();
     if (stateFinite(before) && !stateFinite(saved)) return { kind: 'nonfinite-guard', detail: 'training left a non-finite parameter or optimizer value' };
     // round trip, and the copy continues exactly like the original
