@@ -10,6 +10,17 @@ import 'uplot/dist/uPlot.min.css';
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d', '#7c3aed', '#0d9488', '#b91c1c'];
 export const layerColor = (l) => PALETTE[l % PALETTE.length];
 
+/** a layer's colour darkened until text in it reads at 4.5:1 or more on white (WCAG AA) */
+export function layerInk(l) {
+  let rgb = [1, 3, 5].map((i) => parseInt(layerColor(l).slice(i, i + 2), 16));
+  const lum = (c) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  while (1.05 / (lum(rgb) + 0.05) < 4.6) rgb = rgb.map((v) => Math.floor(v * 0.92));
+  return `rgb(${rgb.join(',')})`;
+}
+
 // shaded zones of the gradient chart (absolute gradient norms)
 export const VANISHING_BELOW = 1e-5;
 export const EXPLODING_ABOVE = 1e2;

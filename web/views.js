@@ -1,6 +1,6 @@
 // Canvas and HTML views: the network diagram, the decision map with its points,
 // the digits confusion matrix, and per-layer dead / saturated bars.
-import { layerColor } from './charts.js';
+import { layerInk } from './charts.js';
 import { h, replaceChildren } from './dom.js';
 
 const MAX_NODES = 12; // drawn per layer; the rest are summarized as "+n"
@@ -214,7 +214,7 @@ export function renderUnitBars(el, config, stats) {
         h(
           'div',
           { className: 'unit-row', dataset: { layer: String(l) } },
-          h('span', { className: 'unit-name', style: { color: layerColor(l) } }, `layer ${l} · ${layer.activation}`),
+          h('span', { className: 'unit-name', style: { color: layerInk(l) } }, `layer ${l} · ${layer.activation}`),
           h('span', { className: 'bar' }, h('span', { className: 'fill dead' })),
           h('span', { className: 'num' }),
           h('span', { className: 'bar' }, h('span', { className: 'fill sat' })),

@@ -437,3 +437,37 @@ test('each single remedy applies on its own: the failing run stays dashed as "be
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('text contrast is at least 4.5:1 (3:1 for large text) everywhere on a busy page', async () => {
+  const { page } = await open('#preset=exploding-gradients&play=1&speed=0');
+  await page.waitForSelector('#findings [data-kind="exploding-gradients"]', { timeout: 20_000 });
+  await page.waitForTimeout(500);
+  const bad = await page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const bgOf = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (!el.getClientRects().length || el.disabled || el.closest(':disabled')) continue;
+      const text = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim()).map((n) => n.textContent.trim()).join(' ');
+      if (!text) continue;
+      const cs = getComputedStyle(el);
+      const [a, b] = [lum(rgb(cs.color).slice(0, 3)), lum(bgOf(el))].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      const large = parseFloat(cs.fontSize) >= 24 || (parseFloat(cs.fontSize) >= 18.66 && Number(cs.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) out.push(`${ratio.toFixed(2)}:1 ${el.tagName}.${el.className} "${text.slice(0, 30)}"`);
+    }
+    return out;
+  });
+  assert.deepEqual(bad, []);
+  await page.close();
+});
