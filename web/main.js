@@ -8,10 +8,10 @@ import { gradientChart, lossChart, sweepChart, unitsChart } from './charts.js';
 import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, WINDOWS, fillStaticControls, renderControls, showCsvColumns } from './controls.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
 import { applyRemedy, panelParts, remediesFor, renderFindings } from './diagnosis.js';
-import { h } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { lossesFor, presetEpochs, presetRun, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
 import { Trainer } from './trainer.js';
-import { canvasToData, drawBoundary, drawNetwork, renderConfusion, renderUnitBars } from './views.js';
+import { CLASS_COLORS, canvasToData, drawBoundary, drawNetwork, renderConfusion, renderUnitBars } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 const fromHash = stateFromHash(location.hash);
@@ -233,7 +233,24 @@ function drawViews() {
   $('confusion').hidden = state.loss !== 'softmax-ce';
   $('map-title').textContent = twoD ? 'Decision map' : 'Confusion matrix';
   if (twoD) drawBoundary($('boundary'), { points: view.points, boundary: view.boundary, regression: view.regression, domain: view.points.domain });
+  showMapLegend(twoD);
 }
+
+/** what the decision map's colours mean for this dataset (class names from a CSV are text) */
+function showMapLegend(twoD) {
+  const d = view.dataset;
+  const key = JSON.stringify([twoD, view.regression, d?.outputs, d?.classNames]);
+  if ($('map-explain').dataset.key === key) return;
+  $('map-explain').dataset.key = key;
+  if (!twoD) return replaceChildren($('map-explain'), 'Rows: the true class, columns: the predicted class, over the test set; the diagonal is right.');
+  const dots = 'Filled dots: training data; hollow rings: test data.';
+  if (view.regression) return replaceChildren($('map-explain'), `Background: the predicted value, `, swatch(CLASS_COLORS[0]), 'low to ', swatch(CLASS_COLORS[1]), `high. ${dots}`);
+  const k = state.loss === 'softmax-ce' ? d?.outputs ?? 2 : 2;
+  const names = Array.from({ length: Math.min(k, CLASS_COLORS.length) }, (_, i) => [swatch(CLASS_COLORS[i]), `${d?.classNames ? String(d.classNames[i]) : `class ${i}`}${i < k - 1 ? ', ' : ''}`]);
+  replaceChildren($('map-explain'), 'Background: the predicted class at each point (fainter where the network is unsure). ', names, `${k > CLASS_COLORS.length ? ' …' : ''}. ${dots}`);
+}
+
+const swatch = (rgb) => h('span', { className: 'swatch', style: { background: `rgb(${rgb.join(',')})` } });
 
 // ---- setup: (re)build both sides from the state --------------------------------
 let beforeState = null; // the failing run a remedy was applied to (compare mode 'before' replays it)
@@ -597,7 +614,8 @@ function bind() {
   $('boundary').addEventListener('click', (event) => {
     if (!view.points || view.regression || state.dataset === 'csv') return;
     const p = canvasToData($('boundary'), event, view.points.domain);
-    custom.points.push({ ...p, label: event.shiftKey ? 0 : 1 });
+    const chosen = Number($('click-class').value);
+    custom.points.push({ ...p, label: event.shiftKey ? 1 - chosen : chosen });
     sides[0].trainer.send('points', { custom });
     sides[1]?.trainer.send('points', { custom });
   });

@@ -264,6 +264,17 @@ test('choosing CSV keeps the sidebar layout (every control inside the sidebar), 
     });
     assert.deepEqual(out, [], `${viewport.width}px`);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth <= 1), true, 'horizontal scrolling');
+    if (viewport.width < 900) {
+      // tap targets on a phone: every control (or the label around a checkbox) at least 32 px high
+      const small = await page.evaluate(() =>
+        [...document.querySelectorAll('button, select, input')]
+          .filter((el) => el.getClientRects().length)
+          .map((el) => [el.id || el.dataset.field || el.textContent.trim() || el.type, (el.type === 'checkbox' ? el.closest('label') : el).getBoundingClientRect().height])
+          .filter(([, hgt]) => hgt < 32)
+          .map(([id, hgt]) => `${id}: ${hgt.toFixed(0)} px`),
+      );
+      assert.deepEqual(small, [], 'tap targets under 32 px');
+    }
     await page.screenshot({ path: `${shots}/csv-sidebar-${viewport.width}.png` });
     await page.close();
   }

@@ -106,6 +106,8 @@ test('CSV header names, cells, class labels and the file name show as text', asy
   await page.waitForSelector('#confusion table');
   const heads = await page.$$eval('#confusion th[scope="col"]', (ths) => ths.slice(1).map((t) => t.textContent));
   assert.deepEqual(heads, [...PAYLOADS].sort());
+  const legend = await textOf(page, '#map-explain');
+  for (const p of PAYLOADS) assert.ok(legend.includes(p), `the map legend names class ${p} as text: ${legend}`);
   assert.match(await textOf(page, '#csv-note'), /classification, 3 classes \(the label column holds text\)/);
   await page.screenshot({ path: `${shots}/security-csv-labels.png`, fullPage: true });
   await assertSafe(page, 'CSV class labels');
