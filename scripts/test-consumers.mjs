@@ -9,7 +9,8 @@
 //   3. build into dist/, serve dist/ (with a Content-Security-Policy that allows wasm
 //      through 'wasm-unsafe-eval' only) and, for Vite, also run the dev server; in
 //      chromium the app trains in the page and in a module worker and loads the digits
-//      data; any page error or failed request fails the consumer
+//      data, and trains through gradscope/worker (a worker it starts itself, or for
+//      esbuild / Rollup the app's own worker importing gradscope/worker/host); any page error or failed request fails the consumer
 // Prints one line per consumer (recipe or zero config, times, results) and a table.
 // GRADSCOPE_CONSUMER_BUDGET_S (default 900) stops before starting a consumer past it.
 import { execFileSync, spawn } from 'node:child_process';
@@ -78,7 +79,9 @@ function prepare(consumer, tarball, recipe) {
     rmSync(join(dir, stale), { recursive: true, force: true });
   }
   cpSync(join(root, 'tests/consumers/app'), dir, { recursive: true });
-  if (recipe) writeFileSync(join(dir, consumer.recipe ?? 'vite.config.mjs'), recipe);
+  if (recipe && consumer.recipe === 'package.json') writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, ...JSON.parse(recipe) }, null, 2));
+  else writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  if (recipe && consumer.recipe !== 'package.json') writeFileSync(join(dir, consumer.recipe ?? 'vite.config.mjs'), recipe);
   return { dir, installMs };
 }
 
@@ -163,6 +166,10 @@ async function runPage(browser, url, label) {
       if (r.simd !== true) throw new Error(`${label}: ${side} ran the scalar core: ${JSON.stringify(r)}`);
       if (r.digits !== 1797) throw new Error(`${label}: ${side} digits: ${r.digits}`);
     }
+    const a = result.api;
+    if (!(a.last < 0.1 * a.first) || a.epochs !== 300 || !(a.p[0] < 0.2 && a.p[1] > 0.8 && a.p[2] > 0.8 && a.p[3] < 0.2) || a.simd !== true) {
+      throw new Error(`${label}: gradscope/worker (${a.mode}) did not learn XOR: ${JSON.stringify(a)}`);
+    }
     return { result, problems };
   } finally {
     await page.close();
@@ -188,21 +195,21 @@ async function runConsumer(browser, consumer, tarball, recipes) {
   const runs = [];
   const server = await serve(join(dir, 'dist'));
   try {
-    const { result, problems } = await runPage(browser, server.url, `${consumer.name} build`);
+    const { result, problems } = await runPage(browser, `${server.url}?worker=${consumer.worker ?? 'auto'}`, `${consumer.name} build`);
     // esbuild / Rollup: the packaged URL is tried before the copy beside the bundle
     const extra = problems.filter((p) => !FIXED_404.test(p) && !/HTTP 404 .*\/dist\/gradscope_simd\.wasm|HTTP 404 .*\/data\/digits\.csv\.gz|Failed to load resource: the server responded with a status of 404/.test(p));
     if (extra.length) throw new Error(`${consumer.name} build: ${extra.join('\n')}`);
-    runs.push({ mode: 'build', page: result.page.ms, worker: result.worker.ms, fallback404: problems.some((p) => /HTTP 404/.test(p)) });
+    runs.push({ mode: 'build', page: result.page.ms, worker: result.worker.ms, api: result.api.mode, fallback404: problems.some((p) => /HTTP 404/.test(p)) });
   } finally {
     server.close();
   }
   if (consumer.dev) {
     const dev = await devServer(consumer, dir);
     try {
-      const { result, problems } = await runPage(browser, dev.url, `${consumer.name} dev`);
+      const { result, problems } = await runPage(browser, `${dev.url}?worker=${consumer.worker ?? 'auto'}`, `${consumer.name} dev`);
       const extra = problems.filter((p) => !FIXED_404.test(p) && !/status of 404/.test(p));
       if (extra.length) throw new Error(`${consumer.name} dev: ${extra.join('\n')}\n${dev.log()}`);
-      runs.push({ mode: 'dev', page: result.page.ms, worker: result.worker.ms });
+      runs.push({ mode: 'dev', page: result.page.ms, worker: result.worker.ms, api: result.api.mode });
     } finally {
       dev.close();
     }
@@ -232,7 +239,7 @@ async function main() {
       try {
         const row = await runConsumer(browser, consumer, tarball, recipes);
         rows.push(row);
-        const modes = row.runs.map((r) => `${r.mode}: page ${r.page} ms, worker ${r.worker} ms${r.fallback404 ? ' (packaged URL 404, copy beside the bundle used)' : ''}`).join('; ');
+        const modes = row.runs.map((r) => `${r.mode}: page ${r.page} ms, worker ${r.worker} ms, gradscope/worker (${r.api}) ok${r.fallback404 ? ' (packaged URL 404, copy beside the bundle used)' : ''}`).join('; ');
         console.log(`ok ${row.name} — ${row.config}; install ${seconds(row.installMs)}, build ${seconds(row.buildMs)}, total ${seconds(row.totalMs)}; ${modes}`);
       } catch (err) {
         failures.push(`${consumer.name}: ${err.message}`);

@@ -11,7 +11,6 @@ import { METHODS, OP, VERSION, endpoint, errorData, ownCopies, transferables } f
 const inWebWorker = typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope;
 
 async function port() {
-  if (inWebWorker) return endpoint(globalThis);
   const { parentPort } = await importNode('node:worker_threads');
   if (!parentPort) throw new Error('gradscope/worker/host: not running in a worker; start it with gradscope/worker');
   return endpoint(parentPort);
@@ -84,7 +83,9 @@ export function serve(ep) {
   });
 }
 
-if (inWebWorker || (typeof process !== 'undefined' && process.versions?.node)) {
-  const ep = await port().catch(() => null);
-  if (ep) serve(ep);
+// no top-level await: bundlers build workers as classic scripts (Vite's default is iife)
+if (inWebWorker) {
+  serve(endpoint(globalThis));
+} else if (typeof process !== 'undefined' && process.versions?.node) {
+  port().then(serve, () => {}); // in Node's main thread (imported for serve()): nothing to answer
 }

@@ -13,7 +13,13 @@ const here = () => import.meta.url;
 /** a worker running host.js: a module Web Worker in browsers, a worker thread in Node */
 async function startWorker() {
   if (!isNode && typeof Worker !== 'undefined') {
-    // literal, so bundlers that bundle workers (Vite, webpack 5, Parcel) find and bundle it
+    // Vite 6/7's dev pre-bundler moves this module to node_modules/.vite/deps, where the
+    // worker below cannot be served: start the package's own host.js instead
+    const self = here();
+    if (/\/node_modules\/\.vite\/deps\//.test(self)) {
+      return new Worker(new URL(self.replace(/\/node_modules\/\.vite\/deps\/.*$/, '/node_modules/gradscope/js/worker/host.js')), { type: 'module' });
+    }
+    // literal, so bundlers that bundle workers (Vite, webpack 5) find and bundle it
     return new Worker(new URL('./host.js', import.meta.url), { type: 'module' });
   }
   if (!isNode) throw new Error('gradscope/worker: this environment has no Worker; pass options.worker');

@@ -1,0 +1,2 @@
+// gradscope/worker/host for resolvers that do not read package.json "exports".
+import '../js/worker/host.js';

@@ -1,0 +1,1 @@
+export * from '../js/worker/index.js';
