@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
 
-import { createNetwork, loadCore, simdSupported } from '../../js/index.js';
+import { createNetwork, loadCore, setWasmPaths, simdSupported } from '../../js/index.js';
 
 const wasmUrl = (variant) => new URL(`../../dist/gradscope_${variant}.wasm`, import.meta.url);
 
@@ -62,4 +62,87 @@ test('over HTTP: a 404 and an HTML page served as 200 both give clear errors; a 
   await assert.rejects(loadCore({ wasm: `${base}/spa.wasm` }), /spa\.wasm is not a WebAssembly module \(got text starting "<!doctype html><title>app<\/title>"\)/);
   const core = await loadCore({ wasm: new URL(`${base}/core.wasm`) });
   assert.equal(typeof core.exports.gs_net_create, 'function');
+});
+
+test('net.simd tells the truth for bytes passed in; a contradiction or an unnamed Module is refused', async () => {
+  const { declaresSimd } = await import('../../js/loader.js');
+  const simd = await readFile(wasmUrl('simd'));
+  const scalar = await readFile(wasmUrl('scalar'));
+  assert.equal(declaresSimd(simd), true);
+  assert.equal(declaresSimd(scalar), false);
+  const a = await createNetwork({ inputs: 1, layers: [{ units: 1 }] }, { wasm: new Uint8Array(scalar) });
+  const b = await createNetwork({ inputs: 1, layers: [{ units: 1 }] }, { wasm: new Uint8Array(simd) });
+  assert.equal(a.simd, false);
+  assert.equal(b.simd, true);
+  a.dispose();
+  b.dispose();
+  await assert.rejects(loadCore({ wasm: new Uint8Array(scalar), simd: true }), /loadCore: simd is true but the wasm passed in is the scalar build/);
+  const module = new WebAssembly.Module(scalar);
+  await assert.rejects(loadCore({ wasm: module }), /wasm is a WebAssembly\.Module, whose build cannot be read back; pass simd: true .* or false/);
+  assert.equal((await loadCore({ wasm: module, simd: false })).simd, false);
+});
+
+test('one core per URL, per bytes and per module: networks share it', async () => {
+  const bytes = new Uint8Array(await readFile(wasmUrl('scalar')));
+  assert.equal(await loadCore({ wasm: bytes }), await loadCore({ wasm: bytes }));
+  const url = wasmUrl('scalar');
+  assert.equal(await loadCore({ wasm: url }), await loadCore({ wasm: url.href }));
+  const module = new WebAssembly.Module(bytes);
+  assert.equal(await loadCore({ wasm: module, simd: false }), await loadCore({ wasm: module, simd: false }));
+});
+
+test('setWasmPaths: a folder or per-file URLs; the scalar build when only the SIMD file is missing; errors name every URL and the fix', async (t) => {
+  const simd = await readFile(wasmUrl('simd'));
+  const scalar = await readFile(wasmUrl('scalar'));
+  const hits = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url);
+    const file = { '/full/gradscope_simd.wasm': simd, '/full/gradscope_scalar.wasm': scalar, '/half/gradscope_scalar.wasm': scalar }[req.url];
+    if (file) {
+      res.writeHead(200, { 'content-type': 'application/wasm' });
+      res.end(file);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<h1>Not Found</h1>');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.close();
+    setWasmPaths(null);
+  });
+  const base = `http://127.0.0.1:${server.address().port}`;
+  setWasmPaths(`${base}/full`);
+  const full = await loadCore();
+  assert.equal(full.simd, true);
+  assert.equal(await loadCore(), full, 'fetched and compiled once');
+  assert.deepEqual(hits, ['/full/gradscope_simd.wasm']);
+  setWasmPaths(`${base}/half/`);
+  const half = await loadCore();
+  assert.equal(half.simd, false, 'scalar fallback');
+  await assert.rejects(loadCore({ simd: true }), (err) => {
+    assert.match(err.message, /gradscope: cannot load the WebAssembly core: fetching http:\/\/127\.0\.0\.1:\d+\/half\/gradscope_simd\.wasm failed with HTTP 404/);
+    assert.match(err.message, /optimizeDeps: \{ exclude: \['gradscope'\] \}/);
+    assert.match(err.message, /setWasmPaths\('\/their\/folder\/'\)/);
+    assert.match(err.message, /npm run build/);
+    return true;
+  });
+  setWasmPaths({ simd: `${base}/none.wasm`, scalar: `${base}/none2.wasm` });
+  await assert.rejects(loadCore(), /fetching http:\S+\/none\.wasm failed with HTTP 404; fetching http:\S+\/none2\.wasm failed with HTTP 404/);
+  assert.throws(() => setWasmPaths({ wasm: 'x' }), /setWasmPaths: unknown key "wasm"; expected simd, scalar or digits/);
+  assert.throws(() => setWasmPaths('relative/'), /setWasmPaths: the folder is "relative\/"; expected an absolute URL/);
+  assert.throws(() => setWasmPaths(5), /setWasmPaths: got 5/);
+  setWasmPaths(null);
+  assert.equal((await loadCore()).simd, true);
+});
+
+test("asset URLs: Vite's pre-bundle folder maps back to the package; a missing packaged file names npm run build", async () => {
+  const { assetCandidates } = await import('../../js/loader.js');
+  const [url] = assetCandidates('simd', () => new URL('../dist/gradscope_simd.wasm', 'http://localhost:5173/node_modules/.vite/deps/gradscope.js?v=1234'));
+  assert.equal(url.href, 'http://localhost:5173/node_modules/gradscope/dist/gradscope_simd.wasm');
+  const { fetchAsset } = await import('../../js/loader.js');
+  await assert.rejects(
+    fetchAsset('simd', () => new URL('file:///nowhere/dist/gradscope_simd.wasm'), () => null, 'the WebAssembly core'),
+    /gradscope: cannot load the WebAssembly core: cannot read \/nowhere\/dist\/gradscope_simd\.wasm \(ENOENT\)\. .*In a git checkout without dist\/, run `npm run build`/,
+  );
 });
