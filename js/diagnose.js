@@ -32,7 +32,11 @@ export const THRESHOLDS = Object.freeze({
   // when the norms had passed explodingNorm before values turned non-finite
   explodingCriticalNorm: 1e4,
   // dead ReLU: more than half of a layer's units gave 0 for every example;
-  // critical above 90%
+  // critical above 90%. Judged on the last fit epoch when the record has it
+  // (a unit is dead only if it gave 0 for every example of the whole epoch: on
+  // small batches the per-batch share overstates, 34% per batch vs 13% over
+  // the training set on the digits network at init), else on the per-batch
+  // share's median over the window (trainStep only).
   deadFraction: 0.5,
   deadCritical: 0.9,
   // saturation: more than half of a sigmoid/tanh layer's outputs in the flat
@@ -157,6 +161,8 @@ function context(net, T) {
     updateNow: steps.layers.map((layer) => median(recent(layer.updateRatio))),
     deadNow: steps.layers.map((layer) => median(recent(layer.deadFraction))),
     deadStart: steps.layers.map((layer) => median(early(layer.deadFraction))),
+    // per layer, the share of ReLU units dead over the last fit epoch (null without fit)
+    deadEpoch: epochs.deadFraction?.length ? epochs.deadFraction[epochs.deadFraction.length - 1] : null,
     saturatedNow: steps.layers.map((layer) => median(recent(layer.saturatedFraction))),
   };
 }
@@ -250,16 +256,18 @@ function vanishing(c) {
 }
 
 function deadRelu(c) {
-  const { T, config, deadNow } = c;
-  const dead = range(c.nLayers).filter((l) => config.layers[l].activation === 'relu' && config.layers[l].dropout < 1 && deadNow[l] > T.deadFraction);
+  const { T, config } = c;
+  const overEpoch = c.deadEpoch !== null;
+  const share = overEpoch ? c.deadEpoch : c.deadNow;
+  const dead = range(c.nLayers).filter((l) => config.layers[l].activation === 'relu' && config.layers[l].dropout < 1 && share[l] > T.deadFraction);
   if (!dead.length) return null;
-  const worst = dead.reduce((m, l) => Math.max(m, deadNow[l]), 0);
+  const worst = dead.reduce((m, l) => Math.max(m, share[l]), 0);
   return {
     kind: 'dead-relu',
     layers: dead,
     severity: worst > T.deadCritical ? 'critical' : 'warning',
-    evidence: { deadFraction: deadNow.map(fmt), startDeadFraction: c.deadStart.map(fmt) },
-    message: `${Math.round(100 * worst)}% of the ReLU units in ${layerList(dead)} output 0 for every example; they get no gradient and cannot recover.`,
+    evidence: { deadFraction: share.map(fmt), measuredOver: overEpoch ? 'last epoch' : 'batch', batchDeadFraction: c.deadNow.map(fmt), startDeadFraction: c.deadStart.map(fmt) },
+    message: `${Math.round(100 * worst)}% of the ReLU units in ${layerList(dead)} output 0 for every example ${overEpoch ? 'of the last epoch' : `of each batch (median over the last ${c.w} steps)`}; they get no gradient and cannot recover.`,
     remedy: 'Lower the learning rate (e.g. 10x). Leaky ReLU, ELU and SELU (with LeCun init) have no flat zero region, so no unit can die; but on their own they do not make a network learn at a learning rate that kills ReLUs (on the dead-ReLU preset they learn nothing or turn to NaN).',
   };
 }

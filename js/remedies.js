@@ -21,7 +21,7 @@ const RECENT_STEPS = 20;
  * or test loss for regression, which every result reports):
  * vanishing: first layer's gradient norm over the output layer's; exploding:
  * the largest gradient norm of the run and the skipped (non-finite) steps;
- * dead ReLU: the worst hidden layer's dead share; saturation: the worst
+ * dead ReLU: the worst hidden layer's dead share (over the last epoch); saturation: the worst
  * sigmoid/tanh layer's saturated share; overfitting: test minus train loss
  * (eval mode); non-finite: skipped steps and the largest gradient norm.
  */
@@ -56,16 +56,20 @@ const squashing = (a) => a === 'sigmoid' || a === 'tanh';
  * firstEpochLoss, lastEpochLoss. Shares and ratios are recent medians per layer.
  */
 export function measureRun({ net, dataset, history }) {
-  const { layers } = net.trainingRecord().steps;
+  const record = net.trainingRecord();
+  const { layers } = record.steps;
   const config = net.config;
   const last = layers.length - 1;
   const grad = layers.map((l) => median(recent(l.gradNorm)));
   let maxGradNorm = 0;
   for (const l of layers) maxGradNorm = Math.max(maxGradNorm, maxFinite(l.gradNorm, 0));
+  // dead share as diagnose() judges it: over the last fit epoch when recorded, else per batch
+  const perEpoch = record.epochs.deadFraction;
+  const deadEpoch = perEpoch?.length ? perEpoch[perEpoch.length - 1] : null;
   let deadFraction = 0;
   let saturatedFraction = 0;
   for (let l = 0; l < last; l++) {
-    deadFraction = Math.max(deadFraction, median(recent(layers[l].deadFraction)));
+    deadFraction = Math.max(deadFraction, deadEpoch ? deadEpoch[l] : median(recent(layers[l].deadFraction)));
     if (squashing(config.layers[l].activation)) saturatedFraction = Math.max(saturatedFraction, median(recent(layers[l].saturatedFraction)));
   }
   const train = net.evaluate(dataset.train.x, dataset.train.y);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import { createNetwork, datasets, diagnose, THRESHOLDS } from '../../js/index.js';
 import { INPUT_KINDS, inputScale } from '../../js/diagnose.js';
-import { loadDataset, runScenario } from '../../js/presets.js';
+import { loadDataset, presetScenario, runScenario } from '../../js/presets.js';
 
 const data = datasets.circle({ samples: 200, seed: 3 });
 
@@ -225,4 +225,27 @@ test('inputScale: the digits pixels in [0, 1] are off-centre, the 2-D generators
   assert.throws(() => inputScale(x, 0), /inputScale: inputs is 0; expected an integer in \[1, 2147483647\]/);
   assert.throws(() => inputScale([1, 2], 2), /inputScale: x is an array of length 2; expected a Float32Array of shape \[batch x 2\]/);
   assert.throws(() => inputScale(x, 2, { inputMean: -1 }), /inputScale: thresholds\.inputMean is -1; expected a finite number >= 0/);
+});
+
+test('dead ReLUs are judged over the last fit epoch (issue 11), per batch without fit; the message says which', async () => {
+  const run = await runScenario(presetScenario('dead-relu'), { seed: 1 });
+  try {
+    const dead = run.findings.find((f) => f.kind === 'dead-relu');
+    assert.ok(dead, 'the dead-ReLU preset');
+    assert.equal(dead.evidence.measuredOver, 'last epoch');
+    assert.match(dead.message, /output 0 for every example of the last epoch;/);
+    const epochShare = run.net.trainingRecord().epochs.deadFraction.at(-1);
+    assert.deepEqual(dead.evidence.deadFraction, epochShare.map((v) => Number(v.toPrecision(3))));
+    assert.equal(dead.evidence.batchDeadFraction.length, 4);
+  } finally {
+    run.net.dispose();
+  }
+  const { dataset, config } = presetScenario('dead-relu');
+  const d = await loadDataset(dataset, 1);
+  const net = await createNetwork({ ...config, inputs: 2, loss: 'bce', seed: 1 });
+  for (let i = 0; i < 40; i++) net.trainStep(d.train.x.subarray(20 * (i % 10), 20 * (i % 10) + 20), d.train.y.subarray(10 * (i % 10), 10 * (i % 10) + 10));
+  const [byBatch] = diagnose(net).filter((f) => f.kind === 'dead-relu');
+  assert.equal(byBatch.evidence.measuredOver, 'batch');
+  assert.match(byBatch.message, /output 0 for every example of each batch \(median over the last 20 steps\)/);
+  net.dispose();
 });
