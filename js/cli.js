@@ -22,7 +22,7 @@ commands:
   presets   list the failure-case presets
   demo      a deep sigmoid net next to a deep ReLU net (what npm start runs)
 
-gradscope <command> --help shows each command's options.`,
+gradscope <command> --help shows each command's options; gradscope --version the version.`,
   train: `usage: gradscope train (--preset NAME [--remedy] | --config FILE) [options]
 
   --preset NAME        ${PRESET_NAMES.join(', ')}
@@ -445,6 +445,10 @@ async function main(argv) {
   if (!command || command === '-h' || command === '--help') {
     console.log(HELP.main);
     return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+    return 0;
   }
   const fn = COMMANDS[command];
   if (!fn) throw new UsageError(`unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see gradscope --help)`);
