@@ -62,7 +62,7 @@ console.log(`Each remedy changes one thing in the failing preset; medians over s
 console.log(row(['preset', 'remedy', "seed's", 'cured (seeds)', 'verdict', 'missed']));
 console.log(row(Array(6).fill('---')));
 for (const line of verdicts) console.log(line);
-console.log(`\nMeasured figures (median over seeds ${seeds.join(', ')}; "first/last grad ratio": the first layer's gradient norm over the output layer's; "dead share": the worst hidden layer's; findings: on how many runs diagnose() named each):\n`);
+console.log(`\nMeasured figures (median over seeds ${seeds.join(', ')}; "first/last grad ratio": the first layer's gradient norm over the output layer's; "dead share": the worst hidden layer's, over the last epoch; findings: on how many runs diagnose() named each):\n`);
 console.log(row(['preset', 'run', 'ms/run', ...HEADS, 'findings']));
 console.log(row(Array(HEADS.length + 4).fill('---')));
 for (const line of figures) console.log(line);
