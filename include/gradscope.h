@@ -121,6 +121,7 @@ int gs_net_add_layer(gs_net *net, int units, int activation, int norm, float dro
 int gs_net_set_init(gs_net *net, int kind, float scale);
 int gs_net_set_sgd(gs_net *net, float lr, float momentum, int nesterov, float weight_decay);
 int gs_net_set_adam(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay);
+int gs_net_set_clip_norm(gs_net *net, float clip_norm); /* clip_grad_norm_ over all parameters; 0 = off */
 /* torch.optim.AdamW: decoupled weight decay p *= 1 - lr * weight_decay (dense weights) */
 int gs_net_set_adamw(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay);
 /* torch.optim.RMSprop */

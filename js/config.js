@@ -95,7 +95,8 @@ export function normalizeConfig(config, where = 'createNetwork') {
     fail(where, 'layers', config.layers, 'a non-empty array of { units, activation?, batchNorm?, layerNorm?, dropout? }');
   }
   if (config.layers.length > 256) fail(where, 'layers.length', config.layers.length, 'at most 256 layers');
-  const layers = config.layers.map((layer, i) => {
+  // Array.from visits holes too (map skips them): [{...}, , {...}] fails on layers[1]
+  const layers = Array.from(config.layers, (layer, i) => {
     const name = `layers[${i}]`;
     if (!isPlainObject(layer)) fail(where, name, layer, 'an object { units, activation?, batchNorm?, layerNorm?, dropout? }');
     checkKeys(where, name, layer, LAYER_KEYS);

@@ -81,7 +81,8 @@ double gs_loss_value(const float *logits, const float *y, int B, int O, int loss
 
 /* bce: elements with (logit > 0) == (target >= 0.5); softmax-ce: rows whose
  * argmax is the class (first max wins ties); mse: 0. A NaN output is never a
- * correct prediction (it would otherwise read as class 0). */
+ * correct prediction (it would otherwise read as class 0), nor is a softmax
+ * row with an infinite logit (its probabilities are NaN). */
 int gs_loss_correct(const float *logits, const float *y, int B, int O, int loss) {
     int correct = 0;
     if (loss == GS_LOSS_BCE) {
@@ -90,12 +91,12 @@ int gs_loss_correct(const float *logits, const float *y, int B, int O, int loss)
     } else if (loss == GS_LOSS_SOFTMAX_CE) {
         for (int r = 0; r < B; r++) {
             const float *x = logits + (size_t)r * O;
-            int best = 0, has_nan = isnan(x[0]);
+            int best = 0, bad = !isfinite(x[0]);
             for (int j = 1; j < O; j++) {
                 if (x[j] > x[best]) best = j;
-                has_nan |= isnan(x[j]);
+                bad |= !isfinite(x[j]);
             }
-            correct += !has_nan && best == (int)y[r];
+            correct += !bad && best == (int)y[r];
         }
     }
     return correct;

@@ -138,6 +138,16 @@ test('a NaN output is never a correct prediction', async () => {
   bce.dispose();
 });
 
+test('a softmax row with an infinite logit is never correct; a layers array with a hole is refused', async () => {
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 2 }], loss: 'softmax-ce', init: { type: 'uniform', limit: 3.4e38 }, seed: 1 });
+  const x = Float32Array.from([0.5, -0.25, 1, 1, -1, 0.5, 0.1, 0.2]);
+  assert.ok(net.predict(x).every(Number.isNaN));
+  assert.equal(net.evaluate(x, Int32Array.from([0, 1, 0, 1])).accuracy, 0);
+  net.dispose();
+  // eslint-disable-next-line no-sparse-arrays
+  await assert.rejects(createNetwork({ inputs: 1, layers: [{ units: 2 }, , { units: 1 }] }), /createNetwork: layers\[1\] is undefined; expected an object/);
+});
+
 test('tanh and sigmoid saturate to exactly 1 where float32 libm does', async () => {
   for (const [activation, z, expected] of [['tanh', 9.01091385, 1], ['tanh', -30, -1], ['sigmoid', 16.6355324, 1], ['sigmoid', -40, 0]]) {
     const net = await createNetwork({ inputs: 1, layers: [{ units: 1, activation }], seed: 1 });
