@@ -526,6 +526,14 @@ function onModel({ config, fileName }) {
 }
 
 function bind() {
+  bindSetup();
+  bindTransport();
+  bindFiles();
+  bindViews();
+}
+
+/** the sidebar's setup controls: presets, data, layers, training */
+function bindSetup() {
   fillStaticControls((name) => {
     state = { ...stateFromPreset(name, 'failure', state), speed: state.speed };
     highlighted = [];
@@ -562,6 +570,11 @@ function bind() {
     const last = state.layers.at(-1) ?? { units: 8, activation: 'relu', batchNorm: false, dropout: 0 };
     update({ layers: [...state.layers, { ...last }], preset: '' });
   });
+  $('compare-with').addEventListener('change', () => setup({ play: running }));
+}
+
+/** play / pause / step / reset, by button and by key (space, s, r) */
+function bindTransport() {
   $('play').addEventListener('click', () => (running ? pause() : play_()));
   $('step').addEventListener('click', () => {
     pause();
@@ -570,7 +583,18 @@ function bind() {
     for (const side of sides) side?.trainer.send('step');
   });
   $('reset').addEventListener('click', () => setup());
-  $('compare-with').addEventListener('change', () => setup({ play: running }));
+  document.addEventListener('keydown', (event) => {
+    if (event.target.closest('input, select, textarea, button')) return;
+    if (event.key === ' ') {
+      event.preventDefault();
+      running ? pause() : play_();
+    } else if (event.key === 's') $('step').click();
+    else if (event.key === 'r') $('reset').click();
+  });
+}
+
+/** model save / load, the link, CSV files and their options: files go to the worker unread */
+function bindFiles() {
   $('save').addEventListener('click', () => sides[0].trainer.send('save'));
   $('load').addEventListener('change', () => {
     const file = $('load').files[0];
@@ -611,6 +635,10 @@ function bind() {
   });
   $('csv-column').addEventListener('change', () => parseCsvFile());
   $('csv-task').addEventListener('change', () => parseCsvFile());
+}
+
+/** the views: points added on the map, sweeps, the chart window, resizing, and links opened in place */
+function bindViews() {
   $('boundary').addEventListener('click', (event) => {
     if (!view.points || view.regression || state.dataset === 'csv') return;
     const p = canvasToData($('boundary'), event, view.points.domain);
@@ -621,14 +649,6 @@ function bind() {
   });
   $('sweep-run').addEventListener('click', () => runSweep('dropout'));
   $('sweep-lr').addEventListener('click', () => runSweep('learningRate'));
-  document.addEventListener('keydown', (event) => {
-    if (event.target.closest('input, select, textarea, button')) return;
-    if (event.key === ' ') {
-      event.preventDefault();
-      running ? pause() : play_();
-    } else if (event.key === 's') $('step').click();
-    else if (event.key === 'r') $('reset').click();
-  });
   $('grad-window').addEventListener('change', () => charts?.grad.chart.setWindow(WINDOWS[$('grad-window').value]?.window ?? null));
   $('grad-chart').addEventListener('window-reset', () => ($('grad-window').value = 'all'));
   window.addEventListener('resize', () => {
