@@ -17,6 +17,7 @@ const HELP = {
 
 commands:
   train     train a preset or a config file, print per-layer gradient norms and the diagnosis
+            (--try-remedies: and what each single-change remedy measurably does)
   compare   train two presets or configs with the same seed and data, side by side
   sweep     train at several dropout rates or learning rates: train vs test loss
   presets   list the failure-case presets
@@ -435,7 +436,7 @@ async function demo(args) {
     console.log(`layer 0 / layer ${depth} gradient norm after epoch 1: ${firstRatio.toExponential(1)}; ${ms.toFixed(1)} ms per epoch`);
     net.dispose();
   }
-  console.log('\nMore: gradscope presets, gradscope compare vanishing-gradients, gradscope sweep --dropout 0,0.2,0.4,0.6,0.8,1, gradscope sweep --lr 0.03,0.3,3 --preset dead-relu');
+  console.log('\nMore: gradscope presets, gradscope compare vanishing-gradients, gradscope train --preset dead-relu --try-remedies, gradscope sweep --dropout 0,0.2,0.4,0.6,0.8,1, gradscope sweep --lr 0.03,0.3,3 --preset dead-relu');
 }
 
 const COMMANDS = { train, compare, sweep: sweepCommand, presets: listPresets, demo };

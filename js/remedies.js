@@ -96,7 +96,7 @@ function medianWorst(values) {
 }
 const WORST_WHEN_NOT_FINITE = ['trainLoss', 'testLoss', 'gap'];
 
-/** medians over seeds of the named figures, and on how many seeds the finding was raised */
+/** medians over seeds of the named figures */
 function summarize(runs, names) {
   const out = {};
   for (const name of names) {
@@ -106,12 +106,15 @@ function summarize(runs, names) {
   return out;
 }
 
+/** a finding (or its kind) -> its kind */
 function checkFinding(finding) {
-  const kind = typeof finding === 'string' ? finding : isPlainObject(finding) ? finding.kind : undefined;
-  if (!FINDING_KINDS.includes(kind)) {
-    fail(WHERE, typeof finding === 'string' || !isPlainObject(finding) ? 'finding' : 'finding.kind', typeof finding === 'string' || !isPlainObject(finding) ? finding : finding.kind, `a finding from diagnose() { kind, ... } or its kind, one of ${FINDING_KINDS.map((k) => JSON.stringify(k)).join(', ')}`);
+  const expected = `a finding from diagnose() { kind, ... } or its kind, one of ${FINDING_KINDS.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (isPlainObject(finding)) {
+    if (!FINDING_KINDS.includes(finding.kind)) fail(WHERE, 'finding.kind', finding.kind, expected);
+    return finding.kind;
   }
-  return kind;
+  if (!FINDING_KINDS.includes(finding)) fail(WHERE, 'finding', finding, expected);
+  return finding;
 }
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
