@@ -125,8 +125,9 @@ class Series {
   #make(data) {
     const { title, xLabel, yLabel, extraAxis, zones, height, floor, xLog, yRange } = this.options;
     const log = this.log;
-    const none = () => ''; // the legend names the lines; values show on the chart
-    const series = [{ label: xLabel, value: none }];
+    // hovering shows each line's value at the cursor in the legend (the zero level reads 0)
+    const show = (u, v) => (v == null ? '–' : zones && v <= ZERO_LEVEL * 1.01 ? '0' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(Number(v.toPrecision(4))));
+    const series = [{ label: xLabel, value: (u, v) => (v == null ? '–' : String(Number(v.toPrecision(6)))) }];
     for (let s = 0; s < this.sides; s++) {
       for (const n of this.names) {
         series.push({
@@ -135,7 +136,7 @@ class Series {
           width: 1.5,
           dash: s === 1 ? [6, 4] : undefined,
           scale: n.scale ?? 'y',
-          value: none,
+          value: show,
           // few points (one epoch after one Step): drawn as dots, so a single value is visible
           points: { show: (u, si, i0, i1) => i1 - i0 < 60, size: 6 },
         });
@@ -169,7 +170,7 @@ class Series {
       setSelect: [(u) => u.select.width > 0 && (this.zoomed = true)],
     };
     if (zones) hooks.drawClear = [shadeZones];
-    const plot = new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: false }, hooks }, data, this.el);
+    const plot = new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: true }, hooks }, data, this.el);
     plot.over.addEventListener('dblclick', () => {
       this.zoomed = false;
       this.window = null;

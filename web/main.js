@@ -168,6 +168,7 @@ function onProgress(side, msg) {
     trained = true;
   }
   if (msg.steps.epochs.length) charts.loss.push(side.index, msg.steps.epochs);
+  if (side.index === 1) return showComparisonStats(msg);
   if (side.index !== 0) return;
   view.stats = msg.stats;
   if (msg.weights) view.weights = msg.weights;
@@ -184,6 +185,17 @@ function onProgress(side, msg) {
   if (msg.findings) renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce'), remedies: (f) => remediesFor(state, f) });
   // the canvases and bars follow the slower reports (a few a second): enough to watch, cheap to paint
   if (msg.weights || !running) viewsDirty = true;
+}
+
+/** the dashed run's numbers and findings beside this run's, as text */
+function showComparisonStats(msg) {
+  const last = msg.steps.epochs.at(-1);
+  if (last) sides[1].last = last;
+  if (msg.findings) sides[1].findings = msg.findings;
+  const l = sides[1].last;
+  const acc = l?.valAccuracy === undefined ? '' : `, test acc ${(100 * l.valAccuracy).toFixed(1)}%`;
+  const found = sides[1].findings ? (sides[1].findings.length ? sides[1].findings.map((f) => String(f.kind).replace(/-/g, ' ')).join(', ') : 'no failure found') : '…';
+  $('b-stats').textContent = `epoch ${msg.epoch}, test loss ${fmt(l?.valLoss)}${acc}; ${found}`;
 }
 
 const fmt = (v) => (v === undefined || v === null ? '–' : Number.isFinite(v) ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFixed(4)) : String(v));
@@ -357,6 +369,8 @@ function setup({ play = false, useLoaded = false } = {}) {
   }
   const b = compare?.state ?? null;
   const sideNames = $('compare-with').value === 'before' ? ['(after)', '(before)'] : ['A', 'B'];
+  $('b-box').hidden = !b;
+  $('b-stats').textContent = '–';
   $('compare-note').textContent = b ? `solid: this setup, dashed: ${COMPARE_LABELS[$('compare-with').value]} (same seed and data)` : 'solid: this setup; choose a comparison to train it beside, dashed';
   charts?.grad.chart.destroy();
   charts?.loss.chart.destroy();

@@ -437,6 +437,15 @@ test('each single remedy applies on its own: the failing run stays dashed as "be
   assert.equal(await page.$eval('#learningRate', (e) => e.value), '0.05');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('Stopped at epoch'), null, { timeout: 30_000 });
   assert.equal(await page.$('#findings [data-kind="exploding-gradients"]'), null, 'batch norm alone did not cure it');
+  // the dashed run's own numbers and findings, beside this run's
+  await page.waitForFunction(() => /exploding gradients/.test(document.getElementById('b-stats').textContent));
+  assert.match(await text(page, '#b-stats'), /^epoch 20, test loss .+; .*exploding gradients/);
+  // hovering a chart shows the values at the cursor
+  const box = await (await page.$('#loss-chart .u-over')).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForTimeout(200);
+  const values = await page.$$eval('#loss-chart .u-legend .u-value', (els) => els.map((e) => e.textContent));
+  assert.ok(values.some((v) => /\d/.test(v)), `legend values at the cursor: ${values}`);
   await page.screenshot({ path: `${shots}/remedy-batch-norm.png`, fullPage: true });
   // compare 'the preset's remedy' on a remedy run: it would compare with itself, and the page says so
   await page.selectOption('#compare-with', 'remedy');
