@@ -490,6 +490,11 @@ function showPresetText() {
   const which = side === 'failure' ? '' : ` — remedy: ${presetRun(state.preset)?.label ?? side}`;
   $('preset-text').textContent = preset ? `${preset.title}${which}: ${preset.description}${length ? ` (Runs ${length} epochs.)` : ''}` : '';
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === name)));
+  // on a wide screen the text shows two lines; "more" shows the rest
+  requestAnimationFrame(() => {
+    const text = $('preset-text');
+    $('preset-more').hidden = !(text.classList.contains('clamped') ? text.scrollHeight > text.clientHeight + 2 : text.textContent);
+  });
 }
 
 function download(name, text) {
@@ -585,6 +590,13 @@ function bindSetup() {
     update({ layers: [...state.layers, { ...last }], preset: '' });
   });
   $('compare-with').addEventListener('change', () => setup({ play: running }));
+  $('preset-more').addEventListener('click', togglePresetText);
+}
+
+function togglePresetText() {
+  const clamped = $('preset-text').classList.toggle('clamped');
+  $('preset-more').textContent = clamped ? 'more' : 'less';
+  $('preset-more').setAttribute('aria-expanded', String(!clamped));
 }
 
 /** play / pause / step / reset, by button and by key (space, s, r) */

@@ -491,3 +491,21 @@ test('text contrast is at least 4.5:1 (3:1 for large text) everywhere on a busy 
   assert.deepEqual(bad, []);
   await page.close();
 });
+
+test('teacher layout: at 1280×720 the gradient chart, the loss chart and the decision map are on the first screen together', async () => {
+  const { page } = await open('#preset=vanishing-gradients&play=1', { width: 1280, height: 720 });
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 5);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${shots}/teacher-1280x720.png` });
+  // the plotting areas (legends may continue below)
+  const boxes = await page.evaluate(() => Object.fromEntries(['#grad-chart .u-over', '#loss-chart .u-over', '#boundary'].map((sel) => [sel, document.querySelector(sel).getBoundingClientRect().toJSON()])));
+  for (const [id, r] of Object.entries(boxes)) {
+    assert.ok(r.top >= 0 && r.bottom <= 720 && r.height > 140 && r.right <= 1280, `${id}: ${Math.round(r.top)}..${Math.round(r.bottom)} px (screen 720)`);
+  }
+  // the long preset text shows two lines, and the rest on "more"
+  assert.equal(await page.$eval('#preset-more', (b) => b.hidden), false);
+  await page.click('#preset-more');
+  assert.equal(await page.getAttribute('#preset-more', 'aria-expanded'), 'true');
+  await page.click('#preset-more');
+  await page.close();
+});
