@@ -365,10 +365,58 @@ export interface Thresholds {
   overfitCritical: number;
   /** integer >= 2 */
   overfitMinEpochs: number;
+  /** inputs off-centre when the columns' |mean| averages above this (with diagnose's options.x) */
+  inputMean: number;
+  /** inputs unscaled when a column's std is above this */
+  inputStd: number;
 }
 
 /** Findings about what the network recorded while training; [] for a healthy run. */
-export declare function diagnose(net: Network, thresholds?: Partial<Thresholds>): Finding[];
+export interface DiagnoseOptions {
+  /** training inputs, rows x net.config.inputs: adds "standardize the inputs" advice when they are off-centre or unscaled */
+  x?: Float32Array;
+}
+export declare function diagnose(net: Network, thresholds?: Partial<Thresholds>, options?: DiagnoseOptions): Finding[];
+export interface InputScale { rows: number; meanAbsMean: number; maxAbsMean: number; maxStd: number; maxStdColumn: number; nonFinite: number; offCentre: boolean; unscaled: boolean }
+export declare function inputScale(x: Float32Array, inputs: number, thresholds?: Partial<Thresholds>): InputScale;
+
+export type RemedyMetric = 'firstToLastGradRatio' | 'maxGradNorm' | 'skippedSteps' | 'deadFraction' | 'saturatedFraction' | 'gap' | 'testAccuracy' | 'testLoss';
+export declare const FINDING_METRICS: Readonly<Record<FindingKind, readonly RemedyMetric[]>>;
+export interface RemedyRun { seed: number; found: boolean; firstToLastGradRatio: number; maxGradNorm: number; skippedSteps: number; deadFraction: number; saturatedFraction: number; trainLoss: number; testLoss: number; gap: number; testAccuracy?: number; firstEpochLoss: number; lastEpochLoss: number }
+export interface RemedyResult {
+  id: string;
+  label: string;
+  seed: boolean;
+  changes: PresetRemedy['changes'];
+  metrics?: Partial<Record<RemedyMetric, { before: number; after: number }>>;
+  /** seeds on which diagnose() still raises the finding */
+  stillFound?: number;
+  seeds?: number[];
+  ms?: number;
+  runs?: RemedyRun[];
+  /** set instead of the figures when the network refused the change */
+  error?: string;
+}
+export interface TryRemediesResult {
+  kind: FindingKind;
+  scenario: string;
+  epochs: number;
+  seeds: number[];
+  metrics: RemedyMetric[];
+  before: (Partial<Record<RemedyMetric, number>> & { found: number; ms: number; runs: RemedyRun[] }) | null;
+  results: RemedyResult[];
+  aborted: boolean;
+  ms: number;
+}
+export interface TryRemediesOptions {
+  epochs?: number;
+  seeds?: number | number[];
+  onResult?(result: RemedyResult, index: number): void | Promise<void>;
+  signal?: AbortSignalLike;
+  coreOptions?: CoreOptions;
+}
+/** trains each single-change remedy of a finding from the same seeds and data and reports the measured effect */
+export declare function tryRemedies(scenario: string | (Omit<Scenario, 'name' | 'label'> & { name?: string }), finding: Finding | FindingKind, options?: TryRemediesOptions): Promise<TryRemediesResult>;
 export declare const THRESHOLDS: Readonly<Thresholds>;
 
 // ---- datasets ----------------------------------------------------------------

@@ -4,6 +4,7 @@ export { createNetwork, loadNetwork, Network, STAT_NAMES } from './network.js';
 export { loadCore, setWasmPaths, simdSupported } from './loader.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './config.js';
 export * as datasets from './datasets.js';
-export { diagnose, THRESHOLDS } from './diagnose.js';
+export { diagnose, THRESHOLDS, inputScale } from './diagnose.js';
+export { tryRemedies, FINDING_METRICS } from './remedies.js';
 export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset, applyChanges, REMEDY_CHANGES } from './presets.js';
 export { sweep } from './sweep.js';

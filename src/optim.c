@@ -85,7 +85,7 @@ typedef struct {
 static inline float sign(float p) { return (float)(p > 0.0f) - (float)(p < 0.0f); }
 
 /* One slice [off, off+n): reads the current params / m / v / a, writes the
- * next copies. Adds to sums[GS_SUM_*] the squared norms of the applied update
+ * next copies. For dense weights (weights != 0) adds to sums[GS_SUM_*] the squared norms of the applied update
  * and of the parameters before and after it, measured in the same pass (the
  * statistics need them). Two interleaved sets of partial sums keep the double
  * adds from serializing the loop. Returns 0 when a new value (parameter or
@@ -118,12 +118,14 @@ static int update_slice(gs_net *net, const step_consts *k, int off, int n, int w
             const v128_t after = wasm_f32x4_sub(before, wasm_f32x4_mul(vlr, d));
             wasm_v128_store(p_out + i, after);
             vbad = wasm_f32x4_add(vbad, wasm_f32x4_sub(after, after));
-            const v128_t step = wasm_f32x4_sub(after, before);
-            gs_f64_sumsq4(&u[0], &u[1], step);
-            gs_f64_sumsq4(&b[0], &b[1], before);
-            gs_f64_sumsq4(&aa[0], &aa[1], after);
-            gs_f64_sum4(&u1[0], &u1[1], step);
-            gs_f64_sum4(&b1[0], &b1[1], before);
+            if (weights) { /* the statistics describe dense weights only */
+                const v128_t step = wasm_f32x4_sub(after, before);
+                gs_f64_sumsq4(&u[0], &u[1], step);
+                gs_f64_sumsq4(&b[0], &b[1], before);
+                gs_f64_sumsq4(&aa[0], &aa[1], after);
+                gs_f64_sum4(&u1[0], &u1[1], step);
+                gs_f64_sum4(&b1[0], &b1[1], before);
+            }
         }
         acc[0][GS_SUM_UPDATE] = gs_f64_total(u[0], u[1]);
         acc[0][GS_SUM_BEFORE] = gs_f64_total(b[0], b[1]);
@@ -181,6 +183,7 @@ static int update_slice(gs_net *net, const step_consts *k, int off, int n, int w
         }
         p_out[i] = after;
         bad += after - after;
+        if (!weights) continue;
         double *s = acc[i & 1];
         const double u = (double)(after - before); /* the float step, as the SIMD path measures it */
         s[GS_SUM_UPDATE] += u * u;
@@ -189,7 +192,8 @@ static int update_slice(gs_net *net, const step_consts *k, int off, int n, int w
         s[GS_SUM_UPDATE_1] += u;
         s[GS_SUM_BEFORE_1] += before;
     }
-    for (int j = 0; j < GS_SUM_COUNT; j++) sums[j] += acc[0][j] + acc[1][j];
+    if (weights)
+        for (int j = 0; j < GS_SUM_COUNT; j++) sums[j] += acc[0][j] + acc[1][j];
     return bad == 0.0f;
 }
 
@@ -208,16 +212,15 @@ int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]) {
         .opt = net->opt, .first = net->step == 0, .nesterov = net->nesterov, .centered = net->centered,
         .clip = gs_clip_coef(net),
     };
-    double ignored[GS_SUM_COUNT];
     int first_bad = -1;
     for (int l = 0; l < net->n_layers; l++) {
         const gs_layer *L = &net->layers[l];
         for (int j = 0; j < GS_SUM_COUNT; j++) weight_sums[l][j] = 0.0;
         int ok = update_slice(net, &k, L->w_off, L->in * L->out, 1, weight_sums[l]);
-        ok &= update_slice(net, &k, L->b_off, L->out, 0, ignored);
+        ok &= update_slice(net, &k, L->b_off, L->out, 0, NULL);
         if (L->g_off >= 0) { /* batch- or layer-norm gamma, beta */
-            ok &= update_slice(net, &k, L->g_off, L->out, 0, ignored);
-            ok &= update_slice(net, &k, L->be_off, L->out, 0, ignored);
+            ok &= update_slice(net, &k, L->g_off, L->out, 0, NULL);
+            ok &= update_slice(net, &k, L->be_off, L->out, 0, NULL);
         }
         if (!ok && first_bad < 0) first_bad = l;
     }
