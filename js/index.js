@@ -8,3 +8,4 @@ export { diagnose, THRESHOLDS, inputScale } from './diagnose.js';
 export { tryRemedies, FINDING_METRICS } from './remedies.js';
 export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset, applyChanges, REMEDY_CHANGES } from './presets.js';
 export { sweep } from './sweep.js';
+export { toPyTorch, fromPyTorch, loadPyTorch } from './pytorch.js';
