@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, wr
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { createNetwork, datasets, presets, PRESET_NAMES, presetScenario, runScenario, loadDataset } from './index.js';
+import { createNetwork, datasets, loadNetwork, presets, PRESET_NAMES, presetScenario, runScenario, loadDataset, toPyTorch } from './index.js';
 import { compareText, findingsText, layerTable, remediesTable, sci, summary, sweepChart, sweepTable } from './report.js';
 import { tryRemedies } from './remedies.js';
 import { sweep } from './sweep.js';
@@ -22,6 +22,7 @@ commands:
   sweep     train at several dropout rates or learning rates: train vs test loss
   presets   list the failure-case presets
   demo      a deep sigmoid net next to a deep ReLU net (what npm start runs)
+  export    --pytorch MODEL.json: a saved network as a runnable PyTorch script
 
 gradscope <command> --help shows each command's options; gradscope --version the version.`,
   train: `usage: gradscope train (--preset NAME [--remedy] | --config FILE) [options]
@@ -61,6 +62,11 @@ gradscope <command> --help shows each command's options; gradscope --version the
   ReLU units that are dead, and the largest gradient norm of the run.`,
   presets: 'usage: gradscope presets [--json]',
   demo: 'usage: gradscope demo [--epochs N] [--seed N]',
+  export: `usage: gradscope export --pytorch MODEL.json [-o MODEL.py]
+
+  MODEL.json is a saved network (net.toJSON(), the page's Save model). Writes a
+  self-contained PyTorch script (layers, weights, optimizer state, train loop) to
+  stdout or -o FILE.`,
 };
 
 function parse(command, args, options, allowPositionals = false) {
@@ -439,7 +445,18 @@ async function demo(args) {
   console.log('\nMore: gradscope presets, gradscope compare vanishing-gradients, gradscope train --preset dead-relu --try-remedies, gradscope sweep --dropout 0,0.2,0.4,0.6,0.8,1, gradscope sweep --lr 0.03,0.3,3 --preset dead-relu');
 }
 
-const COMMANDS = { train, compare, sweep: sweepCommand, presets: listPresets, demo };
+async function exportCommand(args) {
+  const { values, positionals } = parse('export', args, { pytorch: { type: 'boolean' }, out: { type: 'string', short: 'o' } }, true);
+  if (values.help) return console.log(HELP.export);
+  if (!values.pytorch || positionals.length !== 1) throw new UsageError('export needs --pytorch and one saved model file (see gradscope export --help)');
+  const net = await loadNetwork(readFileSync(positionals[0], 'utf8'));
+  const script = toPyTorch(net);
+  net.dispose();
+  if (values.out) writeFileSync(values.out, script);
+  else process.stdout.write(script);
+}
+
+const COMMANDS = { train, compare, sweep: sweepCommand, presets: listPresets, demo, export: exportCommand };
 
 async function main(argv) {
   const [command, ...rest] = argv;

@@ -631,3 +631,32 @@ export declare const ACTIVATIONS: Activation[];
 export declare const LOSSES: Loss[];
 export declare const INITS: string[];
 export declare const OPTIMIZERS: ('sgd' | 'adam')[];
+
+// ---- PyTorch ---------------------------------------------------------------------
+/**
+ * A self-contained Python script (PyTorch) of the network: an nn.Sequential with the same
+ * layers, the trained weights and running statistics, the optimizer with its
+ * hyperparameters and state (buffers, step, schedule position), the loss, and
+ * predict(x) / train_step(x, y) / train(x, y, epochs, batch_size).
+ */
+export declare function toPyTorch(net: Network | NetworkJSON): string;
+/** what python/export_state_dict.py (shipped in the package) writes from an nn.Sequential */
+export interface PyTorchExport {
+  format: 'gradscope-pytorch-state-dict';
+  version: number;
+  modules: { type: string; [key: string]: unknown }[];
+  loss: Loss | null;
+  state_dict: Record<string, { shape: number[]; data: string }>;
+}
+export interface FromPyTorchOptions {
+  /** the optimizer to continue with (default SGD, learning rate 0.01) */
+  optimizer?: NetworkConfig['optimizer'];
+  /** default: the export's loss, else 'mse' */
+  loss?: Loss;
+  /** for dropout (default 0) */
+  seed?: number;
+}
+/** the config and parameters of an exported nn.Sequential (for createNetwork + setParameters) */
+export declare function fromPyTorch(doc: PyTorchExport | string, options?: FromPyTorchOptions): { config: NetworkConfig; parameters: LayerParameters[] };
+/** a Network from an exported nn.Sequential: its layers, weights and running statistics */
+export declare function loadPyTorch(doc: PyTorchExport | string, options?: FromPyTorchOptions & CoreOptions): Promise<Network>;

@@ -6,6 +6,7 @@
 import { diagnose } from '../diagnose.js';
 import { importNode } from '../loader.js';
 import { createNetwork, loadNetwork } from '../network.js';
+import { toPyTorch } from '../pytorch.js';
 import { METHODS, OP, VERSION, endpoint, errorData, ownCopies, transferables } from './protocol.js';
 
 const inWebWorker = typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope;
@@ -52,6 +53,7 @@ export function serve(ep) {
         if (!METHODS.includes(m.method)) throw new Error(`gradscope/worker: unknown method ${JSON.stringify(m.method)}`);
         if (m.method === 'diagnose') return diagnose(net, ...m.args);
         if (m.method === 'learningRate') return net.learningRate;
+        if (m.method === 'toPyTorch') return toPyTorch(net);
         if (typeof net[m.method] !== 'function') throw new Error(`gradscope/worker: this version of gradscope has no ${m.method}()`);
         if (m.method !== 'fit') return ownResult(net[m.method](...m.args));
         const [x, y, options = {}] = m.args;

@@ -57,6 +57,8 @@ export declare class WorkerNetwork {
   getParameters(): Promise<LayerParameters[]>;
   setParameters(layers: Partial<Record<keyof LayerParameters, Float32Array | number[]>>[]): Promise<void>;
   toJSON(): Promise<NetworkJSON>;
+  /** toPyTorch(net): a runnable PyTorch script of this network and its optimizer state */
+  toPyTorch(): Promise<string>;
   /** diagnose(net, thresholds), run in the worker */
   diagnose(thresholds?: Partial<Thresholds>): Promise<Finding[]>;
   /** the learning rate the next step will use */

@@ -6,7 +6,7 @@
 // loadPyTorch and predicts what PyTorch predicts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -199,4 +199,21 @@ test('back from PyTorch: python/export_state_dict.py + loadPyTorch predict as Py
   net.dispose();
   assert.throws(() => fromPyTorch({ ...doc, modules: [...doc.modules, { type: 'Conv1d' }] }), /fromPyTorch: modules\[8\] is Conv1d; expected Linear, BatchNorm1d/);
   assert.throws(() => fromPyTorch({ format: 'x' }), /fromPyTorch: format is "x"; expected "gradscope-pytorch-state-dict"/);
+});
+
+test('gradscope export --pytorch MODEL.json writes the script', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradscope-torch-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 3, activation: 'relu', layerNorm: true }, { units: 2 }], loss: 'softmax-ce', optimizer: { type: 'rmsprop' } });
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(net.toJSON()));
+  const expected = toPyTorch(net);
+  net.dispose();
+  const cli = join(root, 'js/cli.js');
+  const out = spawnSync('node', [cli, 'export', '--pytorch', join(dir, 'model.json'), '-o', join(dir, 'model.py')], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(readFileSync(join(dir, 'model.py'), 'utf8'), expected);
+  assert.equal(spawnSync('node', [cli, 'export', '--pytorch', join(dir, 'model.json')], { encoding: 'utf8' }).stdout, expected);
+  const bad = spawnSync('node', [cli, 'export', join(dir, 'model.json')], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /export needs --pytorch and one saved model file/);
 });
