@@ -281,7 +281,10 @@ export class Network {
       this.#fitting = false;
       validation?.release();
     }
-    history.steps = runSteps.series();
+    // the per-step series are built when first read: a loop of short fits that never
+    // looks at them does not pay for turning every row into typed arrays
+    let steps = null;
+    Object.defineProperty(history, 'steps', { enumerable: true, configurable: true, get: () => (steps ??= runSteps.series()), set: (v) => (steps = v) });
     history.droppedSteps = runSteps.dropped;
     if (stopper) {
       history.bestEpoch = stopper.bestEpoch;
