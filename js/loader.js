@@ -32,6 +32,13 @@ const PACKAGED = {
 
 /** this module's own URL (the bundle's, once bundled) */
 const here = () => import.meta.url;
+const noModuleUrl = () => {
+  try {
+    return typeof here() !== 'string';
+  } catch {
+    return true;
+  }
+};
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -286,7 +293,7 @@ async function loadPackaged(variants) {
     }
     if (!candidates.length) tried.push(`no URL for ${FILES[variant]}: import.meta.url is not available (a classic script or IIFE bundle; build as an ES module)`);
   }
-  throw new Error(`gradscope: cannot load the WebAssembly core: ${tried.join('; ')}. ${FIX}`);
+  throw new Error(`gradscope: cannot load the WebAssembly core: ${tried.join('; ')}${noModuleUrl() ? ' (this bundle has no import.meta.url — a classic script or IIFE build — so the files were looked for beside the page; build as an ES module or call setWasmPaths)' : ''}. ${FIX}`);
 }
 
 /**
