@@ -222,6 +222,11 @@ const connections = new WeakMap(); // user-supplied worker -> Connection
 async function open(kind, payload, options = {}) {
   if (options === null || typeof options !== 'object') throw new Error(`${kind}Network: options is ${options}; expected an object { simd?, wasm?, worker? }`);
   const { worker, ...core } = options;
+  // what crosses to the worker must survive structured cloning: a URL as its text
+  if (core.wasm instanceof URL) core.wasm = core.wasm.href;
+  if (typeof Response !== 'undefined' && core.wasm instanceof Response) {
+    throw new Error(`${kind}Network: options.wasm is a Response, which cannot be sent to a worker; pass its URL or its bytes`);
+  }
   let conn;
   if (worker) {
     if (typeof worker.postMessage !== 'function') throw new Error(`${kind}Network: options.worker is not a Worker; expected a Web Worker or worker_threads Worker running gradscope/worker/host`);

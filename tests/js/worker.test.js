@@ -92,7 +92,7 @@ test("a worker of one's own running gradscope/worker/host is shared and stays up
   const worker = new Worker(new URL('../../js/worker/host.js', import.meta.url));
   try {
     const a = await createNetwork(CONFIG, { worker });
-    const b = await createNetwork({ ...CONFIG, seed: 4 }, { worker, simd: false });
+    const b = await createNetwork({ ...CONFIG, seed: 4 }, { worker, wasm: new URL('../../dist/gradscope_scalar.wasm', import.meta.url) });
     assert.equal(b.simd, false);
     await a.fit(data.train.x, data.train.y, { epochs: 2, batchSize: 20 });
     assert.notDeepEqual(await a.predict(data.test.x), await b.predict(data.test.x));
