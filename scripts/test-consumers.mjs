@@ -2,8 +2,9 @@
 //   1. `npm pack --ignore-scripts` the package with the .wasm files as built
 //   2. for each consumer of tests/consumers/consumers.mjs: the bundler at its exact
 //      version in a cache folder outside the repository (GRADSCOPE_CONSUMER_CACHE,
-//      default ~/.cache/gradscope-consumers/NAME; `npm install` runs only when the
-//      pinned versions change), the packed tarball unpacked as node_modules/gradscope,
+//      default ~/.cache/gradscope-consumers/NAME; `npm ci` from the committed lock
+//      tests/consumers/locks/NAME.json runs only when it changes; delete a lock to have
+//      `npm install` write a fresh one), the packed tarball unpacked as node_modules/gradscope,
 //      the app of tests/consumers/app (index.html, src/main.js, src/worker.js) and the
 //      README recipe for NAME, if there is one, written verbatim as its config file
 //   3. build into dist/, serve dist/ (with a Content-Security-Policy that allows wasm
@@ -59,14 +60,25 @@ function prepare(consumer, tarball, recipe) {
   const dir = join(cacheRoot, consumer.name);
   mkdirSync(dir, { recursive: true });
   const pkg = { name: `consumer-${consumer.name}`, private: true, type: 'module', dependencies: consumer.deps };
+  // exact versions all the way down: tests/consumers/locks/NAME.json is the app's
+  // package-lock.json (`npm ci`); a missing one is written there by `npm install`
+  const lockFile = join(root, 'tests', 'consumers', 'locks', `${consumer.name}.json`);
+  const lock = existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : null;
   const marker = join(dir, '.installed.json');
-  const want = JSON.stringify(consumer.deps);
+  const want = JSON.stringify({ deps: consumer.deps, lock: lock && createHash('sha256').update(lock).digest('hex') });
   let installMs = 0;
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== want) {
     const t = Date.now();
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-    rmSync(join(dir, 'node_modules', 'gradscope'), { recursive: true, force: true });
-    sh('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], dir);
+    rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+    if (lock) {
+      writeFileSync(join(dir, 'package-lock.json'), lock);
+      sh('npm', ['ci', '--no-audit', '--no-fund'], dir);
+    } else {
+      rmSync(join(dir, 'package-lock.json'), { force: true });
+      sh('npm', ['install', '--no-audit', '--no-fund'], dir);
+      writeFileSync(lockFile, readFileSync(join(dir, 'package-lock.json')));
+    }
     writeFileSync(marker, want);
     installMs = Date.now() - t;
   }
