@@ -5,6 +5,7 @@ import type {
   Finding,
   FitHistory,
   FitOptions,
+  LayerHistograms,
   LayerParameters,
   LayerStats,
   LayerTensors,
@@ -52,6 +53,10 @@ export declare class WorkerNetwork {
   /** an abort of options.signal stops training between steps: history.aborted is then true */
   fit(x: Float32Array, y: Targets, options?: WorkerFitOptions): Promise<FitHistory>;
   layerStats(): Promise<LayerStats[]>;
+  /** the last pass's histograms per layer (activation, gradient, weight) */
+  layerHistograms(): Promise<LayerHistograms[]>;
+  /** eval mode: per layer, the share of rows with output != 0 for each unit */
+  unitActivity(x: Float32Array): Promise<Float32Array[]>;
   trainingRecord(): Promise<TrainingRecord>;
   resetRecord(): Promise<void>;
   getParameters(): Promise<LayerParameters[]>;

@@ -41,6 +41,9 @@ test('a network in a worker thread trains exactly as on the main thread', async 
   assert.equal((await remote.trainingRecord()).steps.loss.length, local.trainingRecord().steps.loss.length);
   assert.deepEqual(await remote.diagnose(), []);
   assert.equal(await remote.learningRate(), local.learningRate);
+  assert.deepEqual(await remote.layerHistograms(), local.layerHistograms());
+  assert.deepEqual(await remote.unitActivity(data.test.x), local.unitActivity(data.test.x));
+  assert.equal(await remote.toPyTorch(), (await import('../../js/pytorch.js')).toPyTorch(local));
   // the inputs were copied before transfer: the caller's arrays are intact
   assert.equal(data.train.x.length, 2 * data.train.y.length);
   assert.ok(data.train.x.buffer.byteLength > 0);
