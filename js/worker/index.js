@@ -164,8 +164,21 @@ export class WorkerNetwork {
     const id = this.#conn.nextId;
     const abort = () => this.#conn.request({ op: OP.abort, target: id }).catch(() => {});
     signal?.addEventListener('abort', abort, { once: true });
+    // an error thrown by onEpoch stops training and rejects fit, as Network.fit does
+    let thrown = null;
+    const progress = onEpoch && ((info) => {
+      if (thrown) return;
+      try {
+        onEpoch(info);
+      } catch (err) {
+        thrown = err;
+        abort();
+      }
+    });
     try {
-      return await this.#call('fit', [x, y, rest], { message: { progress: !!onEpoch, aborted: !!signal?.aborted }, progress: onEpoch });
+      const history = await this.#call('fit', [x, y, rest], { message: { progress: !!onEpoch, aborted: !!signal?.aborted }, progress });
+      if (thrown) throw thrown;
+      return history;
     } finally {
       signal?.removeEventListener('abort', abort);
     }

@@ -88,6 +88,13 @@ test('errors cross back with the message the library gives', async () => {
   const net = await createNetwork(CONFIG);
   await assert.rejects(net.predict(new Float32Array(3)), /predict: x/);
   await assert.rejects(net.fit(data.train.x, data.train.y, { onEpoch: 5 }), /onEpoch/);
+  let calls = 0;
+  await assert.rejects(
+    net.fit(data.train.x, data.train.y, { epochs: 100_000, batchSize: 2, onEpoch: () => { calls++; throw new Error('stop from onEpoch'); } }),
+    /stop from onEpoch/,
+  );
+  assert.equal(calls, 1);
+  assert.equal((await net.predict(data.test.x)).length, data.test.y.length, 'still usable');
   await net.dispose();
 });
 
