@@ -85,6 +85,48 @@ function drawMarkers(u, markers) {
   ctx.restore();
 }
 
+/** horizontal dashed guide lines with a label, e.g. the update:data ratio's −3 */
+function drawGuides(u, guides) {
+  const { ctx } = u;
+  const { left, width, top, height } = u.bbox;
+  const dpr = devicePixelRatio || 1;
+  ctx.save();
+  for (const g of guides) {
+    const y = u.valToPos(g.y, 'y', true);
+    if (!(y >= top && y <= top + height)) continue;
+    ctx.strokeStyle = g.color;
+    ctx.setLineDash([6 * dpr, 4 * dpr]);
+    ctx.lineWidth = 2 * dpr;
+    ctx.beginPath();
+    ctx.moveTo(left, y);
+    ctx.lineTo(left + width, y);
+    ctx.stroke();
+    ctx.fillStyle = g.color;
+    ctx.textAlign = 'right';
+    ctx.font = `${11 * dpr}px system-ui, sans-serif`;
+    ctx.fillText(g.label, left + width - 6 * dpr, y - 5 * dpr);
+  }
+  ctx.restore();
+}
+
+/**
+ * Exponential moving average of a column, debiased as TensorBoard's smoothing
+ * (weight a in [0, 1)); on a log chart the average is taken of log10 values.
+ * Gaps stay gaps and do not reset the average.
+ */
+export function ema(col, a, log = false) {
+  if (!a) return col;
+  let s = 0;
+  let n = 0;
+  return col.map((v) => {
+    if (v == null || !Number.isFinite(v) || (log && v <= 0)) return v;
+    s = a * s + (1 - a) * (log ? Math.log10(v) : v);
+    n++;
+    const m = s / (1 - a ** n);
+    return log ? 10 ** m : m;
+  });
+}
+
 /**
  * A chart whose series are appended to as training goes; `sides` runs (2 when
  * comparing), each with its own count of points, aligned by index (x = 1, 2, …).
@@ -112,6 +154,8 @@ class Series {
     this.raw = new Array(sides).fill(0);
     this.stride = 1;
     this.markers = [];
+    this.guides = [];
+    this.smoothing = 0; // EMA weight applied when drawn (0 = raw)
     this.window = null; // { first: N } or { last: N } steps shown; null = all (a drag-zoom also holds until double-click)
     this.zoomed = false;
     this.plot = this.#make([[], ...Array.from({ length: n }, () => [])]);
@@ -163,7 +207,7 @@ class Series {
     const scales = { x: xLog ? { time: false, distr: 3, log: 10 } : { time: false }, y: log ? { distr: 3, log: 10, range: decades } : yRange ? { range: yRange } : {} };
     if (extraAxis) scales[extraAxis.scale] = { range: extraAxis.range };
     const hooks = {
-      draw: [(u) => drawMarkers(u, this.markers)],
+      draw: [(u) => drawMarkers(u, this.markers), (u) => drawGuides(u, this.guides)],
       // the y range shown, for tests and the curious
       setScale: [(u, key) => Object.assign(this.el.dataset, { [`${key}Min`]: String(u.scales[key].min), [`${key}Max`]: String(u.scales[key].max) })],
       // a drag on the chart zooms into steps; it holds while data streams in, until a double-click
@@ -285,6 +329,7 @@ class Series {
     const x = firstN ? Array.from({ length: firstN }, (_, k) => k + 1) : this.#xValues();
     let cols = firstN ? this.head.map((h) => Array.from({ length: firstN }, (_, k) => h[k] ?? null)) : this.#columns();
     this.dirty = false;
+    if (this.smoothing) cols = cols.map((c) => ema(c, this.smoothing, this.log));
     if (this.#wantsLog(cols)) {
       this.log = true;
       this.plot.destroy();
@@ -364,6 +409,23 @@ export function unitsChart(el, layers) {
     chart,
     push(steps) {
       chart.append(0, shown.map(({ l, i }) => Array.from(l.activation === 'relu' ? steps[i].deadFraction : steps[i].saturatedFraction)));
+    },
+  };
+}
+
+/** log10 of each layer's update:data ratio (std of the update over std of the weights) per step, a guide at −3 */
+export function ratioChart(el, nLayers, sides = 1, sideNames = ['A', 'B']) {
+  const names = Array.from({ length: nLayers }, (_, l) => ({ label: `layer ${l}${l === nLayers - 1 ? ' (out)' : ''}`, color: layerColor(l) }));
+  const chart = new Series(el, { xLabel: 'step', yLabel: 'log10 update:data', names, sides, sideNames, height: 200,
+    // the −3 guide always in view
+    yRange: (u, min, max) => [Math.floor(Math.min(Number.isFinite(min) ? min : -4, -4)), Math.ceil(Math.max(Number.isFinite(max) ? max : -2, -2))],
+  });
+  chart.guides.push({ y: -3, label: '−3: about a thousandth per step', color: '#111827' });
+  const log10 = (v) => (Number.isFinite(v) && v > 0 ? Math.log10(v) : null);
+  return {
+    chart,
+    push(side, layers) {
+      chart.append(side, layers.map((l) => Array.from(l.updateDataRatio ?? [], log10)));
     },
   };
 }

@@ -4,7 +4,7 @@
 import { PRESET_NAMES, presets } from '../js/presets.js';
 import { DELIMITERS } from './csv.js';
 import { h, replaceChildren, setOptions } from './dom.js';
-import { ACTIVATIONS, DATASETS_2D, INITS, OPTIMIZERS, REGRESSION, SPEEDS, lossesFor } from './state.js';
+import { ACTIVATIONS, DATASETS_2D, HISTOGRAM_EVERY, INITS, OPTIMIZERS, REGRESSION, SPEEDS, lossesFor, speedLabel } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +18,9 @@ export const WINDOWS = {
   first200: { label: 'first 200 steps', window: { first: 200 } },
   last500: { label: 'last 500 steps', window: { last: 500 } },
 };
+
+/** EMA weights offered for the per-step series (0 = raw) */
+export const SMOOTHING = [0, 0.6, 0.9, 0.99];
 
 export const COMPARE_LABELS = {
   '': 'nothing (off)',
@@ -37,7 +40,10 @@ export function fillStaticControls(onPreset) {
   setOptions($('dataset'), [...DATASETS_2D, 'digits', 'csv'], { regressionPlane: 'regression: plane', regressionGaussian: 'regression: gaussian', digits: 'digits (8×8, 10 classes)', csv: 'CSV upload…' });
   setOptions($('init'), INITS);
   setOptions($('optimizer'), OPTIMIZERS, { sgd: 'SGD', momentum: 'SGD + momentum 0.9', adam: 'Adam' });
-  setOptions($('speed'), SPEEDS.map(String), Object.fromEntries(SPEEDS.map((s) => [String(s), s === 0 ? 'max' : `${s} epoch/s`])));
+  setOptions($('speed'), SPEEDS.map(String), Object.fromEntries(SPEEDS.map((s) => [String(s), speedLabel(s)])));
+  setOptions($('smoothing'), SMOOTHING.map(String), Object.fromEntries(SMOOTHING.map((v) => [String(v), v === 0 ? 'off' : String(v)])));
+  setOptions($('histogram-every'), HISTOGRAM_EVERY.map(String));
+  setOptions($('quick-activation'), ['', ...ACTIVATIONS], { '': 'mixed' });
   setOptions($('compare-with'), Object.keys(COMPARE_LABELS), COMPARE_LABELS);
   setOptions($('grad-window'), Object.keys(WINDOWS), Object.fromEntries(Object.entries(WINDOWS).map(([k, w]) => [k, w.label])));
   setOptions($('csv-delimiter'), Object.keys(DELIMITERS), DELIMITERS);
@@ -72,6 +78,11 @@ export function renderControls(state, { csvTask, onLayerChange, onLayerRemove })
   $('initStd-label').hidden = state.init !== 'normal';
   $('optimizer').value = state.optimizer;
   $('speed').value = String(state.speed);
+  $('standardize').checked = !!state.standardize;
+  $('histogram-every').value = String(state.histogramEvery);
+  $('quick-lr').value = String(state.learningRate);
+  const acts = [...new Set(state.layers.map((l) => l.activation))];
+  $('quick-activation').value = acts.length === 1 ? acts[0] : '';
   const generated = DATASETS_2D.includes(state.dataset);
   $('samples').disabled = !generated;
   $('noise').disabled = !generated;

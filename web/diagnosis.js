@@ -49,7 +49,7 @@ export function remediesFor(state, finding) {
     case 'overfitting':
       return [
         { id: 'dropout', label: 'dropout 0.5', seed: true, changes: { dropout: 0.5 } },
-        { id: 'l2', label: 'L2 1e-3', changes: { weightDecay: 1e-3 } },
+        { id: 'l2', label: 'L2 1e-2', changes: { weightDecay: 1e-2 } },
       ];
     default:
       return [];
@@ -114,7 +114,10 @@ export function renderFindings(el, findings, { onApply, trained, announce = null
               const current = (el.findings ?? []).find((x) => x.kind === f.kind);
               if (current) el.onApplyFinding?.(current, r.id);
             });
-            return button;
+            // its effect measured in the background before it is clicked (filled in by the page)
+            const id = `measured-${String(f.kind)}-${r.id}`.replace(/[^\w-]/g, '_');
+            button.setAttribute('aria-describedby', id);
+            return h('div', { className: 'remedy-option' }, button, h('span', { className: 'measured', id, dataset: { kind: String(f.kind), label: r.label } }));
           });
           return h(
             'div',

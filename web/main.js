@@ -4,11 +4,12 @@
 // file, the URL or the library ever becomes markup (see dom.js).
 import './style.css';
 import { presets } from '../js/presets.js';
-import { gradientChart, lossChart, sweepChart, unitsChart } from './charts.js';
+import { gradientChart, lossChart, ratioChart, sweepChart, unitsChart } from './charts.js';
 import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, WINDOWS, fillStaticControls, renderControls, showCsvColumns } from './controls.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
 import { applyRemedy, panelParts, remediesFor, renderFindings } from './diagnosis.js';
 import { h, replaceChildren } from './dom.js';
+import { Distributions, drawUnitMap, renderHistograms, renderUnitGrid } from './instruments.js';
 import { lossesFor, presetEpochs, presetRun, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
 import { Trainer } from './trainer.js';
 import { CLASS_COLORS, canvasToData, drawBoundary, drawNetwork, renderConfusion, renderUnitBars } from './views.js';
@@ -66,7 +67,8 @@ function handle(side, msg) {
       side.generation = msg.generation;
       side.blocked = null;
       if (side.index === 0) {
-        view = { config: msg.config, stats: null, weights: null, points: msg.points, boundary: null, regression: msg.dataset.loss === 'mse', dataset: msg.dataset };
+        view = { config: msg.config, stats: null, weights: null, points: msg.points, boundary: null, regression: msg.dataset.loss === 'mse', dataset: msg.dataset, histograms: null };
+        resetInstruments(msg.config);
         metrics.ready = true;
         metrics.trainSize = msg.dataset.trainSize;
         drawViews();
@@ -133,11 +135,34 @@ function handle(side, msg) {
       sweepWorker?.terminate();
       sweepWorker = null;
       break;
+    case 'unit-map':
+      onUnitMap(msg);
+      break;
+    case 'remedy-result':
+      if (msg.request === remedyRequest) {
+        measured.set(`${msg.kind}|${msg.result.label}`, measuredText(msg.result));
+        metrics.remedyResults = (metrics.remedyResults ?? 0) + 1;
+        showMeasured();
+      }
+      break;
+    case 'remedies-done':
+      if (msg.request === remedyRequest) {
+        metrics.remedyMs = msg.ms;
+        pendingKinds.delete(msg.kind);
+        showMeasured();
+      }
+      break;
     case 'csp-violation':
       console.error(`Content-Security-Policy violation in a training worker: ${msg.directive} blocked ${msg.blocked}`);
       break;
     case 'error':
       metrics.errors.push(msg.message);
+      if (side.index === 3) {
+        // measuring remedies failed: the buttons still apply; say so beside them
+        pendingKinds.clear();
+        showNote(`Measuring the remedies stopped: ${msg.message}`);
+        break;
+      }
       if (side.index === 2) {
         $('sweep-status').textContent = `stopped: ${msg.message}`;
         sweepButtons(false);
@@ -164,6 +189,7 @@ function onProgress(side, msg) {
   if (!charts) return;
   if (msg.steps.loss.length) {
     charts.grad.push(side.index, msg.steps.layers);
+    charts.ratio.push(side.index, msg.steps.layers);
     if (side.index === 0) charts.units.push(msg.steps.layers);
     trained = true;
   }
@@ -171,7 +197,15 @@ function onProgress(side, msg) {
   if (side.index === 1) return showComparisonStats(msg);
   if (side.index !== 0) return;
   view.stats = msg.stats;
-  if (msg.weights) view.weights = msg.weights;
+  if (msg.steps.histograms?.length) distributions.push(msg.steps.histograms);
+  if (msg.histograms) {
+    view.histograms = msg.histograms;
+    distributions.edges = msg.histograms.map((l) => ({ activation: l.activation.edges, gradient: l.gradient.edges }));
+  }
+  if (msg.weights) {
+    view.weights = msg.weights;
+    if (unitPick.pinned) requestUnitMap(); // the pinned unit's map follows training
+  }
   if (msg.boundary) view.boundary = msg.boundary;
   const last = msg.steps.epochs.at(-1);
   epochShown = msg.epoch;
@@ -182,7 +216,11 @@ function onProgress(side, msg) {
     $('test-acc').textContent = last.valAccuracy === undefined ? '–' : `${(100 * last.valAccuracy).toFixed(1)}%`;
   }
   if (msg.confusion) renderConfusion($('confusion'), msg.confusion, view.dataset.outputs, view.dataset.classNames);
-  if (msg.findings) renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce'), remedies: (f) => remediesFor(state, f) });
+  if (msg.findings) {
+    renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce'), remedies: (f) => remediesFor(state, f) });
+    measureRemedies(msg.findings);
+    showMeasured();
+  }
   // the canvases and bars follow the slower reports (a few a second): enough to watch, cheap to paint
   if (msg.weights || !running) viewsDirty = true;
 }
@@ -195,7 +233,7 @@ function showComparisonStats(msg) {
   const l = sides[1].last;
   const acc = l?.valAccuracy === undefined ? '' : `, test acc ${(100 * l.valAccuracy).toFixed(1)}%`;
   const found = sides[1].findings ? (sides[1].findings.length ? sides[1].findings.map((f) => String(f.kind).replace(/-/g, ' ')).join(', ') : 'no failure found') : '…';
-  $('b-stats').textContent = `epoch ${msg.epoch}, test loss ${fmt(l?.valLoss)}${acc}; ${found}`;
+  $('b-stats').textContent = `epoch ${msg.epoch}, test loss ${fmt(l?.valLoss)}${acc}; findings: ${found}`;
 }
 
 const fmt = (v) => (v === undefined || v === null ? '–' : Number.isFinite(v) ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFixed(4)) : String(v));
@@ -215,7 +253,7 @@ function draw() {
   // at most one chart per frame, each at most every CHART_MS; each chart has its own dirty flag,
   // so data that lands while the other chart is drawn is still drawn on a later frame
   const now = performance.now();
-  for (const chart of charts ? [charts.grad.chart, charts.loss.chart, charts.units.chart].filter(Boolean) : []) {
+  for (const chart of charts ? [charts.grad.chart, charts.loss.chart, charts.units.chart, charts.ratio.chart].filter(Boolean) : []) {
     if (chart.dirty && now - (chart.lastDraw ?? 0) >= CHART_MS) {
       chart.lastDraw = now;
       chart.draw();
@@ -226,7 +264,12 @@ function draw() {
     viewsDirty = false;
     drawViews();
   }
+  if (distributions.dirty && now - lastDistDraw >= CHART_MS) {
+    lastDistDraw = now;
+    distributions.draw();
+  }
 }
+let lastDistDraw = 0;
 requestAnimationFrame(frame);
 
 function clearViews() {
@@ -240,6 +283,8 @@ function drawViews() {
   if (!view.config) return;
   drawNetwork($('net-view'), view.config, view.stats, view.weights);
   if (view.stats?.length) renderUnitBars($('unit-bars'), view.config, view.stats);
+  if (view.histograms?.length) renderHistograms($('hist-grid'), view.config, view.histograms);
+  renderUnitGrid($('unit-grid'), view.config, view.stats, pickUnit);
   const twoD = view.points !== null;
   $('boundary').hidden = !twoD;
   $('confusion').hidden = state.loss !== 'softmax-ce';
@@ -263,6 +308,115 @@ function showMapLegend(twoD) {
 }
 
 const swatch = (rgb) => h('span', { className: 'swatch', style: { background: `rgb(${rgb.join(',')})` } });
+
+// ---- instruments: distributions, histograms, units, their output maps -----------------
+const distributions = new Distributions($('dist-grid'));
+let unitPick = { layer: null, unit: null, pinned: false };
+let unitRequest = 0;
+
+function resetInstruments(config) {
+  distributions.quantity = $('dist-quantity').value;
+  distributions.reset(config);
+  $('hist-grid').dataset.layout = '';
+  $('hist-grid').replaceChildren();
+  $('unit-grid').dataset.layout = '';
+  unitPick = { layer: null, unit: null, pinned: false };
+  unitRequest++;
+  const canvas = $('unit-map');
+  canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+  $('unit-map-caption').textContent = view.points ? 'hover or click a unit' : `output maps need 2-D data (this data has ${view.dataset?.inputs ?? '?'} inputs)`;
+}
+
+/** hover shows a unit's map while none is pinned; a click pins it (again: unpins) */
+function pickUnit(layer, unit, click) {
+  if (!click && unitPick.pinned) return;
+  const same = unitPick.layer === layer && unitPick.unit === unit;
+  unitPick = { layer, unit, pinned: click ? !(same && unitPick.pinned) : false };
+  document.querySelectorAll('#unit-grid .unit').forEach((b) => b.setAttribute('aria-pressed', String(unitPick.pinned && Number(b.dataset.layer) === layer && Number(b.dataset.unit) === unit)));
+  requestUnitMap();
+}
+
+function requestUnitMap() {
+  if (unitPick.layer === null) return;
+  if (!view.points) {
+    $('unit-map-caption').textContent = `layer ${unitPick.layer} unit ${unitPick.unit}: output maps need 2-D data (this data has ${view.dataset?.inputs ?? '?'} inputs)`;
+    return;
+  }
+  sides[0].trainer.send('unit-map', { layer: unitPick.layer, unit: unitPick.unit, request: ++unitRequest });
+}
+
+function onUnitMap(msg) {
+  if (msg.request !== unitRequest) return;
+  const max = drawUnitMap($('unit-map'), msg.values, msg.grid);
+  const dead = view.stats?.[msg.layer]?.deadUnits?.[msg.unit] ? ' — dead over the last epoch' : '';
+  const range = max > 1e-12 ? `largest |output| ${fmt(max)}` : 'output 0 everywhere';
+  $('unit-map-caption').textContent = `layer ${msg.layer} unit ${msg.unit}${unitPick.pinned ? ' (pinned)' : ''}: blue positive, orange negative, white 0; ${range}${dead}`;
+  $('unit-map').dataset.unit = `${msg.layer}:${msg.unit}`;
+}
+
+function applySmoothing() {
+  const a = Number($('smoothing').value) || 0;
+  for (const chart of charts ? [charts.grad.chart, charts.units.chart, charts.ratio.chart] : []) {
+    if (!chart) continue;
+    chart.smoothing = a;
+    chart.dirty = true;
+  }
+  $('grad-chart').dataset.smoothing = String(a);
+}
+
+// ---- remedies measured before they are clicked (the library's tryRemedies in a worker of its own) ----
+let remedyWorker = null;
+let remedyRequest = 0;
+const measured = new Map(); // "kind|label" -> text
+const pendingKinds = new Set(); // kinds being measured now
+const askedKinds = new Set(); // kinds asked for on this setup
+const REMEDY_SEEDS = 3;
+
+function measureRemedies(findings) {
+  if (!trained || (state.dataset === 'csv' && !custom.csv)) return;
+  for (const f of findings) {
+    if (askedKinds.has(f.kind) || !remediesFor(state, f).length) continue;
+    askedKinds.add(f.kind);
+    pendingKinds.add(f.kind);
+    if (!remedyWorker) {
+      remedyWorker = new Trainer((msg) => onMessage({ index: 3 }, msg));
+      remedyWorker.send('init', { simd: fromHash.simd });
+    }
+    remedyWorker.send('try-remedies', { state: { ...state }, custom, kind: f.kind, seeds: REMEDY_SEEDS, request: remedyRequest });
+  }
+}
+
+const share = (v) => (Number.isFinite(v) ? `${Math.round(100 * v)}%` : String(v));
+const sci = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 1e3 || (v !== 0 && Math.abs(v) < 1e-2) ? v.toExponential(0) : String(Number(v.toPrecision(2)))) : String(v));
+const METRIC_TEXT = {
+  deadFraction: ['dead', share],
+  saturatedFraction: ['saturated', share],
+  testAccuracy: ['test accuracy', share],
+  maxGradNorm: ['max ‖∇W‖', sci],
+  skippedSteps: ['skipped steps', (v) => String(Math.round(v))],
+  firstToLastGradRatio: ['first/last layer gradient', sci],
+  gap: ['test − train loss', sci],
+  testLoss: ['test loss', sci],
+};
+
+/** "learning rate ÷10: dead 100% → 9%, test accuracy 50% → 99%, 3 seeds, 0.4 s" */
+function measuredText(r) {
+  if (r.error) return `${r.label}: could not be measured (${r.error})`;
+  const parts = Object.entries(r.metrics).map(([name, { before, after }]) => {
+    const [label, f] = METRIC_TEXT[name] ?? [name, sci];
+    return `${label} ${f(before)} → ${f(after)}`;
+  });
+  const still = r.stillFound ? `; still found on ${r.stillFound} of ${r.seeds.length} seeds` : '';
+  return `${r.label}: ${parts.join(', ')}${still}, ${r.seeds.length} seeds, ${(r.ms / 1000).toFixed(1)} s`;
+}
+
+/** each remedy's measured effect beside its button (or that it is being measured) */
+function showMeasured() {
+  document.querySelectorAll('#findings .measured').forEach((el) => {
+    const text = measured.get(`${el.dataset.kind}|${el.dataset.label}`) ?? (pendingKinds.has(el.dataset.kind) ? `measuring over ${REMEDY_SEEDS} seeds…` : '');
+    if (el.textContent !== text) el.textContent = text;
+  });
+}
 
 // ---- setup: (re)build both sides from the state --------------------------------
 let beforeState = null; // the failing run a remedy was applied to (compare mode 'before' replays it)
@@ -371,15 +525,26 @@ function setup({ play = false, useLoaded = false } = {}) {
   const sideNames = $('compare-with').value === 'before' ? ['(after)', '(before)'] : ['A', 'B'];
   $('b-box').hidden = !b;
   $('b-stats').textContent = '–';
+  $('a-name').textContent = b ? `${sideNames[0] === 'A' ? 'this run' : 'this run (after)'}` : 'this run';
+  $('b-name').textContent = b ? `${sideNames[1] === 'B' ? 'dashed' : 'dashed (before)'}: ${COMPARE_LABELS[$('compare-with').value]}` : 'dashed run';
   $('compare-note').textContent = b ? `solid: this setup, dashed: ${COMPARE_LABELS[$('compare-with').value]} (same seed and data)` : 'solid: this setup; choose a comparison to train it beside, dashed';
   charts?.grad.chart.destroy();
   charts?.loss.chart.destroy();
   charts?.units.chart?.destroy();
+  charts?.ratio.chart.destroy();
   charts = {
     grad: gradientChart($('grad-chart'), nLayers, b ? 2 : 1, sideNames),
     loss: lossChart($('loss-chart'), b ? 2 : 1, state.loss !== 'mse', sideNames),
     units: unitsChart($('units-chart'), state.layers),
+    ratio: ratioChart($('ratio-chart'), nLayers, b ? 2 : 1, sideNames),
   };
+  applySmoothing();
+  // measured remedies belong to the setup they were measured on
+  remedyRequest++;
+  measured.clear();
+  pendingKinds.clear();
+  askedKinds.clear();
+  remedyWorker?.send('abort-remedies', { request: remedyRequest });
   charts.grad.chart.setWindow(WINDOWS[$('grad-window').value]?.window ?? null); // the window survives a new run
   renderFindings($('findings'), [], { trained: false });
   $('confusion').replaceChildren();
@@ -584,12 +749,30 @@ function bindSetup() {
     update({ speed: Number($('speed').value) }, { restart: false });
     for (const side of sides) side?.trainer.send('speed', { speed: state.speed });
   });
+  $('histogram-every').addEventListener('change', () => {
+    update({ histogramEvery: Number($('histogram-every').value) }, { restart: false });
+    for (const side of sides) side?.trainer.send('speed', { speed: state.speed, histogramEvery: state.histogramEvery });
+  });
   $('add-layer').addEventListener('click', () => {
     if (state.layers.length >= 12) return showError('at most 12 hidden layers');
     const last = state.layers.at(-1) ?? { units: 8, activation: 'relu', batchNorm: false, dropout: 0 };
     update({ layers: [...state.layers, { ...last }], preset: '' });
   });
   $('compare-with').addEventListener('change', () => setup({ play: running }));
+  $('standardize').addEventListener('change', () => update({ standardize: $('standardize').checked, preset: '' }));
+  $('quick-lr').addEventListener('change', () => {
+    const v = Number($('quick-lr').value);
+    if ($('quick-lr').value === '' || !Number.isFinite(v) || v < 0 || v > 10) {
+      showError(`learning rate must be a number in [0, 10]; got "${$('quick-lr').value}"`);
+      $('quick-lr').value = String(state.learningRate);
+      return;
+    }
+    update({ learningRate: v, preset: '' });
+  });
+  $('quick-activation').addEventListener('change', () => {
+    const a = $('quick-activation').value;
+    if (a) update({ layers: state.layers.map((l) => ({ ...l, activation: a })), preset: '' });
+  });
   $('preset-more').addEventListener('click', togglePresetText);
 }
 
@@ -677,10 +860,17 @@ function bindViews() {
   $('sweep-lr').addEventListener('click', () => runSweep('learningRate'));
   $('grad-window').addEventListener('change', () => charts?.grad.chart.setWindow(WINDOWS[$('grad-window').value]?.window ?? null));
   $('grad-chart').addEventListener('window-reset', () => ($('grad-window').value = 'all'));
+  $('smoothing').addEventListener('change', applySmoothing);
+  $('dist-quantity').addEventListener('change', () => {
+    distributions.quantity = $('dist-quantity').value;
+    distributions.dirty = true;
+  });
   window.addEventListener('resize', () => {
     charts?.grad.chart.resize();
     charts?.loss.chart.resize();
     charts?.units.chart?.resize();
+    charts?.ratio.chart.resize();
+    distributions.dirty = true;
     sweepPlot?.chart.resize();
   });
   window.addEventListener('hashchange', () => {

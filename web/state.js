@@ -7,7 +7,11 @@ export const REGRESSION = ['regressionPlane', 'regressionGaussian'];
 export const ACTIVATIONS = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'linear'];
 export const INITS = ['he', 'xavier', 'lecun', 'pytorch', 'normal', 'zeros'];
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'];
-export const SPEEDS = [1, 2, 5, 10, 30, 100, 0]; // epochs per second; 0 = as fast as possible
+// epochs per second; 0 = as fast as possible; negative: slow motion, -n = n optimizer steps a second (one trainStep each)
+export const SPEEDS = [-1, -2, -5, -10, -20, 1, 2, 5, 10, 30, 100, 0];
+export const speedLabel = (s) => (s === 0 ? 'max' : s < 0 ? `${-s} step${s === -1 ? '' : 's'}/s (slow motion)` : `${s} epoch/s`);
+/** how often (in optimizer steps) the activation and gradient histograms are sampled for the distributions view */
+export const HISTOGRAM_EVERY = [1, 10, 100];
 
 export function defaultState() {
   return {
@@ -30,6 +34,8 @@ export function defaultState() {
     batchSize: 20,
     seed: 1,
     speed: 10,
+    standardize: false,
+    histogramEvery: 10,
     preset: '',
   };
 }
@@ -126,6 +132,7 @@ export function stateFromPreset(name, side = 'failure', base = defaultState()) {
     weightDecay: opt.weightDecay ?? 0,
     clipNorm: config.clipNorm ?? 0,
     batchSize: fit.batchSize,
+    standardize: false, // a preset is defined on its raw inputs
     preset: side === 'failure' || !presetSide(name, side) ? name : `${name}:${side}`,
   };
 }
@@ -149,7 +156,7 @@ export function networkConfig(state, dataset) {
 
 // ---- URL hash ---------------------------------------------------------------
 // layers as "8:relu:bn:0.2,8:tanh::0"; numbers and names as plain keys.
-const NUMBER_KEYS = { samples: [2, 5000], noise: [0, 2], testRatio: [0.05, 0.95], labelNoise: [0, 0.5], initStd: [0, 10], learningRate: [0, 10], weightDecay: [0, 1], clipNorm: [0, 100], batchSize: [1, 2000], seed: [0, 0xffffffff], speed: [0, 100] };
+const NUMBER_KEYS = { samples: [2, 5000], noise: [0, 2], testRatio: [0.05, 0.95], labelNoise: [0, 0.5], initStd: [0, 10], learningRate: [0, 10], weightDecay: [0, 1], clipNorm: [0, 100], batchSize: [1, 2000], seed: [0, 0xffffffff], speed: [-20, 100], histogramEvery: [1, 1000] };
 const CHOICE_KEYS = { dataset: [...DATASETS_2D, 'digits'], loss: ['bce', 'mse', 'softmax-ce'], init: INITS, optimizer: OPTIMIZERS };
 
 export function encodeLayers(layers) {
@@ -171,6 +178,7 @@ export function stateToHash(state) {
   const params = new URLSearchParams();
   for (const key of [...Object.keys(CHOICE_KEYS), ...Object.keys(NUMBER_KEYS)]) params.set(key, String(state[key]));
   params.set('layers', encodeLayers(state.layers));
+  if (state.standardize) params.set('standardize', '1');
   if (state.preset) params.set('preset', state.preset);
   return `#${params.toString()}`;
 }
@@ -179,7 +187,7 @@ export function stateToHash(state) {
  * Reads a hash into a state. `#preset=NAME[:remedy]` starts from that preset;
  * other keys override. Unknown or invalid values are ignored (and listed).
  */
-const OTHER_KEYS = ['layers', 'preset', 'play', 'simd', 'compare'];
+const OTHER_KEYS = ['layers', 'preset', 'play', 'simd', 'compare', 'standardize'];
 /** what compare mode can train beside this setup ('' = off) */
 export const COMPARE_MODES = ['', 'remedy', 'before', 'lr-div10', 'lr-times10', 'dropout-0', 'dropout-0.5', 'relu', 'sigmoid', 'batchnorm'];
 
@@ -211,7 +219,9 @@ export function stateFromHash(hash, base = defaultState()) {
     else ignored.push('layers');
   }
   if (!lossesFor(state.dataset).includes(state.loss)) state.loss = lossesFor(state.dataset)[0];
+  if (params.get('standardize') === '1') state.standardize = true;
   for (const [key, ok] of [
+    ['standardize', ['0', '1']],
     ['play', ['0', '1']],
     ['simd', ['0', '1']],
     ['compare', COMPARE_MODES],

@@ -56,11 +56,23 @@ export function drawNetwork(canvas, config, stats, weights) {
   for (let c = 0; c < cols; c++) {
     const layer = c === 0 ? null : config.layers[c - 1];
     const s = c === 0 ? null : stats?.[c - 1];
-    ctx.fillStyle = s ? gradColor(s.gradNorm) : '#9ca3af';
     for (let i = 0; i < shown[c]; i++) {
+      // a dead unit (0 for every example of the last epoch): grey with a cross
+      const dead = !!s?.deadUnits?.[i];
+      ctx.fillStyle = dead ? '#d1d5db' : s ? gradColor(s.gradNorm) : '#9ca3af';
       ctx.beginPath();
       ctx.arc(x(c), y(c, i), 6, 0, 2 * Math.PI);
       ctx.fill();
+      if (dead) {
+        ctx.strokeStyle = '#111827';
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.moveTo(x(c) - 4, y(c, i) - 4);
+        ctx.lineTo(x(c) + 4, y(c, i) + 4);
+        ctx.moveTo(x(c) + 4, y(c, i) - 4);
+        ctx.lineTo(x(c) - 4, y(c, i) + 4);
+        ctx.stroke();
+      }
     }
     ctx.fillStyle = '#374151';
     const short = { relu: 'relu', 'leaky-relu': 'lrelu', sigmoid: 'sigm', tanh: 'tanh', linear: 'lin' };

@@ -1,10 +1,11 @@
 // Training runs here, off the main thread: the page stays responsive while the
 // network trains. The worker owns one network and its dataset; it answers
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
-import { createNetwork, diagnose, loadCore, loadNetwork, sweep as runSweep } from '../js/index.js';
+import { createNetwork, diagnose, loadCore, loadNetwork, sweep as runSweep, tryRemedies } from '../js/index.js';
 import { loadDataset } from '../js/presets.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize, prepareCsv } from './csv.js';
-import { DATASETS_2D, networkConfig } from './state.js';
+import { DATASETS_2D, networkConfig, presetEpochs } from './state.js';
+import { unitOutputs } from './unitmap.js';
 
 const GRID = 64; // decision-boundary resolution
 const REPORT_MS = 60; // at most ~16 progress messages a second
@@ -49,8 +50,32 @@ function drawnPoints(d) {
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const STEP_SERIES = ['gradNorm', 'deadFraction', 'saturatedFraction', 'updateDataRatio'];
 function emptyPending(layers) {
-  return { loss: [], layers: Array.from({ length: layers }, () => ({ gradNorm: [], deadFraction: [], saturatedFraction: [] })), epochs: [] };
+  return { loss: [], layers: Array.from({ length: layers }, () => Object.fromEntries(STEP_SERIES.map((k) => [k, []]))), epochs: [], histograms: [] };
+}
+
+/** per-column mean and std of the training split, applied to train and test (new arrays; std 0 counts as 1) */
+function standardized(d) {
+  const k = d.inputs;
+  const n = d.train.y.length ? d.train.x.length / k : 0;
+  const mean = new Float64Array(k);
+  const sq = new Float64Array(k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) mean[j] += d.train.x[i * k + j];
+  for (let j = 0; j < k; j++) mean[j] /= n || 1;
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) sq[j] += (d.train.x[i * k + j] - mean[j]) ** 2;
+  const std = Array.from(sq, (v) => Math.sqrt(v / (n || 1)) || 1);
+  const apply = (x) => Float32Array.from(x, (v, i) => (v - mean[i % k]) / std[i % k]);
+  return { ...d, train: { ...d.train, x: apply(d.train.x) }, test: { ...d.test, x: apply(d.test.x) }, scaler: { mean: Array.from(mean), std } };
+}
+
+const DIAGNOSE_ROWS = 5000; // diagnose's input-scale check reads at most this many training rows (an even sample)
+function sampleRows(x, inputs) {
+  const n = x.length / inputs;
+  if (n <= DIAGNOSE_ROWS) return x;
+  const out = new Float32Array(DIAGNOSE_ROWS * inputs);
+  for (let i = 0; i < DIAGNOSE_ROWS; i++) out.set(x.subarray(Math.floor((i * n) / DIAGNOSE_ROWS) * inputs, (Math.floor((i * n) / DIAGNOSE_ROWS) + 1) * inputs), i * inputs);
+  return out;
 }
 
 async function buildDataset(s, custom) {
@@ -60,6 +85,8 @@ async function buildDataset(s, custom) {
     d = custom.csv;
   }  else if (s.dataset === 'digits') d = await loadDataset({ name: 'digits', testRatio: s.testRatio, labelNoise: s.labelNoise }, s.seed);
   else d = await loadDataset({ name: s.dataset, samples: s.samples, noise: s.noise, testRatio: s.testRatio, labelNoise: s.labelNoise }, s.seed);
+  // standardize with the generated / loaded training split only; clicked points are in the shown (standardized) plane
+  if (s.standardize) d = standardized(d);
   if (custom.points?.length && DATASETS_2D.includes(s.dataset)) {
     // clicked points join the training set
     const n = d.train.y.length;
@@ -130,7 +157,9 @@ function report(force = false) {
   pending = emptyPending(state.layers.length + 1);
   if (force || now - lastSlow > SLOW_MS) {
     lastSlow = now;
-    msg.findings = diagnose(net);
+    data.diagX ??= sampleRows(data.train.x, data.inputs);
+    msg.findings = diagnose(net, undefined, { x: data.diagX });
+    msg.histograms = net.layerHistograms().map((l) => ({ activation: l.activation, gradient: l.gradient }));
     msg.weights = net.getParameters().map((l) => l.weight);
     if (data.domain) msg.boundary = boundary();
     if (state.loss === 'softmax-ce') msg.confusion = confusion();
@@ -143,16 +172,76 @@ function onEpoch(info) {
   const s = info.steps;
   pending.loss.push(...s.loss);
   s.layers.forEach((layer, l) => {
-    pending.layers[l].gradNorm.push(...layer.gradNorm);
-    pending.layers[l].deadFraction.push(...layer.deadFraction);
-    pending.layers[l].saturatedFraction.push(...layer.saturatedFraction);
+    for (const k of STEP_SERIES) pending.layers[l][k].push(...layer[k]);
   });
   pending.epochs.push({ epoch, loss: info.loss, valLoss: info.valLoss, valAccuracy: info.valAccuracy, skippedSteps: info.skippedSteps });
   report();
 }
 
+/** a histogram sample for the distributions view: per quantity [exact zeros, ...bin counts] */
+const snapshot = (l) => ({ activation: Uint32Array.of(l.activation.zeros, ...l.activation.counts), gradient: Uint32Array.of(l.gradient.zeros, ...l.gradient.counts) });
+
+let stepsDone = 0; // optimizer steps of this run (histogram snapshots are labelled with it)
+
 async function trainEpochs(epochs, signal) {
-  await net.fit(data.train.x, data.train.y, { epochs, batchSize: state.batchSize, validation: data.test, onEpoch, signal });
+  const before = stepsDone;
+  const every = state.histogramEvery || 10;
+  const history = await net.fit(data.train.x, data.train.y, { epochs, batchSize: state.batchSize, validation: data.test, onEpoch, signal, histogramEvery: every });
+  stepsDone = before + history.steps.loss.length + history.droppedSteps;
+  for (const h of history.histograms ?? []) pending.histograms.push({ step: before + h.step + 1, layers: h.layers.map(snapshot) });
+}
+
+// ---- slow motion: one optimizer step at a time (trainStep), so a failure unfolds over seconds ----
+let stepper = null; // { order, pos, loss, steps, skipped } of the epoch under way
+
+function shuffled(n, seed) {
+  // a small LCG: the same seed and epoch give the same order
+  let r = (seed * 2654435761 + 12345) >>> 0;
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    r = (Math.imul(r, 1664525) + 1013904223) >>> 0;
+    const j = r % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** one trainStep on the next batch; an epoch ends (and is evaluated on the test set) when the training set is used up */
+function trainOneStep() {
+  const { x, y } = data.train;
+  const n = y.length / (data.loss === 'softmax-ce' ? 1 : data.outputs);
+  const k = data.inputs;
+  const ydim = y.length / n;
+  if (!stepper) stepper = { order: shuffled(n, state.seed + epoch), pos: 0, loss: 0, steps: 0, skipped: 0 };
+  const rows = stepper.order.slice(stepper.pos, stepper.pos + Math.min(state.batchSize, n));
+  const xb = new Float32Array(rows.length * k);
+  const yb = new y.constructor(rows.length * ydim);
+  rows.forEach((r, i) => {
+    xb.set(x.subarray(r * k, (r + 1) * k), i * k);
+    for (let j = 0; j < ydim; j++) yb[i * ydim + j] = y[r * ydim + j];
+  });
+  const result = net.trainStep(xb, yb);
+  stepsDone++;
+  const stats = net.layerStats();
+  pending.loss.push(result.loss);
+  stats.forEach((st, l) => {
+    for (const key of STEP_SERIES) pending.layers[l][key].push(st[key]);
+  });
+  if ((state.histogramEvery || 10) && stepsDone % (state.histogramEvery || 10) === 0) {
+    pending.histograms.push({ step: stepsDone, layers: net.layerHistograms().map(snapshot) });
+  }
+  stepper.pos += rows.length;
+  stepper.steps++;
+  if (result.skipped) stepper.skipped++;
+  else stepper.loss += result.loss;
+  if (stepper.pos >= n) {
+    epoch++;
+    const val = net.evaluate(data.test.x, data.test.y);
+    const done = stepper.steps - stepper.skipped;
+    pending.epochs.push({ epoch, loss: done ? stepper.loss / done : NaN, valLoss: val.loss, valAccuracy: val.accuracy, skippedSteps: stepper.skipped });
+    stepper = null;
+  }
+  return result;
 }
 
 function play({ untilEpoch: until = null } = {}) {
@@ -171,6 +260,19 @@ async function playLoop() {
     while (running && mine === generation) {
       const t0 = performance.now();
       const speed = state.speed;
+      if (speed < 0) {
+        // slow motion: -speed optimizer steps a second, each reported as it happens
+        trainOneStep();
+        report(-speed <= 10);
+        if (untilEpoch !== null && epoch >= untilEpoch) {
+          running = false;
+          post({ type: 'finished', generation, epoch });
+          break;
+        }
+        await sleep(Math.max(0, 1000 / -speed - (performance.now() - t0)));
+        continue;
+      }
+      stepper = null; // fit starts its epochs afresh
       // fast: several epochs per fit call; paced: one, then wait out the rest of its time slot
       const chunk = Math.min(speed === 0 ? 5 : 1, untilEpoch === null ? Infinity : untilEpoch - epoch);
       await trainEpochs(chunk, controller.signal);
@@ -207,6 +309,8 @@ async function setup({ state: s, custom = {}, request, useLoaded = false }) {
   generation++;
   state = s;
   epoch = 0;
+  stepsDone = 0;
+  stepper = null;
   net?.dispose();
   net = null;
   data = null;
@@ -245,6 +349,36 @@ async function sweep({ state: s, custom = {}, param, values, epochs }) {
   post({ type: 'sweep-done', param });
 }
 
+/** the library's tryRemedies() for one finding of this setup, each remedy's measured effect posted as it comes */
+let remedyController = null;
+let remediesFrom = 0; // requests older than this were for a setup the page has left: skipped
+async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request }) {
+  if (request < remediesFrom) return;
+  remedyController?.abort();
+  remedyController = new AbortController();
+  const signal = remedyController.signal;
+  const [name, side] = String(s.preset || '').split(':');
+  let scenario;
+  let epochs;
+  if (name && !side && !s.standardize) {
+    scenario = name; // a preset's failure as the preset defines it: its own remedy list
+    epochs = presetEpochs(name) ?? 30;
+  } else {
+    const d = await buildDataset(s, custom);
+    epochs = presetEpochs(s.preset) ?? 30;
+    scenario = { name: 'page', dataset: d, config: networkConfig(s, d), fit: { batchSize: s.batchSize, epochs } };
+  }
+  const t0 = performance.now();
+  const out = await tryRemedies(scenario, kind, {
+    epochs,
+    seeds,
+    signal,
+    coreOptions,
+    onResult: (r) => post({ type: 'remedy-result', request, kind, epochs, result: { id: r.id, label: r.label, metrics: r.metrics, stillFound: r.stillFound, seeds: r.seeds, ms: r.ms, error: r.error ?? null } }),
+  });
+  post({ type: 'remedies-done', request, kind, aborted: out.aborted, ms: performance.now() - t0 });
+}
+
 const handlers = {
   async init({ simd }) {
     coreOptions = simd === undefined ? {} : { simd };
@@ -257,9 +391,20 @@ const handlers = {
   async step() {
     if (!net) return post({ type: 'error', message: 'nothing to train: the setup has no network (see the message above)' });
     await pause();
-    await trainEpochs(1);
+    // in slow motion, Step is one optimizer step; else one epoch
+    if (state.speed < 0) trainOneStep();
+    else {
+      stepper = null;
+      await trainEpochs(1);
+    }
     report(true);
   },
+  /** the output of one hidden unit over the plane (2-D data): computed from the parameters, in JS */
+  'unit-map'({ layer, unit, request }) {
+    if (!net || !data?.domain) return;
+    post({ type: 'unit-map', request, layer, unit, grid: GRID, values: unitOutputs(net.config, net.getParameters(), layer, unit, data.domain, GRID) });
+  },
+  'try-remedies': tryRemediesHere,
   /** reads a CSV file here, off the main thread */
   async 'parse-csv'({ file, options, request }) {
     try {
@@ -288,8 +433,9 @@ const handlers = {
       post({ type: 'model-error', request, message: `Load model "${file.name}": ${err.message}` });
     }
   },
-  speed({ speed }) {
+  speed({ speed, histogramEvery }) {
     if (state) state.speed = speed;
+    if (state && histogramEvery) state.histogramEvery = histogramEvery;
   },
   save() {
     if (!net) return post({ type: 'error', message: 'nothing to save: the setup has no network' });
@@ -312,8 +458,12 @@ let queue = Promise.resolve();
 self.onmessage = (event) => {
   const msg = event.data;
   const handler = Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
-  if (!handler) return post({ type: 'error', message: `worker: unknown command ${msg.type}` });
+  if (!handler && msg.type !== 'abort-remedies') return post({ type: 'error', message: `worker: unknown command ${msg.type}` });
   if (msg.type === 'pause' || msg.type === 'speed') return handler(msg); // must not wait behind a running play
+  if (msg.type === 'abort-remedies') {
+    remediesFrom = Math.max(remediesFrom, msg.request ?? 0);
+    return remedyController?.abort();
+  }
   const run = () => handler(msg);
   queue = queue.then(run, run).catch((err) => post({ type: 'error', message: `${msg.type}: ${err.message || String(err)}` }));
 };

@@ -168,7 +168,7 @@ test('each field of a loaded model file, its keys and its name show as text', as
   await page.close();
 });
 
-const HASH_KEYS = ['dataset', 'loss', 'init', 'optimizer', 'samples', 'noise', 'testRatio', 'labelNoise', 'initStd', 'learningRate', 'weightDecay', 'clipNorm', 'batchSize', 'seed', 'speed', 'layers', 'preset', 'play', 'simd', 'compare'];
+const HASH_KEYS = ['dataset', 'loss', 'init', 'optimizer', 'samples', 'noise', 'testRatio', 'labelNoise', 'initStd', 'learningRate', 'weightDecay', 'clipNorm', 'batchSize', 'seed', 'speed', 'histogramEvery', 'layers', 'preset', 'play', 'simd', 'compare', 'standardize'];
 
 test('every URL-hash key and value shows as text in the "ignored" note', async () => {
   for (const p of PAYLOADS) {

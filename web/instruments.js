@@ -1,0 +1,246 @@
+// The instruments practitioners read (issue 11): the last step's activation and
+// gradient histograms per layer (small multiples), their distributions over
+// time (a heat map per layer, one column per sample), a per-unit grid with dead
+// units marked, and the output map of one hidden unit over the plane. Canvas
+// drawing and DOM calls only; every label is text.
+import { layerInk } from './charts.js';
+import { h, replaceChildren } from './dom.js';
+
+const MAX_COLUMNS = 240; // distribution samples kept per run; past it every other one is dropped
+const MAX_UNITS = 64; // units drawn per layer in the grid
+
+function sizeCanvas(canvas, cssHeight) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(120, canvas.clientWidth || 240);
+  if (canvas.width !== Math.round(w * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(cssHeight * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, cssHeight);
+  return { ctx, w, h: cssHeight };
+}
+
+const total = (hist) => hist.counts.reduce((a, b) => a + b, 0) + hist.zeros + hist.below + hist.above + (hist.nonFinite ?? 0);
+const pct = (v, n) => `${n ? Math.round((100 * v) / n) : 0}%`;
+const edgeText = (v) => (Math.abs(v) >= 1e3 || (v !== 0 && Math.abs(v) < 1e-2) ? v.toExponential(0) : String(Number(v.toPrecision(2))));
+
+/** one histogram as bars: grey for exact zeros (left) and for values beyond the edges */
+function drawHistogram(canvas, hist, color) {
+  const { ctx, w, h: height } = sizeCanvas(canvas, 70);
+  const n = hist.counts.length;
+  const slots = n + 3; // zeros | below | bins … | above
+  const max = Math.max(1, hist.zeros, hist.below, hist.above, ...hist.counts);
+  const bw = w / slots;
+  const bar = (i, v, fill) => {
+    if (!v) return;
+    const bh = Math.max(1, (v / max) * (height - 4));
+    ctx.fillStyle = fill;
+    ctx.fillRect(i * bw, height - bh, Math.max(1, bw - 0.5), bh);
+  };
+  bar(0, hist.zeros, '#6b7280');
+  bar(1, hist.below, '#cbd5e1');
+  hist.counts.forEach((v, i) => bar(i + 2, v, color));
+  bar(n + 2, hist.above, '#cbd5e1');
+}
+
+/**
+ * The last step's histograms, per layer: activations and weight gradients.
+ * histograms: net.layerHistograms() (activation, gradient of each layer).
+ */
+export function renderHistograms(el, config, histograms) {
+  const layout = JSON.stringify(config.layers.map((l) => l.activation));
+  if (el.dataset.layout !== layout) {
+    el.dataset.layout = layout;
+    replaceChildren(
+      el,
+      config.layers.flatMap((layer, l) =>
+        ['activation', 'gradient'].map((q) =>
+          h(
+            'figure',
+            { className: 'hist-cell', dataset: { layer: String(l), quantity: q } },
+            h('canvas', { attrs: { role: 'img', 'aria-label': `layer ${l} ${q} histogram` } }),
+            h('figcaption', {}),
+          ),
+        ),
+      ),
+    );
+  }
+  el.querySelectorAll('.hist-cell').forEach((cell) => {
+    const l = Number(cell.dataset.layer);
+    const q = cell.dataset.quantity;
+    const hist = histograms[l]?.[q];
+    if (!hist) return;
+    const layer = config.layers[l];
+    const n = total(hist);
+    const color = layerInk(l);
+    drawHistogram(cell.querySelector('canvas'), hist, color);
+    const lo = edgeText(hist.edges[0]);
+    const hi = edgeText(hist.edges[hist.edges.length - 1]);
+    const what = q === 'activation' ? `activations of ${layer.activation ?? 'linear'}, ${lo} … ${hi}` : `log10 |∇W|, ${lo} … ${hi}`;
+    const extra = q === 'activation' ? `zeros ${pct(hist.zeros, n)}` : `exact zeros ${pct(hist.zeros, n)}`;
+    const text = `layer ${l}${l === config.layers.length - 1 ? ' (out)' : ''} · ${what} · ${extra}${hist.nonFinite ? ` · not finite ${hist.nonFinite}` : ''}`;
+    const cap = cell.querySelector('figcaption');
+    if (cap.textContent !== text) cap.textContent = text;
+    cap.style.color = color;
+    cell.dataset.zeros = String(n ? hist.zeros / n : 0);
+  });
+}
+
+/**
+ * Distributions over time: per layer, a heat map of one quantity's histogram,
+ * one column per sample (every N steps), darker = a larger share of the values.
+ */
+export class Distributions {
+  constructor(el) {
+    this.el = el;
+    this.samples = []; // { step, layers: [{ activation: counts, gradient: counts }] }
+    this.stride = 1; // samples kept: every stride-th of those received
+    this.seen = 0;
+    this.dirty = false;
+    this.quantity = 'activation';
+    this.config = null;
+    this.edges = null; // per layer { activation, gradient } edges (from the last step's histograms)
+  }
+
+  reset(config) {
+    this.config = config;
+    this.samples = [];
+    this.stride = 1;
+    this.seen = 0;
+    this.edges = null;
+    this.el.dataset.samples = '0';
+    replaceChildren(
+      this.el,
+      config.layers.map((layer, l) =>
+        h('figure', { className: 'dist-cell', dataset: { layer: String(l) } }, h('canvas', { attrs: { role: 'img', 'aria-label': `layer ${l} distribution over time` } }), h('figcaption', { style: { color: layerInk(l) } })),
+      ),
+    );
+    this.dirty = true;
+  }
+
+  push(samples) {
+    for (const s of samples) {
+      if (this.seen++ % this.stride === 0) this.samples.push(s);
+      if (this.samples.length > MAX_COLUMNS) {
+        this.samples = this.samples.filter((_, i) => i % 2 === 0);
+        this.stride *= 2;
+      }
+    }
+    if (samples.length) this.dirty = true;
+    this.el.dataset.samples = String(this.samples.length);
+  }
+
+  draw() {
+    if (!this.dirty || !this.config) return;
+    this.dirty = false;
+    const q = this.quantity;
+    this.el.querySelectorAll('.dist-cell').forEach((cell) => {
+      const l = Number(cell.dataset.layer);
+      const { ctx, w, h: height } = sizeCanvas(cell.querySelector('canvas'), 70);
+      const cols = this.samples.length;
+      const cap = cell.querySelector('figcaption');
+      const first = this.samples[0]?.step;
+      const last = this.samples.at(-1)?.step;
+      const edges = this.edges?.[l]?.[q];
+      const range = edges ? `${edgeText(edges[0])} … ${edgeText(edges[edges.length - 1])}` : '';
+      cap.textContent = `layer ${l} · ${q === 'activation' ? 'activations' : 'log10 |∇W|'} ${range}${cols ? ` · steps ${first}–${last}` : ' · no samples yet'}`;
+      if (!cols) return;
+      const bins = this.samples[0].layers[l]?.[q]?.length ?? 0;
+      if (!bins) return;
+      const cw = w / cols;
+      const rh = height / (bins + 1); // a gap row between the zeros and the bins
+      const zeroShare = (s) => {
+        const counts = s.layers[l]?.[q];
+        let sum = 0;
+        for (const v of counts ?? []) sum += v;
+        return sum ? counts[0] / sum : 0;
+      };
+      cell.dataset.zeros = String(zeroShare(this.samples.at(-1)));
+      const [r, g, b] = ink(l);
+      this.samples.forEach((s, c) => {
+        const counts = s.layers[l]?.[q];
+        if (!counts) return;
+        let sum = 0;
+        for (const v of counts) sum += v;
+        // row 0 (the bottom, grey): exact zeros; then the bins upwards
+        for (let i = 0; i < bins; i++) {
+          if (!counts[i]) continue;
+          const a = Math.min(1, Math.sqrt(counts[i] / (sum || 1)) * 1.4);
+          ctx.fillStyle = i === 0 ? `rgba(75,85,99,${a})` : `rgba(${r},${g},${b},${a})`;
+          ctx.fillRect(c * cw, height - (i + (i ? 2 : 1)) * rh, Math.ceil(cw), Math.ceil(rh));
+        }
+      });
+    });
+  }
+}
+
+function ink(l) {
+  const m = layerInk(l).match(/\d+/g);
+  return m ? m.map(Number) : [37, 99, 235];
+}
+
+/** a grid of each layer's units (hidden layers), dead ones marked; onPick(layer, unit) on hover / click */
+export function renderUnitGrid(el, config, stats, onPick) {
+  const hidden = config.layers.slice(0, -1);
+  const layout = JSON.stringify(hidden.map((l) => [l.units, l.activation]));
+  if (el.dataset.layout !== layout) {
+    el.dataset.layout = layout;
+    replaceChildren(
+      el,
+      hidden.map((layer, l) => {
+        const shown = Math.min(layer.units, MAX_UNITS);
+        const units = Array.from({ length: shown }, (_, u) => {
+          const b = h('button', { type: 'button', className: 'unit', dataset: { layer: String(l), unit: String(u) }, attrs: { 'aria-label': `layer ${l} unit ${u}`, 'aria-pressed': 'false' } });
+          b.addEventListener('click', () => onPick(l, u, true));
+          b.addEventListener('mouseenter', () => onPick(l, u, false));
+          return b;
+        });
+        return h(
+          'div',
+          { className: 'unit-layer', dataset: { layer: String(l) }, attrs: { role: 'group', 'aria-label': `Units of layer ${l}` } },
+          h('span', { className: 'name', style: { color: layerInk(l) } }, `layer ${l} · ${layer.activation}`),
+          units,
+          layer.units > shown ? h('span', { className: 'num' }, `+${layer.units - shown}`) : null,
+        );
+      }),
+    );
+  }
+  el.querySelectorAll('.unit-layer').forEach((row, l) => {
+    const mask = stats?.[l]?.deadUnits;
+    let dead = 0;
+    row.querySelectorAll('.unit').forEach((b, u) => {
+      const isDead = !!mask?.[u];
+      dead += isDead;
+      if (b.classList.contains('dead') !== isDead) {
+        b.classList.toggle('dead', isDead);
+        b.textContent = isDead ? '✕' : '';
+        b.title = isDead ? `layer ${l} unit ${u}: dead (0 for every example of the last epoch)` : `layer ${l} unit ${u}`;
+      }
+    });
+    row.dataset.dead = String(mask ? mask.reduce((a, v) => a + v, 0) : 0);
+  });
+}
+
+/** a unit's output over the plane: orange negative, white 0, blue positive (scaled to the largest |value|) */
+export function drawUnitMap(canvas, values, grid) {
+  const ctx = canvas.getContext('2d');
+  let max = 1e-12;
+  for (const v of values) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+  const img = ctx.createImageData(grid, grid);
+  for (let i = 0; i < grid * grid; i++) {
+    const v = values[i];
+    const t = Number.isFinite(v) ? v / max : 0;
+    const rgb = t >= 0 ? [37, 99, 235] : [234, 88, 12];
+    const a = Math.abs(t);
+    for (let c = 0; c < 3; c++) img.data[4 * i + c] = Number.isFinite(v) ? 255 - (255 - rgb[c]) * a : 128;
+    img.data[4 * i + 3] = 255;
+  }
+  const tmp = new OffscreenCanvas(grid, grid);
+  tmp.getContext('2d').putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(tmp, 0, 0, canvas.width, canvas.height);
+  return max;
+}
