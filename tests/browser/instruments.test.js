@@ -184,6 +184,31 @@ test('remedies measured before they are clicked: each button shows its effect ov
   assert.equal(await text(page, '#findings [data-kind="dead-relu"] button[data-remedy="remedy"]'), "Apply: learning rate ÷10 (the seed's remedy)");
   assert.equal(await page.$eval('#findings [data-kind="dead-relu"] button[data-remedy="remedy"]', (b) => document.getElementById(b.getAttribute('aria-describedby')).textContent), measuredTexts[0]);
   await page.locator('#findings').screenshot({ path: `${shots}/remedies-measured.png` });
+  // a longer measurement (the exploding preset: 4 remedies, 3 seeds each) while this run trains on
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => [Math.round(e.startTime), Math.round(e.duration)]))).observe({ type: 'longtask' });
+  });
+  await page.click('#preset-buttons button[data-preset="exploding-gradients"]');
+  // from the moment the measuring starts (the new setup is built by then)
+  await page.waitForFunction(() => [...document.querySelectorAll('#findings [data-kind="exploding-gradients"] .measured')].some((e) => e.textContent.startsWith('measuring')));
+  await page.evaluate(() => {
+    window.__gap = 0;
+    window.__long = [];
+  });
+  const t1 = Date.now();
+  await page.waitForFunction(() => {
+    const els = [...document.querySelectorAll('#findings [data-kind="exploding-gradients"] .measured')];
+    return els.length === 4 && els.every((e) => / s$/.test(e.textContent));
+  }, null, { timeout: 60_000 });
+  const exploding = await page.$$eval('#findings [data-kind="exploding-gradients"] .measured', (els) => els.map((e) => e.textContent));
+  assert.match(exploding[0], /^learning rate ÷10: max ‖∇W‖ [\d.e+-]+ → [\d.e+-]+, skipped steps \d+ → \d+, test accuracy \d+% → \d+%, 3 seeds, [\d.]+ s$/);
+  const gap2 = await page.evaluate(() => window.__gap);
+  const long = await page.evaluate(() => window.__long.map(([, d]) => d));
+  console.log(`exploding: long tasks on the page while measuring (ms): ${JSON.stringify(long)}`);
+  console.log(`exploding: remedies measured in ${((Date.now() - t1) / 1000).toFixed(1)} s (worker ${(await page.evaluate(() => window.__gradscope.remedyMs)).toFixed(0)} ms); longest page timer gap ${gap2.toFixed(0)} ms`);
+  assert.ok(gap2 < 250, `the page stalled ${gap2} ms while remedies were measured`);
+  await page.locator('#findings').screenshot({ path: `${shots}/remedies-measured-exploding.png` });
   // a new setup drops the old measurements
   await page.click('#preset-buttons button[data-preset="healthy"]');
   await page.waitForTimeout(300);
