@@ -1,6 +1,7 @@
 /*
- * gradscope: a small neural-network training core (dense layers, batch norm,
- * dropout, SGD/Adam) that records per-layer gradient statistics on every
+ * gradscope: a small neural-network training core (dense layers, nine
+ * activations, batch and layer norm, dropout, SGD/Adam/AdamW/RMSprop with L1,
+ * L2 and schedules) that records per-layer gradient statistics on every
  * training pass. C11, no globals: all state lives in the network handle.
  *
  * Conventions
@@ -64,7 +65,8 @@ typedef enum { GS_OPT_SGD = 0, GS_OPT_ADAM = 1, GS_OPT_ADAMW = 2, GS_OPT_RMSPROP
 /* Learning-rate decay after warmup (gs_net_set_schedule). */
 typedef enum { GS_DECAY_NONE = 0, GS_DECAY_STEP = 1, GS_DECAY_EXPONENTIAL = 2, GS_DECAY_COSINE = 3 } gs_decay;
 
-/* What made a training pass non-finite, checked in this order. */
+/* What made a training pass non-finite. Checked as the values arise: per layer its
+ * normalization statistics, then its activations; the loss; gradients; the update. */
 typedef enum {
     GS_NF_NONE = 0,
     GS_NF_ACTIVATION = 1,  /* a layer's forward output */
@@ -162,8 +164,9 @@ const float *gs_net_layer_stats(const gs_net *net); /* (layers, GS_STAT_COUNT) *
  * when it ran), its raw weight gradients and the current weights (counted now) */
 const uint32_t *gs_net_layer_histograms(gs_net *net);
 /* per unit of every layer, in layer order: 1 when the unit gave a non-zero output for some
- * example. which = 0: since the current epoch (or the last reset) began; 1: over the last
- * completed fit epoch (NULL before one). ReLU units only; other units read 1. */
+ * example. which = 0: since the current epoch (or the last reset) began (NULL before an
+ * applied update); 1: over the last completed fit epoch (NULL before one). ReLU units
+ * only; other units read 1. */
 const uint8_t *gs_net_unit_alive(const gs_net *net, int which);
 void gs_net_reset_unit_alive(gs_net *net);
 /* eval mode over rows: out (sum of units) = per unit the share of rows with output != 0 */

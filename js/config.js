@@ -1,6 +1,6 @@
 // Network configuration: defaults, validation, and the numeric codes of the C core.
 import { LIMITS } from './contract.js';
-import { boolean, checkKeys, fail, integer, isPlainObject, number, oneOf } from './validate.js';
+import { boolean, checkKeys, fail, given, integer, isPlainObject, number, oneOf } from './validate.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'silu'];
 export const LOSSES = ['mse', 'bce', 'softmax-ce'];
@@ -42,16 +42,20 @@ function normalizeInit(where, init) {
 function normalizeSchedule(where, schedule, learningRate) {
   const name = 'optimizer.schedule';
   if (!isPlainObject(schedule)) fail(where, name, schedule, "an object such as { warmupSteps: 100, decay: 'cosine', decaySteps: 1000 }");
-  const decay = oneOf(where, `${name}.decay`, schedule.decay ?? 'none', DECAYS);
+  const decay = oneOf(where, `${name}.decay`, given(schedule.decay, 'none'), DECAYS);
   checkKeys(where, name, schedule, ['warmupSteps', 'decay', ...DECAY_KEYS[decay]]);
-  const out = { warmupSteps: integer(where, `${name}.warmupSteps`, schedule.warmupSteps ?? 0, 0, 0x7fffffff), decay };
+  const out = { warmupSteps: integer(where, `${name}.warmupSteps`, given(schedule.warmupSteps, 0), 0, 0x7fffffff), decay };
   if (decay === 'step') out.stepSize = integer(where, `${name}.stepSize`, schedule.stepSize, 1, 0x7fffffff);
   if (decay === 'step' || decay === 'exponential') {
     out.gamma = number(where, `${name}.gamma`, schedule.gamma, { min: 0, minOpen: true, float32: true });
   }
   if (decay === 'cosine') {
     out.decaySteps = integer(where, `${name}.decaySteps`, schedule.decaySteps, 1, 0x7fffffff);
-    out.minLearningRate = number(where, `${name}.minLearningRate`, schedule.minLearningRate ?? 0, { min: 0, max: learningRate, float32: true });
+    out.minLearningRate = number(where, `${name}.minLearningRate`, given(schedule.minLearningRate, 0), { min: 0, float32: true });
+    // compared as the core will see both: 0.001 is not a float32, yet min = base is fine
+    if (Math.fround(out.minLearningRate) > Math.fround(learningRate)) {
+      fail(where, `${name}.minLearningRate`, out.minLearningRate, `a number in [0, ${learningRate}] (at most optimizer.learningRate)`);
+    }
   }
   return out;
 }
@@ -60,21 +64,21 @@ const DEFAULT_LEARNING_RATE = { sgd: 0.01, adam: 1e-3, adamw: 1e-3, rmsprop: 0.0
 
 function normalizeOptimizer(where, opt) {
   if (!isPlainObject(opt)) fail(where, 'optimizer', opt, "an object such as { type: 'sgd', learningRate: 0.01 }");
-  const type = opt.type ?? 'sgd';
+  const type = given(opt.type, 'sgd');
   oneOf(where, 'optimizer.type', type, OPTIMIZERS);
   checkKeys(where, 'optimizer', opt, OPTIMIZER_KEYS[type]);
-  const rate = (key, fallback, range = { min: 0 }) => number(where, `optimizer.${key}`, opt[key] ?? fallback, { ...range, float32: true });
+  const rate = (key, fallback, range = { min: 0 }) => number(where, `optimizer.${key}`, given(opt[key], fallback), { ...range, float32: true });
   const beta = (key, fallback) => rate(key, fallback, { min: 0, max: 1, maxOpen: true });
   const out = { type, learningRate: rate('learningRate', DEFAULT_LEARNING_RATE[type]) };
   if (type === 'sgd') {
     out.momentum = rate('momentum', 0);
-    out.nesterov = boolean(where, 'optimizer.nesterov', opt.nesterov ?? false);
+    out.nesterov = boolean(where, 'optimizer.nesterov', given(opt.nesterov, false));
     if (out.nesterov && out.momentum === 0) fail(where, 'optimizer.momentum', out.momentum, 'a momentum > 0 when nesterov is true');
   } else if (type === 'rmsprop') {
     out.alpha = beta('alpha', 0.99);
     out.eps = rate('eps', 1e-8, { min: 0, minOpen: true });
     out.momentum = rate('momentum', 0);
-    out.centered = boolean(where, 'optimizer.centered', opt.centered ?? false);
+    out.centered = boolean(where, 'optimizer.centered', given(opt.centered, false));
   } else {
     out.beta1 = beta('beta1', 0.9);
     out.beta2 = beta('beta2', 0.999);
@@ -102,15 +106,15 @@ export function normalizeConfig(config, where = 'createNetwork') {
     checkKeys(where, name, layer, LAYER_KEYS);
     const out = {
       units: integer(where, `${name}.units`, layer.units, 1, 1 << 20),
-      activation: oneOf(where, `${name}.activation`, layer.activation ?? 'linear', ACTIVATIONS),
-      batchNorm: boolean(where, `${name}.batchNorm`, layer.batchNorm ?? false),
-      layerNorm: boolean(where, `${name}.layerNorm`, layer.layerNorm ?? false),
-      dropout: number(where, `${name}.dropout`, layer.dropout ?? 0, { min: 0, max: 1, float32: true }),
+      activation: oneOf(where, `${name}.activation`, given(layer.activation, 'linear'), ACTIVATIONS),
+      batchNorm: boolean(where, `${name}.batchNorm`, given(layer.batchNorm, false)),
+      layerNorm: boolean(where, `${name}.layerNorm`, given(layer.layerNorm, false)),
+      dropout: number(where, `${name}.dropout`, given(layer.dropout, 0), { min: 0, max: 1, float32: true }),
     };
     if (out.batchNorm && out.layerNorm) fail(where, `${name}.layerNorm`, true, 'false when batchNorm is true (a layer has one normalization)');
     return out;
   });
-  const loss = oneOf(where, 'loss', config.loss ?? 'mse', LOSSES);
+  const loss = oneOf(where, 'loss', given(config.loss, 'mse'), LOSSES);
   const outputs = layers[layers.length - 1].units;
   if (loss === 'softmax-ce' && outputs < 2) {
     fail(where, `layers[${layers.length - 1}].units`, outputs, "at least 2 output units for loss 'softmax-ce'");
@@ -119,15 +123,27 @@ export function normalizeConfig(config, where = 'createNetwork') {
     inputs,
     layers,
     loss,
-    init: normalizeInit(where, config.init ?? 'he'),
-    optimizer: normalizeOptimizer(where, config.optimizer ?? { type: 'sgd' }),
-    clipNorm: number(where, 'clipNorm', config.clipNorm ?? 0, { min: 0, float32: true }),
-    seed: integer(where, 'seed', config.seed ?? 0, 0, 0xffffffff),
-    throwOnNonFinite: boolean(where, 'throwOnNonFinite', config.throwOnNonFinite ?? false),
+    init: normalizeInit(where, given(config.init, 'he')),
+    optimizer: normalizeOptimizer(where, given(config.optimizer, { type: 'sgd' })),
+    clipNorm: number(where, 'clipNorm', given(config.clipNorm, 0), { min: 0, float32: true }),
+    seed: integer(where, 'seed', given(config.seed, 0), 0, 0xffffffff),
+    throwOnNonFinite: boolean(where, 'throwOnNonFinite', given(config.throwOnNonFinite, false)),
   };
 }
 
-const count = (n) => n.toLocaleString('en-US');
+/** "1,234,567": a count for messages */
+export const count = (n) => n.toLocaleString('en-US');
+
+/** trainable parameters: dense weights and biases, normalization gamma and beta */
+export function parameterCount(config) {
+  let fanIn = config.inputs;
+  let total = 0;
+  for (const layer of config.layers) {
+    total += layer.units * fanIn + layer.units * (layer.batchNorm || layer.layerNorm ? 3 : 1);
+    fanIn = layer.units;
+  }
+  return total;
+}
 
 /** "16 GiB", "1.5 MiB": a byte count for messages */
 export function formatBytes(bytes) {
@@ -157,7 +173,7 @@ export function checkNetworkSize(where, config) {
     fanIn = layer.units;
   });
   const o = config.optimizer;
-  const copies = LIMITS.arenaCopiesPerParam + (o.type === 'rmsprop' && o.centered ? 2 : 0); // centered RMSprop keeps a gradient average too
+  const copies = LIMITS.arenaCopiesPerParam + (o.type === 'rmsprop' && o.centered ? LIMITS.centeredExtraCopies : 0);
   const bytes = 4 * (copies * params + 2 * runningStats);
   if (params > LIMITS.maxParams || bytes >= LIMITS.maxBytes) {
     throw new Error(`${where}: the network needs ${count(params)} parameters; with their gradients and optimizer state that is ${formatBytes(bytes)}, and ${memory}`);

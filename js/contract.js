@@ -52,7 +52,8 @@ export const LIMITS = Object.freeze({
   maxParams: 1 << 28, // GS_MAX_PARAMS
   maxBytes: 2 ** 32, // GS_MAX_BYTES: every buffer is smaller (wasm32's address space)
   logSteps: 1024, // GS_LOG_STEPS: steps per gs_net_fit_steps call
-  arenaCopiesPerParam: 7, // params, m, v twice (current, next) and grads once
+  arenaCopiesPerParam: 7, // params, m, v twice (current, next) and grads once (net.c gs_net_build)
+  centeredExtraCopies: 2, // centered RMSprop's gradient average, current and next
   maxRows: 0x7fffffff, // rows are C ints
 });
 

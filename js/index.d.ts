@@ -270,6 +270,8 @@ export interface FitHistory {
   steps: StepSeries;
   /** steps of this fit dropped from the front of `steps` */
   droppedSteps: number;
+  /** epochs dropped from the front of the per-epoch arrays (they keep the newest 100,000 to 200,000) */
+  droppedEpochs: number;
   /** with earlyStopping: the epoch with the best validation loss (0-based; null if none improved) */
   bestEpoch?: number | null;
   /** with earlyStopping: the epoch after which it stopped (0-based), null when it ran all epochs */

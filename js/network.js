@@ -3,16 +3,15 @@
 // copied into wasm memory and results are copied out, so no caller ever holds
 // a view that memory growth could detach. The training record lives in
 // record.js, saving and loading in persist.js.
-import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, formatBytes, normalizeConfig } from './config.js';
+import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, normalizeConfig } from './config.js';
 import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { EpochLog, StepLog, firstNonFinite } from './record.js';
-import { boolean, checkKeys, checkTargets, fail, integer, isPlainObject, number, rowsOf } from './validate.js';
+import { boolean, checkKeys, checkTargets, fail, given, integer, isPlainObject, number, rowsOf } from './validate.js';
 
 export { STAT_NAMES };
 const STAT_COUNT = STAT_NAMES.length;
-const count = (n) => n.toLocaleString('en-US');
 const MEMORY = `WebAssembly memory holds at most ${formatBytes(LIMITS.maxBytes)}`;
 
 /** steps kept by a network's training record (about 150 bytes a step for a 3-layer net) */
@@ -178,8 +177,9 @@ export class Network {
     }
     if (status === STATUS.NONFINITE) {
       const found = { layer: e.gs_net_nonfinite_layer(this.#handle), kind: NONFINITE_KINDS[e.gs_net_nonfinite_kind(this.#handle)] };
-      if (this.#config.throwOnNonFinite) throw this.#nonFiniteError(where, found);
-      result.skipped = true;
+      // computeGradients makes no update to skip: it says where the values were not finite
+      if (update && this.#config.throwOnNonFinite) throw this.#nonFiniteError(where, found);
+      if (update) result.skipped = true;
       result.nonFiniteLayer = found.layer;
       result.nonFinite = found.kind;
     }
@@ -231,7 +231,7 @@ export class Network {
     this.#uploadTraining(where, x, y, o.rows);
     const validation = o.valRows ? this.#uploadValidation(where, o.validation, o.valRows) : null;
     const nLayers = this.#config.layers.length;
-    const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0 };
+    const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0, droppedEpochs: 0 };
     if (o.histogramEvery) history.histograms = []; // { step, layers } every histogramEvery steps (the newest HISTOGRAM_LIMIT)
     if (validation) {
       history.valLoss = [];
@@ -256,6 +256,7 @@ export class Network {
         history.epochs++;
         history.loss.push(loss);
         history.skippedSteps.push(skipped);
+        boundHistory(history);
         if (validation) {
           const val = this.#evaluateAt(where, validation.x, validation.y, o.valRows);
           history.valLoss.push((info.valLoss = val.loss));
@@ -267,7 +268,7 @@ export class Network {
           info.steps = epochSteps.series();
           await o.onEpoch(info);
         }
-        if (stop) {
+        if (stop && epoch < o.epochs - 1) {
           history.stoppedEpoch = epoch;
           break;
         }
@@ -300,9 +301,9 @@ export class Network {
     checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping', 'histogramEvery']);
     const rows = rowsOf(where, 'x', x, this.inputs);
     checkTargets(where, 'y', y, rows, this.outputs, this.#config.loss);
-    const epochs = integer(where, 'options.epochs', options.epochs ?? 1, 0, 1e9);
-    const batchSize = integer(where, 'options.batchSize', options.batchSize ?? 32, 1, 1 << 24);
-    const shuffle = boolean(where, 'options.shuffle', options.shuffle ?? true);
+    const epochs = integer(where, 'options.epochs', given(options.epochs, 1), 0, 1e9);
+    const batchSize = integer(where, 'options.batchSize', given(options.batchSize, 32), 1, 1 << 24);
+    const shuffle = boolean(where, 'options.shuffle', given(options.shuffle, true));
     const { validation, onEpoch, signal } = options;
     if (onEpoch !== undefined && typeof onEpoch !== 'function') fail(where, 'options.onEpoch', onEpoch, 'a function');
     if (signal !== undefined && typeof signal?.aborted !== 'boolean') fail(where, 'options.signal', signal, 'an AbortSignal');
@@ -420,8 +421,9 @@ export class Network {
   /** per layer Uint8Array(units): 1 = dead over the last epoch (or since the last reset) */
   #deadUnits() {
     const e = this.#core.exports;
-    const epochPtr = e.gs_net_unit_alive(this.#handle, 1);
-    const alive = this.#core.u8(epochPtr || e.gs_net_unit_alive(this.#handle, 0), this.#totalUnits());
+    const ptr = e.gs_net_unit_alive(this.#handle, 1) || e.gs_net_unit_alive(this.#handle, 0);
+    // before any applied update nothing is known: no unit is reported dead
+    const alive = ptr ? this.#core.u8(ptr, this.#totalUnits()) : new Uint8Array(this.#totalUnits()).fill(1);
     let at = 0;
     return this.#config.layers.map((layer) => {
       const mask = new Uint8Array(layer.units);
@@ -484,7 +486,7 @@ export class Network {
     const e = this.#core.exports;
     const total = this.#totalUnits();
     const out = e.malloc(4 * total) >>> 0;
-    if (!out) throw new Error(`${where}: out of memory for ${total} unit shares`);
+    if (!out) throw new Error(`${where}: ${count(total)} unit shares need ${formatBytes(4 * total)}; ${memoryVerdict(4 * total)}`);
     try {
       checkStatus(where, e.gs_net_unit_activity(this.#handle, px, rows, out), this.#workspaceVerdict(Math.min(rows, 1024), 'a chunk'));
       const shares = this.#core.f32(out, total).slice();
@@ -594,15 +596,23 @@ export class Network {
   }
 }
 
+/** keeps a fit's per-epoch arrays to the newest EPOCH_RECORD_LIMIT .. 2x epochs (trimmed in blocks) */
+function boundHistory(history) {
+  if (history.loss.length < 2 * EPOCH_RECORD_LIMIT) return;
+  const cut = history.loss.length - EPOCH_RECORD_LIMIT;
+  for (const key of ['loss', 'skippedSteps', 'valLoss', 'valAccuracy']) history[key]?.splice(0, cut);
+  history.droppedEpochs += cut;
+}
+
 function checkEarlyStopping(where, value, valRows) {
   const name = 'options.earlyStopping';
   if (!isPlainObject(value)) fail(where, name, value, 'an object { patience, minDelta?, restoreBest? }');
   checkKeys(where, name, value, ['patience', 'minDelta', 'restoreBest']);
   if (!valRows) fail(where, name, value, 'to come with options.validation (it watches the validation loss)');
   return {
-    patience: integer(where, `${name}.patience`, value.patience ?? 10, 1, 1e9),
-    minDelta: number(where, `${name}.minDelta`, value.minDelta ?? 0, { min: 0 }),
-    restoreBest: boolean(where, `${name}.restoreBest`, value.restoreBest ?? true),
+    patience: integer(where, `${name}.patience`, given(value.patience, 10), 1, 1e9),
+    minDelta: number(where, `${name}.minDelta`, given(value.minDelta, 0), { min: 0 }),
+    restoreBest: boolean(where, `${name}.restoreBest`, given(value.restoreBest, true)),
   };
 }
 

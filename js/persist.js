@@ -3,7 +3,7 @@
 // before it is a state training can produce, so every tensor must be present,
 // every value a finite float32, and the optimizer state one that training
 // could have reached.
-import { normalizeConfig } from './config.js';
+import { normalizeConfig, parameterCount } from './config.js';
 import { fail, integer, isPlainObject, checkKeys } from './validate.js';
 
 export const FORMAT = 'gradscope-network';
@@ -92,15 +92,6 @@ export function parseState(json, where = 'loadNetwork') {
   return { config, parameters, step, buffers, rng };
 }
 
-export function parameterCount(config) {
-  let inputs = config.inputs;
-  let total = 0;
-  for (const layer of config.layers) {
-    total += layer.units * inputs + layer.units * (layer.batchNorm || layer.layerNorm ? 3 : 1);
-    inputs = layer.units;
-  }
-  return total;
-}
 
 /**
  * layers: one object per layer of tensors. complete: every tensor required
@@ -145,6 +136,15 @@ function checkOptimizer(where, optimizer, config, P) {
     if (step === 0) {
       const i = buffers[key].findIndex((v) => v !== 0);
       if (i >= 0) fail(where, `json.optimizer.${key}[${i}]`, buffers[key][i], '0, since json.optimizer.step is 0 (no update has filled the buffer yet)');
+    }
+  }
+  // centered RMSprop divides by sqrt(v - a^2): training keeps it >= 0; a file that does not
+  // would make every later step non-finite
+  if (buffers.a) {
+    for (let i = 0; i < P; i++) {
+      if (Math.fround(buffers.v[i] - Math.fround(buffers.a[i] * buffers.a[i])) < 0) {
+        fail(where, `json.optimizer.v[${i}]`, buffers.v[i], `at least json.optimizer.a[${i}]^2 = ${Math.fround(buffers.a[i] * buffers.a[i])} (centered RMSprop's variance v - a^2 cannot be negative)`);
+      }
     }
   }
   return { step, buffers };

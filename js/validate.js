@@ -16,6 +16,9 @@ export function show(value) {
   }
 }
 
+/** an option's value, or the default when it is absent: null is a value (and gets refused), not absence */
+export const given = (value, fallback) => (value === undefined ? fallback : value);
+
 export function fail(where, name, value, expected) {
   throw new Error(`${where}: ${name} is ${show(value)}; expected ${expected}`);
 }

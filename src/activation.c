@@ -1,7 +1,8 @@
 /* Element-wise activations. Backward uses the output h where it determines
- * the derivative (relu: h > 0 iff z > 0; elu/selu: h + alpha on the negative
- * side), and the pre-activation z for gelu and silu, whose derivative h does
- * not determine (the layer keeps z for them: gs_activation_needs_z).
+ * the derivative exactly (relu: h > 0 iff z > 0; sigmoid, tanh), and the
+ * pre-activation z for elu, selu, gelu and silu (the layer keeps z for them:
+ * gs_activation_needs_z): elu's h + alpha would lose every digit of alpha e^z
+ * below z = -12, where expm1f(z) is -1 to float precision.
  *
  * tanh (and sigmoid, as 0.5 + 0.5 tanh(z/2)) use a rational approximation
  * (Eigen's generic_fast_tanh_float) instead of libm: it vectorizes, and
@@ -11,8 +12,10 @@
  * the same operations in the same order, so both builds give the same bits.
  * Saturation is exact, as float32 libm's: from the first float where tanhf
  * rounds to 1 (9.0109138), tanh returns exactly +-1, and sigmoid returns exactly
- * 1 from where 1/(1+expf(-z)) rounds to 1 (16.635532) and exactly 0 where
- * tanh(z/2) is -1; the derivative there is exactly 0, as in PyTorch.
+ * 1 from where 1/(1+expf(-z)) rounds to 1 (16.635532); the derivative there is
+ * exactly 0, as in PyTorch. Below z = -4 sigmoid is e^z / (1 + e^z) with libm's
+ * expf (0.5 + 0.5 tanh(z/2) would cancel to 0 from z = -18, where the true value
+ * is 1.5e-8 and reaches 0 only near z = -104).
  * NaN passes through every activation (ReLU included: relu(NaN) = NaN, as in
  * PyTorch; the comparisons are written so that NaN takes the identity side),
  * so non-finite values are detected rather than hidden. */
@@ -25,6 +28,7 @@
 #define TANH_TINY 0.0004f
 #define TANH_ONE 9.01091385f     /* 0x1.205968p+3: the first float where tanhf(x) == 1 */
 #define SIGMOID_ONE 16.6355324f  /* the first float where 1/(1+expf(-z)) == 1 */
+#define SIGMOID_EXP_BELOW -4.0f  /* below this, sigmoid through expf: no cancellation */
 static const float TANH_ALPHA[7] = {4.89352455891786e-03f, 6.37261928875436e-04f, 1.48572235717979e-05f,
                                     5.12229709037114e-08f, -8.60467152213735e-11f, 2.00018790482477e-13f,
                                     -2.76076847742355e-16f};
@@ -44,7 +48,13 @@ static inline float tanh_rational(float x) {
     return fabsf(x) < TANH_TINY ? x : p / q;
 }
 
+static inline float sigmoid_low(float z) { /* z < SIGMOID_EXP_BELOW */
+    const float e = expf(z);
+    return e / (1.0f + e);
+}
+
 static inline float sigmoid_rational(float z) {
+    if (z < SIGMOID_EXP_BELOW) return sigmoid_low(z);
     return z >= SIGMOID_ONE ? 1.0f : 0.5f + 0.5f * tanh_rational(0.5f * z);
 }
 
@@ -78,16 +88,14 @@ static inline v128_t sigmoid4(v128_t z) {
 #define INV_SQRT2 0.70710678118654752440f
 #define INV_SQRT_2PI 0.39894228040143267794f
 
-int gs_activation_needs_z(int act) { return act == GS_ACT_GELU || act == GS_ACT_SILU; }
+int gs_activation_needs_z(int act) {
+    return act == GS_ACT_ELU || act == GS_ACT_SELU || act == GS_ACT_GELU || act == GS_ACT_SILU;
+}
 
 /* exp-based activations run the same scalar code in both builds (libm expf,
  * erff), so SIMD and scalar results are bit-identical */
 static inline float elu(float z, float alpha) { return z > 0.0f ? z : alpha * expm1f(z); }
-static inline float logistic(float z) {
-    if (z >= 0.0f) return 1.0f / (1.0f + expf(-z));
-    const float e = expf(z);
-    return e / (1.0f + e);
-}
+static inline float logistic(float z) { return gs_sigmoidf(z); }
 
 /* h (n): pre-activation in, activation out */
 static void map_tanh(float *h, int n, int sigmoid) {
@@ -95,7 +103,13 @@ static void map_tanh(float *h, int n, int sigmoid) {
 #ifdef GS_SIMD
     for (; i + 4 <= n; i += 4) {
         const v128_t z = wasm_v128_load(h + i);
-        wasm_v128_store(h + i, sigmoid ? sigmoid4(z) : tanh4(z));
+        if (!sigmoid) {
+            wasm_v128_store(h + i, tanh4(z));
+        } else if (wasm_v128_any_true(wasm_f32x4_lt(z, wasm_f32x4_splat(SIGMOID_EXP_BELOW)))) {
+            for (int k = 0; k < 4; k++) h[i + k] = sigmoid_rational(h[i + k]); /* a lane in the tail: as scalar */
+        } else {
+            wasm_v128_store(h + i, sigmoid4(z));
+        }
     }
 #endif
     for (; i < n; i++) h[i] = sigmoid ? sigmoid_rational(h[i]) : tanh_rational(h[i]);
@@ -148,12 +162,12 @@ void gs_activation_backward(float *d, const float *h, const float *z, int n, int
     case GS_ACT_TANH:
         for (int i = 0; i < n; i++) d[i] *= 1.0f - h[i] * h[i];
         break;
-    case GS_ACT_ELU: /* z > 0 iff h > 0; below, d/dz alpha (e^z - 1) = h + alpha */
-        for (int i = 0; i < n; i++) d[i] = h[i] > 0.0f ? d[i] : d[i] * (h[i] + 1.0f);
+    case GS_ACT_ELU: /* alpha e^z below 0, from z as torch does */
+        for (int i = 0; i < n; i++) d[i] = z[i] > 0.0f ? d[i] : d[i] * expf(z[i]);
         break;
     case GS_ACT_SELU:
         for (int i = 0; i < n; i++)
-            d[i] = h[i] > 0.0f ? d[i] * SELU_LAMBDA : d[i] * (h[i] + SELU_LAMBDA * SELU_ALPHA);
+            d[i] = z[i] > 0.0f ? d[i] * SELU_LAMBDA : d[i] * (SELU_LAMBDA * SELU_ALPHA) * expf(z[i]);
         break;
     case GS_ACT_GELU: /* Phi(z) + z phi(z) */
         for (int i = 0; i < n; i++) {

@@ -12,9 +12,18 @@ void gs_hist_activation_range(int act, float *lo, float *hi) {
     *hi = act == GS_ACT_SIGMOID || act == GS_ACT_TANH ? 1.0f : (float)GS_HIST_ACT_LIMIT;
 }
 
-/* slots (GS_HIST_SLOTS) are overwritten; x == hi goes into the last bin */
+/* the published edges (the library's `edges`): lo + (hi - lo) k / bins in
+ * double, rounded to float; bin k holds [edges[k], edges[k+1]), the last bin
+ * also hi itself */
+static void linear_edges(float *edges, float lo, float hi) {
+    for (int k = 0; k <= GS_HIST_BINS; k++) edges[k] = (float)((double)lo + ((double)hi - lo) * k / GS_HIST_BINS);
+}
+
+/* slots (GS_HIST_SLOTS) are overwritten */
 void gs_hist_linear(uint32_t *slots, const float *x, size_t n, float lo, float hi) {
     memset(slots, 0, GS_HIST_SLOTS * sizeof(uint32_t));
+    float edges[GS_HIST_BINS + 1];
+    linear_edges(edges, lo, hi);
     const float scale = (float)GS_HIST_BINS / (hi - lo);
     for (size_t i = 0; i < n; i++) {
         const float v = x[i];
@@ -23,8 +32,11 @@ void gs_hist_linear(uint32_t *slots, const float *x, size_t n, float lo, float h
         else if (v < lo) slots[GS_HIST_BELOW]++;
         else if (v > hi) slots[GS_HIST_ABOVE]++;
         else {
-            int b = (int)((v - lo) * scale);
-            slots[b < GS_HIST_BINS ? b : GS_HIST_BINS - 1]++;
+            int b = (int)((v - lo) * scale); /* a guess, off by one at most next to an edge */
+            if (b > GS_HIST_BINS - 1) b = GS_HIST_BINS - 1;
+            if (b > 0 && v < edges[b]) b--;
+            else if (b < GS_HIST_BINS - 1 && v >= edges[b + 1]) b++;
+            slots[b]++;
         }
     }
 }

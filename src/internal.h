@@ -43,12 +43,12 @@ typedef struct {
     int ln;             /* layer norm after the dense layer (not together with bn) */
     float dropout;      /* drop probability p in [0, 1]; 0 = no dropout */
     int w_off, b_off;   /* offsets of W and b in params / grads */
-    int g_off, be_off;  /* offsets of gamma and beta, -1 without batch norm */
+    int g_off, be_off;  /* offsets of gamma and beta, -1 without batch or layer norm */
     float *running;     /* (2, out): running mean, running var (BN only) */
     float *next_running;/* (2, out): the candidate after this step (BN only) */
     /* workspace, valid for up to ws_rows rows */
-    float *zx;          /* (B, out) dense output; overwritten by x-hat with BN */
-    float *h;           /* (B, out) activation output (aliases zx without BN) */
+    float *zx;          /* (B, out) dense output; overwritten by x-hat with BN or LN */
+    float *h;           /* (B, out) activation output (aliases zx without BN or LN) */
     float *mask;        /* (B, out) dropout scale: 0 or 1/(1-p) (dropout only) */
     float *y;           /* (B, out) dropout output (aliases h without dropout) */
     float *bn_mean, *bn_var, *bn_rstd; /* (out,) batch statistics (BN only) */
@@ -92,6 +92,7 @@ struct gs_net {
     int hist_rows;            /* rows of the last training pass whose activations are not counted yet */
     uint8_t *alive, *alive_epoch; /* (total units): this epoch so far, the last completed epoch */
     int has_alive_epoch, total_units;
+    long alive_updates;       /* applied updates since the mask was reset */
     int nonfinite_layer;
 
     int io_rows;
@@ -194,6 +195,8 @@ void gs_stats_alive(uint8_t *alive, const float *h, int B, int C);
 void gs_hist_linear(uint32_t *slots, const float *x, size_t n, float lo, float hi);
 void gs_hist_exponent(uint32_t *slots, const float *x, size_t n);
 void gs_hist_activation_range(int act, float *lo, float *hi);
-void gs_hist_flush_activations(gs_net *net); /* train.c: counts the last pass's activations now */
+
+/* ---- train.c ----------------------------------------------------------------- */
+void gs_hist_flush_activations(gs_net *net); /* counts the last training pass's activations now */
 
 #endif

@@ -2,8 +2,9 @@
  *
  * Arena (one allocation, offsets from a size table; every size in 64 bits):
  *   params (P) | next params (P) | grads (P) | m (P) | next m (P) | v (P) | next v (P)
+ *   | centered RMSprop only: a (P) | next a (P)
  *   | per BN layer: running stats (2*units) and their next copy (2*units)
- * per layer, params hold W (out*in), b (out), then gamma, beta (out) with BN.
+ * per layer, params hold W (out*in), b (out), then gamma, beta (out) with BN or LN.
  * Workspace (reallocated only when a larger batch arrives): per layer
  * zx, h, mask, y (B*out each, only those the layer needs), BN statistics,
  * two (B, max_units) gradient buffers and one transposed-weight scratch. */
@@ -342,14 +343,15 @@ const uint32_t *gs_net_layer_histograms(gs_net *net) {
 }
 
 const uint8_t *gs_net_unit_alive(const gs_net *net, int which) {
-    if (!net || !net->built) return NULL;
+    if (!net || !net->built || which < 0 || which > 1) return NULL;
     if (which == 1) return net->has_alive_epoch ? net->alive_epoch : NULL;
-    return net->alive;
+    return net->alive_updates ? net->alive : NULL; /* no update yet: nothing is known */
 }
 
 /* non-ReLU units read as alive: "dead" is a ReLU notion */
 void gs_net_reset_unit_alive(gs_net *net) {
     if (!net || !net->built) return;
+    net->alive_updates = 0;
     for (int l = 0, u = 0; l < net->n_layers; u += net->layers[l].out, l++)
         memset(net->alive + u, net->layers[l].act != GS_ACT_RELU, (size_t)net->layers[l].out);
 }

@@ -121,9 +121,9 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !y || batch < 1 || !valid_targets(net, y, batch)) return GS_ERR_ARG;
     if (batch < 2 && gs_net_has_bn(net)) return GS_ERR_BATCH;
-    net->hist_rows = 0; /* this pass replaces the activations the last one left */
-    int status = gs_net_ensure_workspace(net, batch);
+    int status = gs_net_ensure_workspace(net, batch); /* a refusal changes nothing */
     if (status) return status;
+    net->hist_rows = 0; /* this pass replaces the activations the last one left */
 
     const gs_rng rng_before = net->rng;
     const int L_count = net->n_layers, O = gs_net_outputs(net);
@@ -169,7 +169,7 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
             swap(&net->params, &net->next_params);
             if (gs_optimizer_uses_m(net)) swap(&net->opt_m, &net->next_m);
             if (gs_optimizer_uses_v(net)) swap(&net->opt_v, &net->next_v);
-            if (net->opt_a) swap(&net->opt_a, &net->next_a);
+            if (net->opt == GS_OPT_RMSPROP && net->centered) swap(&net->opt_a, &net->next_a);
             for (int l = 0; l < L_count; l++) {
                 gs_layer *Ly = &net->layers[l];
                 if (Ly->bn) swap(&Ly->running, &Ly->next_running);
@@ -186,15 +186,18 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
             ws[GS_SUM_BEFORE] = ws[GS_SUM_AFTER] = w;
         }
     }
-    if (!update) net->rng = rng_before; /* computeGradients leaves the RNG as it was */
+    /* computeGradients and a skipped step leave the RNG as it was (a skipped step changes nothing) */
+    if (!updated) net->rng = rng_before;
     for (int l = 0; l < L_count; l++) {
         const gs_layer *Ly = &net->layers[l];
         gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, weight_sums[l], Ly->in * Ly->out, grad_sum[l],
                          grad_sumsq[l]);
     }
-    if (update) /* units that fired, for the dead-unit masks: training updates only */
+    if (updated) { /* units that fired, for the dead-unit masks: applied updates only */
         for (int l = 0, u = 0; l < L_count; u += net->layers[l].out, l++)
             if (net->layers[l].act == GS_ACT_RELU) gs_stats_alive(net->alive + u, net->layers[l].h, batch, net->layers[l].out);
+        net->alive_updates++;
+    }
     return net->nonfinite_kind == GS_NF_NONE ? GS_OK : GS_NONFINITE;
 }
 
@@ -227,18 +230,20 @@ int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out) {
     const int chunk = eval_chunk(net, rows);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;
-    memset(out, 0, (size_t)net->total_units * sizeof(float));
+    double *count = gs_calloc((uint64_t)net->total_units, sizeof(double)); /* exact past 2^24 rows */
+    if (!count) return GS_ERR_NOMEM;
     for (int r0 = 0; r0 < rows; r0 += chunk) {
         const int b = rows - r0 < chunk ? rows - r0 : chunk;
         forward(net, x + (size_t)r0 * net->inputs, b, 0);
-        float *o = out;
+        double *o = count;
         for (int l = 0; l < net->n_layers; o += net->layers[l].out, l++) {
             const gs_layer *L = &net->layers[l];
             for (int r = 0; r < b; r++)
                 for (int c = 0; c < L->out; c++) o[c] += L->h[(size_t)r * L->out + c] != 0.0f;
         }
     }
-    for (int u = 0; u < net->total_units; u++) out[u] /= (float)rows;
+    for (int u = 0; u < net->total_units; u++) out[u] = (float)(count[u] / rows);
+    free(count);
     return GS_OK;
 }
 
@@ -246,6 +251,7 @@ int gs_net_evaluate(gs_net *net, const float *x, const float *y, int rows, float
                     float *accuracy_out) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !y || rows < 1 || !valid_targets(net, y, rows)) return GS_ERR_ARG;
+    gs_hist_flush_activations(net);
     const int chunk = eval_chunk(net, rows), O = gs_net_outputs(net), ydim = gs_net_ydim(net);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;

@@ -150,7 +150,7 @@ static void test_nonfinite_guard(void) {
 
 /* tanh and sigmoid saturate exactly where float32 libm does; derivative exactly 0 */
 static void test_exact_saturation(void) {
-    float h[8] = {9.01091385f, -9.01091385f, 20.0f, -1e30f, 16.6355324f, 40.0f, -40.0f, NAN};
+    float h[8] = {9.01091385f, -9.01091385f, 20.0f, -1e30f, 16.6355324f, 40.0f, -110.0f, NAN};
     gs_activation_forward(h, 4, GS_ACT_TANH);
     CHECK(h[0] == 1.0f && h[1] == -1.0f && h[2] == 1.0f && h[3] == -1.0f, "tanh %g %g %g %g", h[0], h[1], h[2], h[3]);
     gs_activation_forward(h + 4, 4, GS_ACT_SIGMOID);
@@ -162,6 +162,16 @@ static void test_exact_saturation(void) {
     float below = nextafterf(9.01091385f, 0.0f);
     gs_activation_forward(&below, 1, GS_ACT_TANH);
     CHECK(below < 1.0f, "tanh just below the threshold %.9g", below);
+    /* sigmoid's negative tail follows libm's e^z / (1 + e^z): no early cancellation to 0 */
+    float tail[5] = {-18.1f, -20.0f, -40.0f, -4.5f, -3.9f};
+    gs_activation_forward(tail, 5, GS_ACT_SIGMOID);
+    const float zs[5] = {-18.1f, -20.0f, -40.0f, -4.5f, -3.9f};
+    for (int i = 0; i < 5; i++) {
+        const double expected = 1.0 / (1.0 + exp(-(double)zs[i]));
+        /* the rational form above -4 is good to 1.7e-7 absolute: 1e-5 relative at -3.9 */
+        const double tolerance = zs[i] < -4.0f ? 2e-7 : 1e-5;
+        CHECK(fabs(tail[i] - expected) <= tolerance * expected, "sigmoid(%g) = %g, libm %g", zs[i], tail[i], expected);
+    }
     /* NaN through every activation */
     for (int act = GS_ACT_LINEAR; act <= GS_ACT_TANH; act++) {
         float v[5] = {NAN, NAN, NAN, NAN, NAN};

@@ -149,7 +149,7 @@ test('a softmax row with an infinite logit is never correct; a layers array with
 });
 
 test('tanh and sigmoid saturate to exactly 1 where float32 libm does', async () => {
-  for (const [activation, z, expected] of [['tanh', 9.01091385, 1], ['tanh', -30, -1], ['sigmoid', 16.6355324, 1], ['sigmoid', -40, 0]]) {
+  for (const [activation, z, expected] of [['tanh', 9.01091385, 1], ['tanh', -30, -1], ['sigmoid', 16.6355324, 1], ['sigmoid', -110, 0]]) {
     const net = await createNetwork({ inputs: 1, layers: [{ units: 1, activation }], seed: 1 });
     net.setParameters([{ weight: new Float32Array([1]), bias: new Float32Array([0]) }]);
     assert.equal(net.predict(new Float32Array([z]))[0], expected, `${activation}(${z})`);
@@ -233,5 +233,42 @@ test('a network the guard kept finite round-trips, even after skipped steps', as
   net.trainStep(x, y);
   assert.equal(JSON.stringify(loaded.toJSON()), JSON.stringify(net.toJSON()));
   loaded.dispose();
+  net.dispose();
+});
+
+test('review findings: skipped steps keep the RNG; computeGradients reports no skipped update; impossible centered-RMSprop state is refused', async () => {
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 4, activation: 'relu', dropout: 0.5 }, { units: 1 }], seed: 2 });
+  const before = JSON.stringify(net.toJSON());
+  assert.equal(net.trainStep(new Float32Array([NaN, 1, 2, 3]), new Float32Array([0, 1])).skipped, true);
+  assert.equal(JSON.stringify(net.toJSON()), before);
+  const g = net.computeGradients(new Float32Array([NaN, 1, 2, 3]), new Float32Array([0, 1]));
+  assert.equal(g.skipped, undefined);
+  assert.equal(g.nonFinite, 'activation');
+  net.dispose();
+  const x = new Float32Array([1, 2, 3, 4]);
+  const y = new Float32Array([1, 0]);
+  const rms = await createNetwork({ inputs: 2, layers: [{ units: 1 }], optimizer: { type: 'rmsprop', centered: true } });
+  rms.trainStep(x, y);
+  const j = rms.toJSON();
+  j.optimizer.v[0] = 0;
+  j.optimizer.a[0] = 1;
+  await assert.rejects(loadNetwork(j), /json\.optimizer\.v\[0\] is 0; expected at least json\.optimizer\.a\[0\]\^2 = 1/);
+  rms.dispose();
+  // a rate that is no float32 is still a valid cosine floor equal to the rate
+  const adam = await createNetwork({ inputs: 1, layers: [{ units: 1 }], optimizer: { type: 'adam', learningRate: 0.001, schedule: { decay: 'cosine', decaySteps: 10, minLearningRate: 0.001 } } });
+  adam.dispose();
+  await assert.rejects(createNetwork({ inputs: 1, layers: [{ units: 1, dropout: null }] }), /layers\[0\]\.dropout is null; expected/);
+});
+
+test('review findings: stoppedEpoch is null when all epochs ran; fit history keeps a bounded number of epochs', async () => {
+  const x = new Float32Array([0, 1, 2, 3]);
+  const y = new Float32Array([0, 1, 0, 1]);
+  const net = await createNetwork({ inputs: 1, layers: [{ units: 1 }], optimizer: { type: 'sgd', learningRate: 0 } });
+  const h = await net.fit(x, y, { epochs: 3, batchSize: 4, validation: { x, y }, earlyStopping: { patience: 2 } });
+  assert.deepEqual([h.epochs, h.bestEpoch, h.stoppedEpoch], [3, 0, null]);
+  const long = await net.fit(x.subarray(0, 2), y.subarray(0, 2), { epochs: 210_000, batchSize: 2 });
+  assert.equal(long.epochs, 210_000);
+  assert.equal(long.droppedEpochs + long.loss.length, 210_000);
+  assert.ok(long.loss.length <= 200_000);
   net.dispose();
 });

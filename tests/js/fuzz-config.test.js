@@ -203,7 +203,9 @@ async function runScenario(s, stats) {
       if (!Number.isFinite(r.loss) && !r.skipped) return { kind: 'nonfinite-guard', detail: `trainStep loss ${r.loss} not reported skipped` };
     }
     const g = guarded('computeGradients', () => net.computeGradients(x, y));
-    if (!Number.isFinite(g.loss) && !g.skipped) return { kind: 'nonfinite-guard', detail: `computeGradients loss ${g.loss} not reported skipped` };
+    // computeGradients makes no update: it reports where the values were not finite
+    if (!Number.isFinite(g.loss) && g.nonFinite === undefined) return { kind: 'nonfinite-guard', detail: `computeGradients loss ${g.loss} not reported non-finite` };
+    if (g.skipped !== undefined) return { kind: 'nonfinite-guard', detail: 'computeGradients reported a skipped update' };
     let history;
     try {
       history = await net.fit(x, y, { epochs: 2, batchSize: Math.max(2, s.rows - 1), shuffle: true });

@@ -36,8 +36,8 @@ function histogramOf(values, slot) {
   }
   return h;
 }
-// the core's sigmoid saturates exactly as float32 does: 1 from 16.6355324, 0 where tanh(z/2) is -1
-const sigmoid32 = (z) => (z >= 16.6355324 ? 1 : z / 2 <= -9.01091385 ? 0 : 1 / (1 + Math.exp(-z)));
+// the core's sigmoid saturates exactly as float32 does: 1 from 16.6355324
+const sigmoid32 = (z) => (z >= 16.6355324 ? 1 : 1 / (1 + Math.exp(-z)));
 
 const movedValues = (a, b) => {
   let d = Math.abs(a.zeros - b.zeros) + Math.abs(a.below - b.below) + Math.abs(a.above - b.above);
@@ -182,4 +182,28 @@ test('fit records histograms every histogramEvery steps', async () => {
   assert.equal(total(history.histograms[0].layers[0].activation), 10 * 6);
   await assert.rejects(net.fit(x, y, { histogramEvery: 0 }), /options\.histogramEvery is 0; expected an integer in \[1, /);
   net.dispose();
+});
+
+test('review findings: eval passes keep the training histograms; values on an edge fall in the bin it starts; no unit is dead before an update', async () => {
+  const cfg = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1 }], seed: 1 };
+  const x = new Float32Array([1, 2, 3, 4, -1, 0.5, 2, -3]);
+  const y = new Float32Array([1, 0, 1, 0]);
+  const a = await createNetwork(cfg);
+  const b = await createNetwork(cfg);
+  a.trainStep(x, y);
+  b.trainStep(x, y);
+  b.evaluate(new Float32Array(8).fill(100), new Float32Array(4)); // fits the workspace: no growth
+  assert.deepEqual(b.layerHistograms()[0].activation.counts, a.layerHistograms()[0].activation.counts);
+  // a value equal to an edge lands in the bin that edge opens
+  const edge = await createNetwork({ inputs: 1, layers: [{ units: 1, activation: 'relu' }, { units: 1 }], seed: 1 });
+  edge.setParameters([{ weight: [1], bias: [0] }, {}]);
+  edge.computeGradients(new Float32Array([0.5, 1]), new Float32Array([0, 0]));
+  const e = edge.layerHistograms()[0].activation.edges;
+  for (const k of [26, 29, 32, 37, 40]) {
+    edge.computeGradients(new Float32Array([e[k], e[k]]), new Float32Array([0, 0]));
+    const counts = edge.layerHistograms()[0].activation.counts;
+    assert.equal(counts[k], 2, `value ${e[k]} = edges[${k}] counted in bin ${counts.indexOf(2)}`);
+  }
+  assert.deepEqual(Array.from(edge.layerStats()[0].deadUnits), [0]); // no update yet: nothing known
+  for (const net of [a, b, edge]) net.dispose();
 });
