@@ -244,3 +244,125 @@ export function drawUnitMap(canvas, values, grid) {
   ctx.drawImage(tmp, 0, 0, canvas.width, canvas.height);
   return max;
 }
+
+/**
+ * The distribution of the total gradient norm over the steps of this run (the
+ * tuning playbook's view for choosing a clip threshold): a histogram of log10
+ * ‖g‖ with the clip norm and the 90th percentile marked, and the share of steps
+ * the clip norm cuts. ‖g‖ here is the L2 norm over every layer's weight and bias
+ * gradients before clipping (batch-norm γ/β are not in the per-step record).
+ */
+export class GradNormDistribution {
+  static LO = -10;
+  static HI = 40;
+  static WIDTH = 0.25; // log10 units per bin
+
+  constructor(canvas, caption) {
+    this.canvas = canvas;
+    this.caption = caption;
+    this.reset(0);
+  }
+
+  reset(clipNorm) {
+    const n = Math.round((GradNormDistribution.HI - GradNormDistribution.LO) / GradNormDistribution.WIDTH);
+    this.counts = new Uint32Array(n);
+    this.zero = 0;
+    this.nonFinite = 0;
+    this.steps = 0;
+    this.clipNorm = clipNorm;
+    this.clipped = 0;
+    this.dirty = true;
+  }
+
+  /** layers: per layer { gradNorm, biasGradNorm } arrays of the new steps */
+  push(layers) {
+    const steps = layers[0]?.gradNorm?.length ?? 0;
+    const { LO, WIDTH } = GradNormDistribution;
+    for (let t = 0; t < steps; t++) {
+      let sq = 0;
+      for (const l of layers) sq += l.gradNorm[t] ** 2 + (l.biasGradNorm?.[t] ?? 0) ** 2;
+      const norm = Math.sqrt(sq);
+      this.steps++;
+      if (!Number.isFinite(norm)) {
+        this.nonFinite++;
+        continue;
+      }
+      if (this.clipNorm > 0 && norm > this.clipNorm) this.clipped++;
+      if (norm === 0) {
+        this.zero++;
+        continue;
+      }
+      const i = Math.floor((Math.log10(norm) - LO) / WIDTH);
+      this.counts[Math.min(this.counts.length - 1, Math.max(0, i))]++;
+    }
+    if (steps) this.dirty = true;
+  }
+
+  /** the norm below which a share q of the finite non-zero steps lie (bin resolution), or null */
+  quantile(q) {
+    let total = 0;
+    for (const c of this.counts) total += c;
+    if (!total) return null;
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i];
+      if (seen >= q * total) return 10 ** (GradNormDistribution.LO + (i + 1) * GradNormDistribution.WIDTH);
+    }
+    return null;
+  }
+
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const { ctx, w, h: height } = sizeCanvas(this.canvas, 90);
+    let first = this.counts.findIndex((c) => c > 0);
+    let last = this.counts.length - 1 - [...this.counts].reverse().findIndex((c) => c > 0);
+    const p90 = this.quantile(0.9);
+    const { LO, WIDTH } = GradNormDistribution;
+    const binOf = (v) => Math.floor((Math.log10(v) - LO) / WIDTH);
+    if (first < 0) (first = 0), (last = 0);
+    if (this.clipNorm > 0) (first = Math.min(first, binOf(this.clipNorm))), (last = Math.max(last, binOf(this.clipNorm)));
+    first = Math.max(0, first - 2);
+    last = Math.min(this.counts.length - 1, last + 2);
+    const span = last - first + 1;
+    const bw = (w - 20) / span;
+    const max = Math.max(1, ...this.counts.slice(first, last + 1));
+    const x = (bin) => 10 + (bin - first) * bw;
+    for (let i = first; i <= last; i++) {
+      if (!this.counts[i]) continue;
+      const bh = Math.max(1, (this.counts[i] / max) * (height - 24));
+      ctx.fillStyle = this.clipNorm > 0 && 10 ** (LO + i * WIDTH) >= this.clipNorm ? '#dc2626' : '#2563eb';
+      ctx.fillRect(x(i), height - 14 - bh, Math.max(1, bw - 0.5), bh);
+    }
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.fillStyle = '#374151';
+    ctx.textAlign = 'left';
+    ctx.fillText(`1e${(LO + first * WIDTH).toFixed(0)}`, 10, height - 2);
+    ctx.textAlign = 'right';
+    ctx.fillText(`1e${(LO + (last + 1) * WIDTH).toFixed(0)}`, w - 10, height - 2);
+    const mark = (v, color, label) => {
+      const px = x((Math.log10(v) - LO) / WIDTH);
+      ctx.strokeStyle = color;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(px, 4);
+      ctx.lineTo(px, height - 14);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = color;
+      ctx.textAlign = px > w / 2 ? 'right' : 'left';
+      ctx.fillText(label, px + (px > w / 2 ? -3 : 3), 12);
+    };
+    if (p90) mark(p90, '#065f46', '90th pct');
+    if (this.clipNorm > 0) mark(this.clipNorm, '#991b1b', `clip ${this.clipNorm}`);
+    const fmt = (v) => (v >= 1e3 || v < 1e-2 ? v.toExponential(1) : String(Number(v.toPrecision(2))));
+    const clipText =
+      this.clipNorm > 0
+        ? `clip norm ${this.clipNorm}: ${this.steps ? Math.round((100 * this.clipped) / this.steps) : 0}% of steps clipped${this.clipped * 2 > this.steps ? ' (more than half: too aggressive)' : ''}`
+        : `clipping off${p90 ? `; a clip norm near the 90th percentile, ${fmt(p90)}, would cut the largest 10% of steps` : ''}`;
+    const text = `${this.steps} steps; 90th percentile of ‖g‖ ${p90 ? fmt(p90) : '–'}; ${clipText}${this.nonFinite ? `; ${this.nonFinite} not finite` : ''}${this.zero ? `; ${this.zero} exactly 0` : ''}.`;
+    if (this.caption.textContent !== text) this.caption.textContent = text;
+    this.canvas.dataset.steps = String(this.steps);
+    this.canvas.dataset.clipped = String(this.clipped);
+  }
+}

@@ -9,7 +9,7 @@ import { COMPARE_LABELS, NUMBER_FIELDS, RANGE_FIELDS, WINDOWS, fillStaticControl
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
 import { applyRemedy, panelParts, remediesFor, renderFindings } from './diagnosis.js';
 import { h, replaceChildren } from './dom.js';
-import { Distributions, drawUnitMap, renderHistograms, renderUnitGrid } from './instruments.js';
+import { Distributions, GradNormDistribution, drawUnitMap, renderHistograms, renderUnitGrid } from './instruments.js';
 import { lossesFor, presetEpochs, presetRun, stateFromConfig, stateFromHash, stateFromPreset, stateToHash } from './state.js';
 import { Trainer } from './trainer.js';
 import { CLASS_COLORS, canvasToData, drawBoundary, drawNetwork, renderConfusion, renderUnitBars } from './views.js';
@@ -198,6 +198,7 @@ function onProgress(side, msg) {
   if (side.index !== 0) return;
   view.stats = msg.stats;
   if (msg.steps.histograms?.length) distributions.push(msg.steps.histograms);
+  if (msg.steps.loss.length) normDist.push(msg.steps.layers);
   if (msg.histograms) {
     view.histograms = msg.histograms;
     distributions.edges = msg.histograms.map((l) => ({ activation: l.activation.edges, gradient: l.gradient.edges }));
@@ -267,9 +268,13 @@ function draw() {
   if (distributions.dirty && now - lastDistDraw >= CHART_MS) {
     lastDistDraw = now;
     distributions.draw();
+  } else if (normDist.dirty && now - lastNormDraw >= CHART_MS) {
+    lastNormDraw = now;
+    normDist.draw();
   }
 }
 let lastDistDraw = 0;
+let lastNormDraw = 0;
 requestAnimationFrame(frame);
 
 function clearViews() {
@@ -311,12 +316,14 @@ const swatch = (rgb) => h('span', { className: 'swatch', style: { background: `r
 
 // ---- instruments: distributions, histograms, units, their output maps -----------------
 const distributions = new Distributions($('dist-grid'));
+const normDist = new GradNormDistribution($('norm-hist'), $('norm-caption'));
 let unitPick = { layer: null, unit: null, pinned: false };
 let unitRequest = 0;
 
 function resetInstruments(config) {
   distributions.quantity = $('dist-quantity').value;
   distributions.reset(config);
+  normDist.reset(config.clipNorm ?? 0);
   $('hist-grid').dataset.layout = '';
   $('hist-grid').replaceChildren();
   $('unit-grid').dataset.layout = '';
@@ -871,6 +878,7 @@ function bindViews() {
     charts?.units.chart?.resize();
     charts?.ratio.chart.resize();
     distributions.dirty = true;
+    normDist.dirty = true;
     sweepPlot?.chart.resize();
   });
   window.addEventListener('hashchange', () => {

@@ -2,9 +2,9 @@
 // network trains. The worker owns one network and its dataset; it answers
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
 import { createNetwork, diagnose, loadCore, loadNetwork, sweep as runSweep, tryRemedies } from '../js/index.js';
-import { loadDataset } from '../js/presets.js';
+import { loadDataset, presets } from '../js/presets.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize, prepareCsv } from './csv.js';
-import { DATASETS_2D, networkConfig, presetEpochs } from './state.js';
+import { DATASETS_2D, networkConfig, presetEpochs, stateFromPreset } from './state.js';
 import { unitOutputs } from './unitmap.js';
 
 const GRID = 64; // decision-boundary resolution
@@ -50,7 +50,7 @@ function drawnPoints(d) {
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const STEP_SERIES = ['gradNorm', 'deadFraction', 'saturatedFraction', 'updateDataRatio'];
+const STEP_SERIES = ['gradNorm', 'biasGradNorm', 'deadFraction', 'saturatedFraction', 'updateDataRatio'];
 function emptyPending(layers) {
   return { loss: [], layers: Array.from({ length: layers }, () => Object.fromEntries(STEP_SERIES.map((k) => [k, []]))), epochs: [], histograms: [] };
 }
@@ -360,11 +360,15 @@ async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request
   const [name, side] = String(s.preset || '').split(':');
   let scenario;
   let epochs;
-  if (name && !side && !s.standardize) {
-    scenario = name; // a preset's failure as the preset defines it: its own remedy list
+  const d = await buildDataset(s, custom);
+  // a preset's failure exactly as the preset defines it (a link may have changed a field): its own remedy list
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const keys = ['dataset', 'samples', 'noise', 'testRatio', 'labelNoise', 'batchSize', 'standardize'];
+  const asPreset = name && !side && Object.hasOwn(presets, name) ? stateFromPreset(name, 'failure', s) : null;
+  if (asPreset && same(networkConfig(asPreset, d), networkConfig(s, d)) && keys.every((k) => same(asPreset[k], s[k])) && !custom.points?.length) {
+    scenario = name;
     epochs = presetEpochs(name) ?? 30;
   } else {
-    const d = await buildDataset(s, custom);
     epochs = presetEpochs(s.preset) ?? 30;
     scenario = { name: 'page', dataset: d, config: networkConfig(s, d), fit: { batchSize: s.batchSize, epochs } };
   }

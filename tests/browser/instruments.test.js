@@ -216,3 +216,23 @@ test('remedies measured before they are clicked: each button shows its effect ov
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the total gradient-norm distribution marks the clip norm and says how many steps it clips', async () => {
+  const { page, problems } = await open('#preset=exploding-gradients&speed=0&clipNorm=1');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('norm-hist').dataset.steps) >= 100, null, { timeout: 20_000 });
+  await page.waitForTimeout(300);
+  const caption = await text(page, '#norm-caption');
+  assert.match(caption, /^\d+ steps; 90th percentile of ‖g‖ [\d.e+-]+; clip norm 1: \d+% of steps clipped/);
+  assert.ok(Number(await page.$eval('#norm-hist', (c) => c.dataset.clipped)) > 0);
+  await page.evaluate(() => document.getElementById('norm-hist').scrollIntoView());
+  await page.locator('#norm-hist').screenshot({ path: `${shots}/grad-norm-distribution-clip.png` });
+  // without clipping it proposes a threshold near the 90th percentile
+  const healthy = await open('#preset=healthy&speed=0&play=1');
+  await healthy.page.waitForFunction(() => Number(document.getElementById('norm-hist').dataset.steps) >= 100, null, { timeout: 20_000 });
+  await healthy.page.waitForTimeout(300);
+  assert.match(await text(healthy.page, '#norm-caption'), /clipping off; a clip norm near the 90th percentile, [\d.e+-]+, would cut the largest 10% of steps/);
+  await healthy.page.close();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
