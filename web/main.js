@@ -190,6 +190,7 @@ function onProgress(side, msg) {
   if (msg.steps.loss.length) {
     charts.grad.push(side.index, msg.steps.layers);
     charts.ratio.push(side.index, msg.steps.layers);
+    if (side.index === 0) $('step-count').textContent = String(charts.grad.chart.raw[0]);
     if (side.index === 0) charts.units.push(msg.steps.layers);
     trained = true;
   }
@@ -556,6 +557,8 @@ function setup({ play = false, useLoaded = false } = {}) {
   renderFindings($('findings'), [], { trained: false });
   $('confusion').replaceChildren();
   $('epoch').textContent = '0';
+  $('step-count').textContent = '0';
+  $('step-box').hidden = state.speed >= 0;
   for (const id of ['train-loss', 'test-loss', 'test-acc']) $(id).textContent = '–';
   $('acc-box').hidden = state.loss === 'mse';
   const payload = { state: { ...state }, custom };
@@ -754,6 +757,7 @@ function bindSetup() {
   for (const key of ['loss', 'init', 'optimizer']) $(key).addEventListener('change', () => update({ [key]: $(key).value, preset: '' }));
   $('speed').addEventListener('change', () => {
     update({ speed: Number($('speed').value) }, { restart: false });
+    $('step-box').hidden = state.speed >= 0; // slow motion counts optimizer steps
     for (const side of sides) side?.trainer.send('speed', { speed: state.speed });
   });
   $('histogram-every').addEventListener('change', () => {

@@ -25,6 +25,7 @@ test('slow motion: the exploding preset at 5 steps/s unfolds over seconds, one o
   const seconds = (Date.now() - t0) / 1000;
   const [step] = (await page.$eval('#grad-chart', (el) => el.dataset.nonFinite)).split(':').map(Number);
   assert.ok(seconds >= 1.5, `the explosion took ${seconds.toFixed(1)} s`);
+  assert.ok(Number(await text(page, '#step-count')) >= step, 'the bar counts optimizer steps in slow motion');
   assert.ok(step >= 5 && step <= 40, `first non-finite step ${step}`);
   await page.waitForTimeout(500);
   await page.locator('#grad-card').screenshot({ path: `${shots}/slow-motion-exploding.png` });
