@@ -121,18 +121,28 @@ for (const line of execFileSync(join(out, 'native'), [String(seconds)], { encodi
 }
 
 // ---- tables ------------------------------------------------------------------------------------
+// the speed targets (issue "Speed, round two"): fit against tfjs-wasm, fit at least as fast as a
+// trainStep loop, and mnist's share of the WASM SIMD peak probe; each is marked met or missed
+const TARGET_VS_TFJS = { playground: 300, deepsigmoid: 60, digits: 20, mnist: 15 };
+const TARGET_OF_PEAK = 0.75;
+const mark = (ok) => (ok ? 'met' : 'MISSED');
 const f = (v, d = 1) => (v >= 100 ? v.toFixed(0) : v.toFixed(d));
 const rows = results.filter((r) => r.kind === 'workload');
 if (rows.length) {
   console.log(`\nsteps per second, single thread (${rows[0].env}); gradscope with per-layer statistics on every step`);
-  console.log('workload     params   batch  gradscope fit  trainStep  tfjs-wasm  fit/tfjs  step/tfjs  step/fit  GFLOP/s fit  GFLOP/s tfjs');
+  console.log('workload     params   batch  gradscope fit  trainStep  tfjs-wasm  fit/tfjs (target)       step/fit (<= 1)   vs native  GFLOP/s fit');
   for (const r of rows) {
-    console.log(`${r.workload.padEnd(12)}${String(r.params).padStart(7)}${String(r.batch).padStart(8)}${f(r.gradscopeFit).padStart(15)}${f(r.gradscopeTrainStep).padStart(11)}${f(r.tfjs).padStart(11)}${(f(r.fitVsTfjs) + 'x').padStart(10)}${(f(r.trainStepVsTfjs) + 'x').padStart(11)}${f(r.trainStepVsFit, 2).padStart(10)}${f(r.gflopsFit, 2).padStart(13)}${f(r.gflopsTfjs, 2).padStart(14)}`);
+    const native = results.find((x) => x.kind === 'native' && x.workload === r.workload);
+    const target = TARGET_VS_TFJS[r.workload];
+    const vsTfjs = `${f(r.fitVsTfjs)}x (${target}x ${mark(r.fitVsTfjs >= target)})`;
+    const stepFit = `${f(r.trainStepVsFit, 2)} ${mark(r.trainStepVsFit <= 1)}`;
+    const vsNative = native ? `${(100 * (r.gradscopeFit / native.fit)).toFixed(0)}%` : '-';
+    console.log(`${r.workload.padEnd(12)}${String(r.params).padStart(7)}${String(r.batch).padStart(8)}${f(r.gradscopeFit).padStart(15)}${f(r.gradscopeTrainStep).padStart(11)}${f(r.tfjs).padStart(11)}  ${vsTfjs.padEnd(23)}${stepFit.padEnd(18)}${vsNative.padStart(9)}${f(r.gflopsFit, 2).padStart(13)}`);
   }
 }
 const ratio = results.find((r) => r.kind === 'peak-ratio');
 for (const peak of results.filter((r) => r.kind === 'peak')) console.log(`\nWASM SIMD peak probe (${peak.env}): ${f(peak.gflops, 1)} GFLOP/s`);
-if (ratio) console.log(`mnist (fit) reaches ${f(ratio.gflops, 1)} GFLOP/s = ${(100 * ratio.ofPeak).toFixed(0)}% of the probe's peak in the same environment`);
+if (ratio) console.log(`mnist (fit) reaches ${f(ratio.gflops, 1)} GFLOP/s = ${(100 * ratio.ofPeak).toFixed(0)}% of the probe's peak in the same environment (target ${100 * TARGET_OF_PEAK}%: ${mark(ratio.ofPeak >= TARGET_OF_PEAK)})`);
 console.log(`native gcc -O3 (fit): ${results.filter((r) => r.kind === 'native').map((r) => `${r.workload} ${f(r.fit)} steps/s (${f(r.gflops, 1)} GFLOP/s)`).join(', ')}`);
 const size = results.find((r) => r.kind === 'size');
 console.log(`download to train, gzipped: gradscope ${(size.gradscopeTotalGz / 1024).toFixed(1)} KB (JS ${(size.gradscopeJsGz / 1024).toFixed(1)} + wasm ${(size.gradscopeWasmGz / 1024).toFixed(1)}); tfjs core+layers+wasm ${(size.tfjsTotalGz / 1024).toFixed(1)} KB`);
