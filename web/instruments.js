@@ -149,29 +149,35 @@ export class Distributions {
       if (!cols) return;
       const bins = this.samples[0].layers[l]?.[q]?.length ?? 0;
       if (!bins) return;
-      const cw = w / cols;
-      const rh = height / (bins + 1); // a gap row between the zeros and the bins
-      const zeroShare = (s) => {
-        const counts = s.layers[l]?.[q];
-        let sum = 0;
-        for (const v of counts ?? []) sum += v;
-        return sum ? counts[0] / sum : 0;
-      };
-      cell.dataset.zeros = String(zeroShare(this.samples.at(-1)));
+      const latest = this.samples.at(-1).layers[l]?.[q] ?? [];
+      let latestSum = 0;
+      for (const v of latest) latestSum += v;
+      cell.dataset.zeros = String(latestSum ? latest[0] / latestSum : 0);
+      // one pixel per (sample, bin) in an image, scaled up: cheap however many samples
+      const rows = bins + 1; // the bottom row: exact zeros; a gap row; then the bins upwards
+      const img = new ImageData(cols, rows);
       const [r, g, b] = ink(l);
       this.samples.forEach((s, c) => {
         const counts = s.layers[l]?.[q];
         if (!counts) return;
         let sum = 0;
         for (const v of counts) sum += v;
-        // row 0 (the bottom, grey): exact zeros; then the bins upwards
         for (let i = 0; i < bins; i++) {
           if (!counts[i]) continue;
           const a = Math.min(1, Math.sqrt(counts[i] / (sum || 1)) * 1.4);
-          ctx.fillStyle = i === 0 ? `rgba(75,85,99,${a})` : `rgba(${r},${g},${b},${a})`;
-          ctx.fillRect(c * cw, height - (i + (i ? 2 : 1)) * rh, Math.ceil(cw), Math.ceil(rh));
+          const row = rows - 1 - (i ? i + 1 : 0);
+          const at = 4 * (row * cols + c);
+          const rgb = i === 0 ? [75, 85, 99] : [r, g, b];
+          img.data[at] = rgb[0];
+          img.data[at + 1] = rgb[1];
+          img.data[at + 2] = rgb[2];
+          img.data[at + 3] = Math.round(255 * a);
         }
       });
+      const tmp = new OffscreenCanvas(cols, rows);
+      tmp.getContext('2d').putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(tmp, 0, 0, w, height);
     });
   }
 }

@@ -255,7 +255,8 @@ function draw() {
   // at most one chart per frame, each at most every CHART_MS; each chart has its own dirty flag,
   // so data that lands while the other chart is drawn is still drawn on a later frame
   const now = performance.now();
-  for (const chart of charts ? [charts.grad.chart, charts.loss.chart, charts.units.chart, charts.ratio.chart].filter(Boolean) : []) {
+  // the instruments below the first screen are drawn only while some of them is in view (their data keeps arriving)
+  for (const chart of charts ? [charts.grad.chart, charts.loss.chart, charts.units.chart, instrumentsVisible ? charts.ratio.chart : null].filter(Boolean) : []) {
     if (chart.dirty && now - (chart.lastDraw ?? 0) >= CHART_MS) {
       chart.lastDraw = now;
       chart.draw();
@@ -266,6 +267,7 @@ function draw() {
     viewsDirty = false;
     drawViews();
   }
+  if (!instrumentsVisible) return;
   if (distributions.dirty && now - lastDistDraw >= CHART_MS) {
     lastDistDraw = now;
     distributions.draw();
@@ -275,6 +277,15 @@ function draw() {
   }
 }
 let lastDistDraw = 0;
+let instrumentsVisible = false;
+new IntersectionObserver((entries) => {
+  instrumentsVisible = entries.some((e) => e.isIntersecting);
+  if (instrumentsVisible) {
+    viewsDirty = true;
+    distributions.dirty = true;
+    normDist.dirty = true;
+  }
+}).observe($('instruments'));
 let lastNormDraw = 0;
 requestAnimationFrame(frame);
 
@@ -289,8 +300,8 @@ function drawViews() {
   if (!view.config) return;
   drawNetwork($('net-view'), view.config, view.stats, view.weights);
   if (view.stats?.length) renderUnitBars($('unit-bars'), view.config, view.stats);
-  if (view.histograms?.length) renderHistograms($('hist-grid'), view.config, view.histograms);
-  renderUnitGrid($('unit-grid'), view.config, view.stats, pickUnit);
+  if (instrumentsVisible && view.histograms?.length) renderHistograms($('hist-grid'), view.config, view.histograms);
+  if (instrumentsVisible) renderUnitGrid($('unit-grid'), view.config, view.stats, pickUnit);
   const twoD = view.points !== null;
   $('boundary').hidden = !twoD;
   $('confusion').hidden = state.loss !== 'softmax-ce';

@@ -142,6 +142,7 @@ test('instruments: last-step histograms, distributions over time and the update:
 
 test('units: the dead-ReLU preset marks dead units in the grid and the network drawing; a unit\'s output map on click', async () => {
   const { page, problems } = await open('#preset=dead-relu&speed=0&play=1');
+  await page.evaluate(() => document.getElementById('unit-grid').scrollIntoView()); // the instruments draw while in view
   await page.waitForFunction(() => document.querySelectorAll('#unit-grid .unit.dead').length > 0, null, { timeout: 20_000 });
   const dead = await page.$$eval('#unit-grid .unit-layer', (rows) => rows.map((r) => Number(r.dataset.dead)));
   assert.ok(dead.some((d) => d > 0), JSON.stringify(dead));
@@ -220,6 +221,7 @@ test('remedies measured before they are clicked: each button shows its effect ov
 
 test('the total gradient-norm distribution marks the clip norm and says how many steps it clips', async () => {
   const { page, problems } = await open('#preset=exploding-gradients&speed=0&clipNorm=1');
+  await page.evaluate(() => document.getElementById('norm-hist').scrollIntoView());
   await page.click('#play');
   await page.waitForFunction(() => Number(document.getElementById('norm-hist').dataset.steps) >= 100, null, { timeout: 20_000 });
   await page.waitForTimeout(300);
@@ -230,6 +232,7 @@ test('the total gradient-norm distribution marks the clip norm and says how many
   await page.locator('#norm-hist').screenshot({ path: `${shots}/grad-norm-distribution-clip.png` });
   // without clipping it proposes a threshold near the 90th percentile
   const healthy = await open('#preset=healthy&speed=0&play=1');
+  await healthy.page.evaluate(() => document.getElementById('norm-hist').scrollIntoView());
   await healthy.page.waitForFunction(() => Number(document.getElementById('norm-hist').dataset.steps) >= 100, null, { timeout: 20_000 });
   await healthy.page.waitForTimeout(300);
   assert.match(await text(healthy.page, '#norm-caption'), /clipping off; a clip norm near the 90th percentile, [\d.e+-]+, would cut the largest 10% of steps/);
