@@ -9,7 +9,7 @@ export const INITS = ['he', 'xavier', 'lecun', 'pytorch', 'normal', 'zeros'];
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'];
 // epochs per second; 0 = as fast as possible; negative: slow motion, -n = n optimizer steps a second (one trainStep each)
 export const SPEEDS = [-1, -2, -5, -10, -20, 1, 2, 5, 10, 30, 100, 0];
-export const speedLabel = (s) => (s === 0 ? 'max' : s < 0 ? `${-s} step${s === -1 ? '' : 's'}/s (slow motion)` : `${s} epoch/s`);
+export const speedLabel = (s) => (s === 0 ? 'max' : s < 0 ? `${-s} step${s === -1 ? '' : 's'}/s` : `${s} epoch/s`);
 /** how often (in optimizer steps) the activation and gradient histograms are sampled for the distributions view */
 export const HISTOGRAM_EVERY = [1, 10, 100];
 
