@@ -569,7 +569,7 @@ function setup({ play = false, useLoaded = false } = {}) {
   $('confusion').replaceChildren();
   $('epoch').textContent = '0';
   $('step-count').textContent = '0';
-  $('step-box').hidden = state.speed >= 0;
+  showStepMode();
   for (const id of ['train-loss', 'test-loss', 'test-acc']) $(id).textContent = '–';
   $('acc-box').hidden = state.loss === 'mse';
   const payload = { state: { ...state }, custom };
@@ -589,6 +589,13 @@ function setup({ play = false, useLoaded = false } = {}) {
     return;
   }
   if (wasRunning) play_();
+}
+
+/** slow motion counts optimizer steps, and Step trains one of them */
+function showStepMode() {
+  const slow = state.speed < 0;
+  $('step-box').hidden = !slow;
+  $('step').title = slow ? 'Train one optimizer step (s)' : 'Train one epoch (s)';
 }
 
 function play_() {
@@ -768,7 +775,7 @@ function bindSetup() {
   for (const key of ['loss', 'init', 'optimizer']) $(key).addEventListener('change', () => update({ [key]: $(key).value, preset: '' }));
   $('speed').addEventListener('change', () => {
     update({ speed: Number($('speed').value) }, { restart: false });
-    $('step-box').hidden = state.speed >= 0; // slow motion counts optimizer steps
+    showStepMode();
     for (const side of sides) side?.trainer.send('speed', { speed: state.speed });
   });
   $('histogram-every').addEventListener('change', () => {
