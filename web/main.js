@@ -432,7 +432,9 @@ function measuredText(r) {
 /** each remedy's measured effect beside its button (or that it is being measured) */
 function showMeasured() {
   document.querySelectorAll('#findings .measured').forEach((el) => {
-    const text = measured.get(`${el.dataset.kind}|${el.dataset.label}`) ?? (pendingKinds.has(el.dataset.kind) ? `measuring over ${REMEDY_SEEDS} seeds…` : '');
+    const kind = el.dataset.kind;
+    const done = askedKinds.has(kind) && !pendingKinds.has(kind);
+    const text = measured.get(`${kind}|${el.dataset.label}`) ?? (pendingKinds.has(kind) ? `measuring over ${REMEDY_SEEDS} seeds…` : done ? 'not measured: the library tries other single changes for this setup' : '');
     if (el.textContent !== text) el.textContent = text;
   });
 }

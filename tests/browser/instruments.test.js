@@ -240,3 +240,17 @@ test('the total gradient-norm distribution marks the clip norm and says how many
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a measured effect arriving never moves a remedy button (a press in progress still lands)', async () => {
+  const { page, problems } = await open('#preset=exploding-gradients&speed=0');
+  await page.click('#play');
+  await page.waitForSelector('#findings [data-kind="exploding-gradients"] button[data-remedy="batch-norm"]', { timeout: 20_000 });
+  const where = () => page.$$eval('#findings .finding button', (bs) => bs.map((b) => { const r = b.getBoundingClientRect(); return `${Math.round(r.x)},${Math.round(r.y)}`; }));
+  const before = await where();
+  await page.waitForFunction(() => [...document.querySelectorAll('#findings [data-kind="exploding-gradients"] .measured')].every((e) => / s$/.test(e.textContent)), null, { timeout: 60_000 });
+  await page.waitForTimeout(300);
+  const kinds = await page.$$eval('#findings .finding', (fs) => fs.map((f) => f.dataset.kind).join(','));
+  if ((await where()).length === before.length && kinds) assert.deepEqual(await where(), before, 'buttons moved when the measurements arrived');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
