@@ -214,7 +214,7 @@ class Series {
       setSelect: [(u) => u.select.width > 0 && (this.zoomed = true)],
     };
     if (zones) hooks.drawClear = [shadeZones];
-    const plot = new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: true }, hooks }, data, this.el);
+    const plot = new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: true, markers: { width: 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } }, hooks }, data, this.el);
     plot.over.addEventListener('dblclick', () => {
       this.zoomed = false;
       this.window = null;

@@ -106,6 +106,11 @@ test('compare legend: a sample of each line style, and the dashed run\'s loss, a
   assert.deepEqual(styles, ['solid', 'dashed']);
   assert.match(await text(page, '#b-box'), /this run · dashed: same, learning rate ÷10: epoch \d+, test loss [\d.e-]+, test acc [\d.]+%; findings: /);
   await page.locator('.transport').screenshot({ path: `${shots}/compare-legend.png` });
+  // each chart legend's marker shows its line's style: dashed for the comparison's series
+  const markers = await page.$$eval('#grad-chart .u-legend .u-series', (rows) => rows.slice(1).map((r) => [r.textContent.includes(' B'), getComputedStyle(r.querySelector('.u-marker')).borderTopStyle]));
+  assert.ok(markers.length > 0);
+  for (const [isB, style] of markers) assert.equal(style, isB ? 'dashed' : 'solid');
+  await page.locator('#grad-card').screenshot({ path: `${shots}/compare-legend-chart.png` });
   assert.deepEqual(problems, []);
   await page.close();
 });
