@@ -146,6 +146,7 @@ function handle(side, msg) {
       }
       break;
     case 'remedies-done':
+      if (msg.aborted) metrics.remediesAborted = (metrics.remediesAborted ?? 0) + 1;
       if (msg.request === remedyRequest) {
         metrics.remedyMs = msg.ms;
         pendingKinds.delete(msg.kind);

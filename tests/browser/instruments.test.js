@@ -259,3 +259,16 @@ test('a measured effect arriving never moves a remedy button (a press in progres
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('measuring remedies stops when the setup changes', async () => {
+  // 5,000 samples: the measurement takes seconds, long enough to be cut short
+  const { page, problems } = await open('#preset=exploding-gradients&samples=5000&speed=0');
+  await page.click('#play');
+  await page.waitForFunction(() => [...document.querySelectorAll('#findings .measured')].some((e) => e.textContent.startsWith('measuring')), null, { timeout: 20_000 });
+  await page.waitForTimeout(200);
+  await page.click('#preset-buttons button[data-preset="healthy"]');
+  await page.waitForFunction(() => window.__gradscope.remediesAborted >= 1, null, { timeout: 10_000 });
+  assert.equal(await page.$$eval('#findings .measured', (els) => els.filter((e) => e.textContent).length), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
