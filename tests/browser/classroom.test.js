@@ -298,6 +298,8 @@ test('dropout 1.0: the preset text says what the page shows', async () => {
 test('a model saved on digits loads as a digits model whatever dataset is selected (and a circle model onto digits)', async () => {
   const { page, problems } = await open('#speed=0&dataset=digits&layers=32:relu::0');
   await page.click('#step');
+  // the step's own report (epoch 1 and its confusion matrix come in one message), not the untrained one from the setup
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 1, null, { timeout: 20_000 });
   await page.waitForSelector('#confusion table', { timeout: 20_000 });
   const caption = await page.textContent('#confusion caption');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
