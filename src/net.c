@@ -373,7 +373,8 @@ int gs_net_reserve_io(gs_net *net, int rows) {
     if (rows < 1) return GS_ERR_ARG;
     if (rows <= net->io_rows) return GS_OK;
     const int out = gs_net_outputs(net);
-    if (gs_mul(gs_mul((uint64_t)rows, (uint64_t)(net->inputs > out ? net->inputs : out)), sizeof(float)) >= GS_MAX_BYTES)
+    /* both buffers live in the same 4 GiB: their sum must fit */
+    if (gs_mul(gs_mul((uint64_t)rows, (uint64_t)net->inputs + (uint64_t)out), sizeof(float)) >= GS_MAX_BYTES)
         return GS_ERR_NOMEM;
     if (grow(&net->io_x, rows, net->inputs) || grow(&net->io_y, rows, out)) {
         net->io_rows = 0;
@@ -391,7 +392,8 @@ int gs_net_set_dataset(gs_net *net, int rows) {
     net->epoch_next_step = 0; /* a new dataset ends any epoch in progress */
     if (rows != net->data_rows) {
         const int ydim = gs_net_ydim(net);
-        if (gs_mul(gs_mul((uint64_t)rows, (uint64_t)(net->inputs > ydim ? net->inputs : ydim)), sizeof(float)) >= GS_MAX_BYTES)
+        /* x, y and the row order live in the same 4 GiB: their sum must fit */
+        if (gs_mul(gs_mul((uint64_t)rows, (uint64_t)net->inputs + (uint64_t)ydim + 1), sizeof(float)) >= GS_MAX_BYTES)
             return GS_ERR_NOMEM;
         uint32_t *perm = gs_alloc((uint64_t)rows, sizeof(uint32_t));
         if (!perm) return GS_ERR_NOMEM;

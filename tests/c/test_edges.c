@@ -50,6 +50,15 @@ static void test_sizes_are_refused_not_wrapped(void) {
     gs_net_free(net);
     bystander_unchanged("65536 x 65536 outputs");
 
+    /* x alone is 3 GiB, but x + y + the row order pass 4 GiB: refused before any allocation */
+    net = gs_net_create(3, GS_LOSS_MSE, 1);
+    gs_net_add_layer(net, 1, GS_ACT_LINEAR, 0, 0.0f);
+    gs_net_build(net);
+    CHECK(gs_net_set_dataset(net, 1 << 28) == GS_ERR_NOMEM, "a dataset whose buffers sum past 4 GiB must be refused");
+    CHECK(gs_net_reserve_io(net, 1 << 28) == GS_ERR_NOMEM, "staging whose buffers sum past 4 GiB must be refused");
+    gs_net_free(net);
+    bystander_unchanged("datasets summing past 4 GiB");
+
     CHECK(gs_alloc(UINT64_MAX, 4) == NULL && gs_alloc((uint64_t)1 << 30, 4) == NULL, "gs_alloc limits");
     CHECK(gs_mul(UINT64_MAX / 2, 3) == UINT64_MAX && gs_add(UINT64_MAX, 1) == UINT64_MAX, "saturating");
 }
