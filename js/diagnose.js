@@ -31,6 +31,13 @@ export const THRESHOLDS = Object.freeze({
   // critical when the largest norm seen is this big (100x explodingNorm), or
   // when the norms had passed explodingNorm before values turned non-finite
   explodingCriticalNorm: 1e4,
+  // clipping advice (the tuning playbook): clip near the 90th percentile of the
+  // total gradient norm of normal training, here the steps before any layer's
+  // norm passed explodingNorm (at least clipMinSteps of them, else no advice);
+  // clipping more than half of the updates is too aggressive
+  clipPercentile: 0.9,
+  clipMinSteps: 5,
+  clipTooAggressive: 0.5,
   // dead ReLU: more than half of a layer's units gave 0 for every example;
   // critical above 90%. Judged on the last fit epoch when the record has it
   // (a unit is dead only if it gave 0 for every example of the whole epoch: on
@@ -82,6 +89,9 @@ const RANGES = {
   explodingGrowthMinNorm: { min: 0 },
   explodingUpdateRatio: { min: 0, minOpen: true },
   explodingCriticalNorm: { min: 0, minOpen: true },
+  clipPercentile: { min: 0, max: 1, minOpen: true },
+  clipMinSteps: { integer: true, min: 1, max: 1_000_000 },
+  clipTooAggressive: { min: 0, max: 1, minOpen: true },
   deadFraction: { min: 0, max: 1, maxOpen: true },
   deadCritical: { min: 0, max: 1, maxOpen: true },
   saturatedFraction: { min: 0, max: 1, maxOpen: true },
@@ -167,6 +177,39 @@ function context(net, T) {
   };
 }
 
+/** per step, the total L2 norm of the dense weight and bias gradients (the norm clipNorm limits, less norm parameters) */
+function totalGradNorms(c) {
+  const total = new Float64Array(c.total);
+  for (const { gradNorm, biasGradNorm } of c.steps.layers) {
+    for (let s = 0; s < c.total; s++) total[s] += gradNorm[s] ** 2 + (biasGradNorm ? biasGradNorm[s] ** 2 : 0);
+  }
+  for (let s = 0; s < c.total; s++) total[s] = Math.sqrt(total[s]);
+  return total;
+}
+
+/** the value below which a share p of the finite values lie (nearest rank) */
+function percentile(values, p) {
+  const v = Float64Array.from(values).filter(Number.isFinite).sort();
+  return v.length ? v[Math.min(v.length - 1, Math.max(0, Math.ceil(p * v.length) - 1))] : NaN;
+}
+
+/**
+ * Clipping advice for an exploding finding: the clipPercentile of the total
+ * gradient norm over the steps before the explosion (null when there were too
+ * few), and with clipping on, the share of updates it clipped.
+ */
+function clipAdvice(c) {
+  const { T } = c;
+  const norms = totalGradNorms(c);
+  let healthy = 0;
+  while (healthy < c.total && Number.isFinite(norms[healthy]) && c.steps.layers.every((layer) => layer.gradNorm[healthy] <= T.explodingNorm)) healthy++;
+  const suggested = healthy >= T.clipMinSteps ? percentile(norms.subarray(0, healthy), T.clipPercentile) : null;
+  const clipNorm = c.config.clipNorm;
+  let clipped = 0;
+  for (let s = 0; s < c.total; s++) clipped += norms[s] > clipNorm;
+  return { suggested, healthySteps: healthy, clippedShare: clipNorm > 0 && c.total ? clipped / c.total : null };
+}
+
 // --- detectors: each returns a finding or null --------------------------------
 
 function nonFinite(c) {
@@ -202,6 +245,13 @@ function exploding(c) {
   for (const layer of c.steps.layers) maxNorm = Math.max(maxNorm, maxFinite(layer.gradNorm, 0));
   const worstGrowth = grown.reduce((m, l) => Math.max(m, gradNow[l] / gradStart[l]), 0);
   const worstUpdate = jumpy.reduce((m, l) => Math.max(m, updateNow[l]), 0);
+  const clip = clipAdvice(c);
+  let clipText = '';
+  if (clip.clippedShare !== null && clip.clippedShare > T.clipTooAggressive) {
+    clipText = ` clipNorm ${c.config.clipNorm} clipped ${Math.round(100 * clip.clippedShare)}% of the updates, more than half: too aggressive${clip.suggested !== null ? `; the ${Math.round(100 * T.clipPercentile)}th percentile of the gradient norm before the explosion is ${fmt(clip.suggested)}` : ''}.`;
+  } else if (clip.clippedShare === null && clip.suggested !== null) {
+    clipText = ` To clip, start near the ${Math.round(100 * T.clipPercentile)}th percentile of the total gradient norm over the ${clip.healthySteps} steps before the explosion: clipNorm ≈ ${fmt(clip.suggested)}.`;
+  }
   return {
     kind: 'exploding-gradients',
     layers,
@@ -211,9 +261,11 @@ function exploding(c) {
       startGradNorm: gradStart.map(fmt),
       maxGradNorm: fmt(maxNorm),
       recentUpdateRatio: updateNow.map(fmt),
+      suggestedClipNorm: clip.suggested === null ? null : fmt(clip.suggested),
+      clippedShare: clip.clippedShare === null ? null : fmt(clip.clippedShare),
     },
     message: `Gradient norms are exploding in ${layerList(layers)}: up to ${fmt(maxNorm)}${grown.length ? `, ${fmt(worstGrowth)}x their size at the start` : ''}${jumpy.length ? `; single updates change weights by ${fmt(worstUpdate)} of their norm` : ''}.`,
-    remedy: 'Lower the learning rate (e.g. 10x) or add batch norm; clipping the gradient norm (clipNorm 1), an init scaled to the fan-in (He) or layer norm (the one to use when batches are small) also cures it on its own. When the explosion comes in the first steps, a learning-rate warmup (optimizer.schedule.warmupSteps) together with clipping lets the rate reach its full value; warmup alone is not enough (it left most ReLUs dead on the exploding preset).',
+    remedy: `Lower the learning rate (e.g. 10x) or add batch norm; clipping the gradient norm (clipNorm 1), an init scaled to the fan-in (He) or layer norm (the one to use when batches are small) also cures it on its own. When the explosion comes in the first steps, a learning-rate warmup (optimizer.schedule.warmupSteps) together with clipping lets the rate reach its full value; warmup alone is not enough (it left most ReLUs dead on the exploding preset).${clipText}`,
   };
 }
 

@@ -356,6 +356,12 @@ export interface Thresholds {
   explodingGrowthMinNorm: number;
   explodingUpdateRatio: number;
   explodingCriticalNorm: number;
+  /** clip advice: this percentile of the total gradient norm before the explosion (0.9) */
+  clipPercentile: number;
+  /** fewest steps before the explosion that make a percentile worth giving (5) */
+  clipMinSteps: number;
+  /** clipping more than this share of updates is called too aggressive (0.5) */
+  clipTooAggressive: number;
   deadFraction: number;
   deadCritical: number;
   saturatedFraction: number;

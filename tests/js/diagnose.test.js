@@ -249,3 +249,34 @@ test('dead ReLUs are judged over the last fit epoch (issue 11), per batch withou
   assert.match(byBatch.message, /output 0 for every example of each batch \(median over the last 20 steps\)/);
   net.dispose();
 });
+
+test('exploding: clip advice from the 90th percentile of the gradient norm before the explosion; clipping most updates is called too aggressive', async () => {
+  const { createNetwork, diagnose } = await import('../../js/index.js');
+  // linear regression just past the stable step size: the error grows ~1.5x a step,
+  // so the first steps are ordinary and the norms pass 1e2 only later
+  const rows = 64;
+  const x = new Float32Array(rows * 2).map((_, i) => Math.sin(i * 1.7));
+  const y = new Float32Array(rows).map((_, r) => x[2 * r] - 0.5 * x[2 * r + 1]);
+  const make = (clipNorm) => createNetwork({ inputs: 2, layers: [{ units: 1 }], optimizer: { type: 'sgd', learningRate: 2.4 }, clipNorm, init: 'zeros', seed: 1 });
+  const net = await make(0);
+  for (let s = 0; s < 60; s++) net.trainStep(x, y);
+  const finding = diagnose(net).find((f) => f.kind === 'exploding-gradients');
+  assert.ok(finding, 'exploding found');
+  const { gradNorm, biasGradNorm } = net.trainingRecord().steps.layers[0];
+  let healthy = 0;
+  while (gradNorm[healthy] <= 100) healthy++;
+  const early = Array.from({ length: healthy }, (_, s) => Math.hypot(gradNorm[s], biasGradNorm[s])).sort((a, b) => a - b);
+  const p90 = early[Math.ceil(0.9 * healthy) - 1];
+  assert.ok(healthy >= 5, `${healthy} steps before the explosion`);
+  assert.ok(Math.abs(finding.evidence.suggestedClipNorm - p90) <= 0.01 * p90, `${finding.evidence.suggestedClipNorm} vs ${p90}`);
+  assert.match(finding.remedy, /clipNorm ≈ /);
+  net.dispose();
+  // a two-layer net at learning rate 10 explodes even with clipNorm 1, which clips every update
+  const tight = await createNetwork({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], optimizer: { type: 'sgd', learningRate: 10 }, clipNorm: 1, init: 'xavier', seed: 1 });
+  for (let s = 0; s < 60; s++) tight.trainStep(x, y);
+  const t = diagnose(tight).find((f) => f.kind === 'exploding-gradients');
+  assert.ok(t, 'exploding found with clipping on');
+  assert.equal(t.evidence.clippedShare, 1);
+  assert.match(t.remedy, /clipNorm 1 clipped 100% of the updates, more than half: too aggressive/);
+  tight.dispose();
+});
