@@ -3,8 +3,12 @@
 // time (a heat map per layer, one column per sample), a per-unit grid with dead
 // units marked, and the output map of one hidden unit over the plane. Canvas
 // drawing and DOM calls only; every label is text.
+import { THRESHOLDS } from '../js/diagnose.js';
 import { layerInk } from './charts.js';
 import { h, replaceChildren } from './dom.js';
+
+// norms past the diagnosis's exploding cut-off are an explosion, not training
+const EXPLODING_NORM = THRESHOLDS.explodingNorm;
 
 const MAX_COLUMNS = 240; // distribution samples kept per run; past it every other one is dropped
 const MAX_UNITS = 64; // units drawn per layer in the grid
@@ -365,7 +369,12 @@ export class GradNormDistribution {
     const clipText =
       this.clipNorm > 0
         ? `clip norm ${this.clipNorm}: ${this.steps ? Math.round((100 * this.clipped) / this.steps) : 0}% of steps clipped${this.clipped * 2 > this.steps ? ' (more than half: too aggressive)' : ''}`
-        : `clipping off${p90 ? `; a clip norm near the 90th percentile, ${fmt(p90)}, would cut the largest 10% of steps` : ''}`;
+        : !p90
+          ? 'clipping off'
+          : p90 > EXPLODING_NORM
+            ? // an exploded run's own percentile is no threshold: the diagnosis takes it from the steps before the explosion
+              'clipping off; these norms include the explosion, so their 90th percentile is no threshold (the diagnosis proposes one from the steps before it)'
+            : `clipping off; a clip norm near the 90th percentile, ${fmt(p90)}, would cut the largest 10% of steps`;
     const text = `${this.steps} steps; 90th percentile of ‖g‖ ${p90 ? fmt(p90) : '–'}; ${clipText}${this.nonFinite ? `; ${this.nonFinite} not finite` : ''}${this.zero ? `; ${this.zero} exactly 0` : ''}.`;
     if (this.caption.textContent !== text) this.caption.textContent = text;
     this.canvas.dataset.steps = String(this.steps);

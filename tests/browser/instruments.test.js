@@ -242,6 +242,13 @@ test('the total gradient-norm distribution marks the clip norm and says how many
   await healthy.page.waitForTimeout(300);
   assert.match(await text(healthy.page, '#norm-caption'), /clipping off; a clip norm near the 90th percentile, [\d.e+-]+, would cut the largest 10% of steps/);
   await healthy.page.close();
+  // an exploded run's own 90th percentile is no threshold: the caption says so (the diagnosis proposes one)
+  const exploded = await open('#preset=exploding-gradients&speed=0&play=1');
+  await exploded.page.evaluate(() => document.getElementById('norm-hist').scrollIntoView());
+  await exploded.page.waitForFunction(() => Number(document.getElementById('norm-hist').dataset.steps) >= 50, null, { timeout: 20_000 });
+  await exploded.page.waitForTimeout(300);
+  assert.match(await text(exploded.page, '#norm-caption'), /clipping off; these norms include the explosion, so their 90th percentile is no threshold/);
+  await exploded.page.close();
   assert.deepEqual(problems, []);
   await page.close();
 });
