@@ -315,6 +315,8 @@ export declare class Network {
   trainingRecord(): TrainingRecord;
   /** forget the record (e.g. after changing the setup) */
   resetRecord(): void;
+  /** a runnable PyTorch script: the same layers, weights, optimizer state (step, moments, schedule position), loss and a train loop */
+  toPyTorch(): string;
   /** frees the network's memory and its training record; later calls throw */
   dispose(): void;
 }
@@ -618,7 +620,8 @@ export interface SweepOptions {
 export declare function sweep(scenario: string | Omit<Scenario, 'name' | 'label'>, options: SweepOptions): Promise<SweepRow[]>;
 
 export declare function createNetwork(config: NetworkConfig, options?: CoreOptions): Promise<Network>;
-export declare function loadNetwork(json: NetworkJSON | string, options?: CoreOptions): Promise<Network>;
+/** toJSON() output (or its text), or a state_dict exported from PyTorch by the shipped python/export_state_dict.py */
+export declare function loadNetwork(json: NetworkJSON | PyTorchExport | string, options?: CoreOptions & FromPyTorchOptions): Promise<Network>;
 
 export interface Core {
   readonly simd: boolean;

@@ -7,6 +7,7 @@ import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, norma
 import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
+import { loadPyTorch, toPyTorch } from './pytorch.js'; // a cycle, used only at call time
 import { EpochLog, StepLog, firstNonFinite } from './record.js';
 import { boolean, checkKeys, checkTargets, fail, given, integer, isPlainObject, number, rowsOf } from './validate.js';
 
@@ -567,6 +568,12 @@ export class Network {
     });
   }
 
+  /** A runnable PyTorch script: the same layers, weights, optimizer state, loss and a train loop. */
+  toPyTorch() {
+    this.#live('toPyTorch');
+    return toPyTorch(this);
+  }
+
   /** @internal a network from a state parseState has checked in full */
   static fromState(core, state) {
     const net = new Network(core, state.config);
@@ -695,6 +702,9 @@ export async function createNetwork(config, options = {}) {
 
 /** A network from toJSON() output (an object or its JSON text), checked in full before anything is built. */
 export async function loadNetwork(json, options = {}) {
+  // a state_dict exported from PyTorch by python/export_state_dict.py loads too
+  const doc = typeof json === 'string' && json.includes('gradscope-pytorch-state-dict') ? JSON.parse(json) : json;
+  if (doc?.format === 'gradscope-pytorch-state-dict') return loadPyTorch(doc, options);
   const state = parseState(json, 'loadNetwork');
   if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, wasm? }');
   checkKeys('loadNetwork', 'options', options, ['simd', 'wasm']);

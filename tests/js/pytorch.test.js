@@ -217,3 +217,12 @@ test('gradscope export --pytorch MODEL.json writes the script', { timeout: 60_00
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /export needs --pytorch and one saved model file/);
 });
+
+test('net.toPyTorch() is toPyTorch(net), and loadNetwork takes a PyTorch export', async () => {
+  const { createNetwork, loadNetwork, toPyTorch, fromPyTorch } = await import('../../js/index.js');
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], seed: 4 });
+  assert.equal(net.toPyTorch(), toPyTorch(net));
+  net.dispose();
+  assert.equal(typeof fromPyTorch, 'function');
+  await assert.rejects(loadNetwork({ format: 'gradscope-pytorch-state-dict' }), /loadPyTorch|fromPyTorch|state_dict|expected/);
+});
