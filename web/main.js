@@ -106,7 +106,7 @@ function handle(side, msg) {
       }
       break;
     case 'saved':
-      download('gradscope-model.json', msg.json);
+      download(msg.name, msg.text);
       break;
     case 'csv':
       if (msg.request === csvRequest) onCsv(msg);
@@ -837,6 +837,7 @@ function bindTransport() {
 /** model save / load, the link, CSV files and their options: files go to the worker unread */
 function bindFiles() {
   $('save').addEventListener('click', () => sides[0].trainer.send('save'));
+  $('save-pytorch').addEventListener('click', () => sides[0].trainer.send('save', { format: 'pytorch' }));
   $('load').addEventListener('change', () => {
     const file = $('load').files[0];
     $('load').value = '';

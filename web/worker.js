@@ -441,9 +441,10 @@ const handlers = {
     if (state) state.speed = speed;
     if (state && histogramEvery) state.histogramEvery = histogramEvery;
   },
-  save() {
+  save({ format } = {}) {
     if (!net) return post({ type: 'error', message: 'nothing to save: the setup has no network' });
-    post({ type: 'saved', json: JSON.stringify(net.toJSON()) });
+    if (format === 'pytorch') return post({ type: 'saved', name: 'gradscope-model.py', text: net.toPyTorch() });
+    post({ type: 'saved', name: 'gradscope-model.json', text: JSON.stringify(net.toJSON()) });
   },
   sweep,
   /** clicked points join the training set; the network keeps training */
