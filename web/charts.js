@@ -224,7 +224,7 @@ class Series {
   }
 
   get buckets() {
-    return Math.max(...this.raw.map((r) => Math.ceil(r / this.stride)));
+    return this.raw.reduce((m, r) => Math.max(m, Math.ceil(r / this.stride)), 0); // one count per side (2 at most)
   }
 
   /** cols[i]: the new values of series i of this side (null or NaN: a gap); xs: their x values (stride 1 only) */
@@ -324,7 +324,7 @@ class Series {
   }
 
   draw() {
-    const firstN = this.window?.first && this.window.first <= HEAD ? Math.min(this.window.first, Math.max(...this.raw)) : 0;
+    const firstN = this.window?.first && this.window.first <= HEAD ? Math.min(this.window.first, this.raw.reduce((m, r) => Math.max(m, r), 0)) : 0;
     // a "first N steps" window within the head: every step, not the buckets
     const x = firstN ? Array.from({ length: firstN }, (_, k) => k + 1) : this.#xValues();
     let cols = firstN ? this.head.map((h) => Array.from({ length: firstN }, (_, k) => h[k] ?? null)) : this.#columns();
