@@ -170,9 +170,13 @@ function report(force = false) {
 function onEpoch(info) {
   epoch++;
   const s = info.steps;
-  pending.loss.push(...s.loss);
+  // an epoch holds up to ~18k steps: appended by loops, not spread into push (arguments are limited)
+  for (const v of s.loss) pending.loss.push(v);
   s.layers.forEach((layer, l) => {
-    for (const k of STEP_SERIES) pending.layers[l][k].push(...layer[k]);
+    for (const k of STEP_SERIES) {
+      const into = pending.layers[l][k];
+      for (const v of layer[k]) into.push(v);
+    }
   });
   pending.epochs.push({ epoch, loss: info.loss, valLoss: info.valLoss, valAccuracy: info.valAccuracy, skippedSteps: info.skippedSteps });
   report();
