@@ -693,7 +693,6 @@ function statsObject(stats, base) {
 
 export async function createNetwork(config, options = {}) {
   const normalized = normalizeConfig(config);
-  checkNetworkSize('createNetwork', normalized);
   if (!isPlainObject(options)) fail('createNetwork', 'options', options, 'an object { simd?, wasm? }');
   checkKeys('createNetwork', 'options', options, ['simd', 'wasm']);
   const core = await loadCore(options);

@@ -1,6 +1,6 @@
 // Small numeric helpers shared by diagnose, sweep, the CLI's report and the
 // preset figures. Every reduction is a plain loop: none spreads an array into
-// a call (Math.max(...series) overflows the stack past ~100k values in Node and
+// a call (spreading a series into Math.max overflows the stack past ~100k values in Node and
 // ~60k in a browser worker), so they work on a record of any length.
 
 /** Median of the finite values of an array or typed array (NaN when there are none). */
