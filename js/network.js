@@ -373,7 +373,7 @@ export class Network {
       epochSteps?.appendRows(rows);
       const total = runSteps.dropped + runSteps.length;
       if (histogramEvery && rows.length && total % histogramEvery === 0) {
-        history.histograms.push({ step: total - 1, layers: this.layerHistograms() });
+        history.histograms.push(histogramSnapshot(total - 1, this.#histogramSlots().slice(), this.#config.layers));
         if (history.histograms.length > HISTOGRAM_LIMIT) history.histograms.shift();
       }
       if (this.#config.throwOnNonFinite) {
@@ -459,25 +459,15 @@ export class Network {
    * of values. Fixed edges, so successive calls compare. [] before any pass.
    */
   layerHistograms() {
-    const e = this.#live('layerHistograms');
+    this.#live('layerHistograms');
     if (!this.#trained) return [];
-    const n = this.#config.layers.length;
-    const all = this.#core.u32(e.gs_net_layer_histograms(this.#handle), n * HIST.quantities.length * HIST.slots);
-    return this.#config.layers.map((layer, l) => {
-      const out = {};
-      HIST.quantities.forEach((quantity, q) => {
-        const at = (l * HIST.quantities.length + q) * HIST.slots;
-        out[quantity] = {
-          edges: histogramEdges(quantity, layer.activation),
-          counts: all.slice(at, at + HIST.bins),
-          zeros: all[at + HIST.bins],
-          below: all[at + HIST.bins + 1],
-          above: all[at + HIST.bins + 2],
-          nonFinite: all[at + HIST.bins + 3],
-        };
-      });
-      return out;
-    });
+    return histogramObjects(this.#histogramSlots(), this.#config.layers);
+  }
+
+  /** every layer's histogram slots as the core counts them now (a view into wasm memory) */
+  #histogramSlots() {
+    const e = this.#core.exports;
+    return this.#core.u32(e.gs_net_layer_histograms(this.#handle), this.#config.layers.length * HIST.quantities.length * HIST.slots);
   }
 
   /** Eval mode over x: per layer a Float32Array(units), each unit's share of rows with an output != 0. */
@@ -669,18 +659,64 @@ function setOptimizer(e, handle, o) {
 }
 
 /** fixed bin edges per quantity (see gradscope.h), a fresh copy each call */
+/** a histogram's bin edges, computed once per kind (callers get copies) */
+const EDGES = new Map();
 function histogramEdges(quantity, activation) {
-  const edges = new Float32Array(HIST.bins + 1);
-  if (quantity === 'gradient') {
-    // bin k holds |g| in [2^(min+k), 2^(min+k+1)): edges as log10 magnitudes
-    for (let k = 0; k <= HIST.bins; k++) edges[k] = (HIST.gradMinExp + k) * Math.log10(2);
-    return edges;
+  const key = quantity === 'activation' ? `activation ${activation}` : quantity;
+  let edges = EDGES.get(key);
+  if (!edges) {
+    edges = new Float32Array(HIST.bins + 1);
+    if (quantity === 'gradient') {
+      // bin k holds |g| in [2^(min+k), 2^(min+k+1)): edges as log10 magnitudes
+      for (let k = 0; k <= HIST.bins; k++) edges[k] = (HIST.gradMinExp + k) * Math.log10(2);
+    } else {
+      let lo = -HIST.weightLimit;
+      let hi = HIST.weightLimit;
+      if (quantity === 'activation') [lo, hi] = activation === 'sigmoid' ? [0, 1] : activation === 'tanh' ? [-1, 1] : [-HIST.actLimit, HIST.actLimit];
+      for (let k = 0; k <= HIST.bins; k++) edges[k] = lo + ((hi - lo) * k) / HIST.bins;
+    }
+    EDGES.set(key, edges);
   }
-  let lo = -HIST.weightLimit;
-  let hi = HIST.weightLimit;
-  if (quantity === 'activation') [lo, hi] = activation === 'sigmoid' ? [0, 1] : activation === 'tanh' ? [-1, 1] : [-HIST.actLimit, HIST.actLimit];
-  for (let k = 0; k <= HIST.bins; k++) edges[k] = lo + ((hi - lo) * k) / HIST.bins;
   return edges;
+}
+
+/**
+ * layerHistograms()'s objects from the core's slots (layers x quantities x slots).
+ * Every counts and edges array is a view into one of two buffers made per call:
+ * each small typed array of its own would cost a backing-store allocation (~3 µs in V8).
+ */
+function histogramObjects(slots, layers) {
+  const Q = HIST.quantities.length;
+  const counts = new Uint32Array(layers.length * Q * HIST.bins);
+  const edges = new Float32Array(layers.length * Q * (HIST.bins + 1));
+  const result = new Array(layers.length);
+  for (let l = 0; l < layers.length; l++) {
+    const out = {};
+    for (let q = 0; q < Q; q++) {
+      const i = l * Q + q;
+      const at = i * HIST.slots;
+      const c = counts.subarray(i * HIST.bins, (i + 1) * HIST.bins);
+      c.set(slots.subarray(at, at + HIST.bins));
+      const ed = edges.subarray(i * (HIST.bins + 1), (i + 1) * (HIST.bins + 1));
+      ed.set(histogramEdges(HIST.quantities[q], layers[l].activation));
+      out[HIST.quantities[q]] = { edges: ed, counts: c, zeros: slots[at + HIST.bins], below: slots[at + HIST.bins + 1], above: slots[at + HIST.bins + 2], nonFinite: slots[at + HIST.bins + 3] };
+    }
+    result[l] = out;
+  }
+  return result;
+}
+
+/** fit's { step, layers } entry: the slots are copied now, the objects made when first read */
+function histogramSnapshot(step, slots, layers) {
+  let objects = null;
+  const entry = { step };
+  Object.defineProperty(entry, 'layers', {
+    enumerable: true,
+    configurable: true,
+    get: () => (objects ??= histogramObjects(slots, layers)),
+    set: (v) => (objects = v),
+  });
+  return entry;
 }
 
 function statsObject(stats, base) {
