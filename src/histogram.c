@@ -14,16 +14,16 @@ void gs_hist_activation_range(int act, float *lo, float *hi) {
 
 /* the published edges (the library's `edges`): lo + (hi - lo) k / bins in
  * double, rounded to float; bin k holds [edges[k], edges[k+1]), the last bin
- * also hi itself */
-static void linear_edges(float *edges, float lo, float hi) {
-    for (int k = 0; k <= GS_HIST_BINS; k++) edges[k] = (float)((double)lo + ((double)hi - lo) * k / GS_HIST_BINS);
+ * also hi itself. Made once per network (fit may count every few steps). */
+void gs_hist_range_init(gs_hist_range *r, float lo, float hi) {
+    r->lo = lo, r->hi = hi;
+    for (int k = 0; k <= GS_HIST_BINS; k++) r->edges[k] = (float)((double)lo + ((double)hi - lo) * k / GS_HIST_BINS);
 }
 
 /* slots (GS_HIST_SLOTS) are overwritten */
-void gs_hist_linear(uint32_t *slots, const float *x, size_t n, float lo, float hi) {
+void gs_hist_linear(uint32_t *slots, const float *x, size_t n, const gs_hist_range *r) {
     memset(slots, 0, GS_HIST_SLOTS * sizeof(uint32_t));
-    float edges[GS_HIST_BINS + 1];
-    linear_edges(edges, lo, hi);
+    const float lo = r->lo, hi = r->hi, *edges = r->edges;
     const float scale = (float)GS_HIST_BINS / (hi - lo);
     for (size_t i = 0; i < n; i++) {
         const float v = x[i];

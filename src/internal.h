@@ -89,6 +89,7 @@ struct gs_net {
 
     float *stats;             /* (n_layers, GS_STAT_COUNT) */
     uint32_t *hist;           /* (n_layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS) */
+    struct gs_hist_range *hist_ranges; /* (n_layers + 1): each layer's activation bins, then the weights' */
     int hist_rows;            /* rows of the last training pass whose activations are not counted yet */
     uint8_t *alive, *alive_epoch; /* (total units): this epoch so far, the last completed epoch */
     int has_alive_epoch, total_units;
@@ -192,7 +193,9 @@ void gs_stats_weights(float *stats, const double *weight_sums, int n, double gra
 void gs_stats_alive(uint8_t *alive, const float *h, int B, int C);
 
 /* ---- histogram.c ------------------------------------------------------------- */
-void gs_hist_linear(uint32_t *slots, const float *x, size_t n, float lo, float hi);
+typedef struct gs_hist_range { float lo, hi, edges[GS_HIST_BINS + 1]; } gs_hist_range;
+void gs_hist_range_init(gs_hist_range *r, float lo, float hi);
+void gs_hist_linear(uint32_t *slots, const float *x, size_t n, const gs_hist_range *r);
 void gs_hist_exponent(uint32_t *slots, const float *x, size_t n);
 void gs_hist_activation_range(int act, float *lo, float *hi);
 

@@ -174,11 +174,18 @@ int gs_net_build(gs_net *net) {
     uint64_t units = 0;
     for (int l = 0; l < net->n_layers; l++) units += (uint64_t)net->layers[l].out;
     net->alive = gs_calloc(2 * units, sizeof(uint8_t));
-    if (!net->arena || !net->stats || !net->hist || !net->alive) {
-        free(net->arena), free(net->stats), free(net->hist), free(net->alive);
-        net->arena = net->stats = NULL, net->hist = NULL, net->alive = NULL;
+    net->hist_ranges = gs_alloc((uint64_t)net->n_layers + 1, sizeof(gs_hist_range));
+    if (!net->arena || !net->stats || !net->hist || !net->alive || !net->hist_ranges) {
+        free(net->arena), free(net->stats), free(net->hist), free(net->alive), free(net->hist_ranges);
+        net->arena = net->stats = NULL, net->hist = NULL, net->alive = NULL, net->hist_ranges = NULL;
         return GS_ERR_NOMEM;
     }
+    for (int l = 0; l < net->n_layers; l++) {
+        float lo, hi;
+        gs_hist_activation_range(net->layers[l].act, &lo, &hi);
+        gs_hist_range_init(&net->hist_ranges[l], lo, hi);
+    }
+    gs_hist_range_init(&net->hist_ranges[net->n_layers], -(float)GS_HIST_WEIGHT_LIMIT, (float)GS_HIST_WEIGHT_LIMIT);
     net->total_units = (int)units;
     net->alive_epoch = net->alive + units;
     net->n_params = (int)p;
@@ -206,7 +213,7 @@ int gs_net_build(gs_net *net) {
 
 void gs_net_free(gs_net *net) {
     if (!net) return;
-    free(net->arena), free(net->stats), free(net->hist), free(net->alive), free(net->ws);
+    free(net->arena), free(net->stats), free(net->hist), free(net->alive), free(net->hist_ranges), free(net->ws);
     free(net->io_x), free(net->io_y);
     free(net->data_x), free(net->data_y), free(net->batch_x), free(net->batch_y);
     free(net->perm), free(net->log);
@@ -336,8 +343,7 @@ const uint32_t *gs_net_layer_histograms(gs_net *net) {
         uint32_t *h = net->hist + (size_t)l * GS_HIST_QUANTITIES * GS_HIST_SLOTS;
         const size_t n = (size_t)L->in * L->out;
         gs_hist_exponent(h + GS_HIST_GRADIENT * GS_HIST_SLOTS, net->grads + L->w_off, n);
-        gs_hist_linear(h + GS_HIST_WEIGHT * GS_HIST_SLOTS, net->params + L->w_off, n, -(float)GS_HIST_WEIGHT_LIMIT,
-                       (float)GS_HIST_WEIGHT_LIMIT);
+        gs_hist_linear(h + GS_HIST_WEIGHT * GS_HIST_SLOTS, net->params + L->w_off, n, &net->hist_ranges[net->n_layers]);
     }
     return net->hist;
 }

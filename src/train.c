@@ -103,10 +103,8 @@ void gs_hist_flush_activations(gs_net *net) {
     if (!net->hist_rows) return;
     for (int l = 0; l < net->n_layers; l++) {
         const gs_layer *L = &net->layers[l];
-        float lo, hi;
-        gs_hist_activation_range(L->act, &lo, &hi);
         gs_hist_linear(net->hist + ((size_t)l * GS_HIST_QUANTITIES + GS_HIST_ACTIVATION) * GS_HIST_SLOTS, L->h,
-                       (size_t)net->hist_rows * L->out, lo, hi);
+                       (size_t)net->hist_rows * L->out, &net->hist_ranges[l]);
     }
     net->hist_rows = 0;
 }
