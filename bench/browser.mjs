@@ -10,7 +10,7 @@ import { ensureTools } from '../scripts/toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function runInBrowser({ seconds }) {
+export async function runInBrowser({ seconds, runs }) {
   ensureTools([{ cmd: 'chromium', pkg: 'chromium' }]);
   const server = await createServer({ configFile: false, root, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, fs: { allow: [root] } } });
   await server.listen();
@@ -23,7 +23,7 @@ export async function runInBrowser({ seconds }) {
     page.on('pageerror', (e) => console.error(`bench page: ${e.message}`));
     await page.goto(`${server.resolvedUrls.local[0]}bench/browser/index.html`);
     await page.waitForFunction(() => typeof window.runBench === 'function');
-    return await page.evaluate((s) => window.runBench(s), seconds);
+    return await page.evaluate((options) => window.runBench(options), { seconds, runs });
   } finally {
     await browser.close();
     await server.close();

@@ -1,7 +1,7 @@
 // One runner per implementation, environment-agnostic (Node and the browser
 // bench page share it). Each returns steps per second for a workload.
 import { createNetwork } from '../js/index.js';
-import { gradscopeConfig, parameterCount, syntheticData } from './workloads.js';
+import { gradscopeConfig, neededFlops, parameterCount, syntheticData } from './workloads.js';
 
 
 /**
@@ -23,35 +23,75 @@ export async function rate(fn, { seconds = 1, warmup = 0.5 } = {}) {
   return units / (t - t0);
 }
 
-export async function gradscopeRates(w, { seconds, coreOptions } = {}) {
-  // fit: the epoch loop in C; each call trains ~1e8 flops' worth of epochs (at least one)
+/** the median of a list of numbers */
+export const median = (v) => {
+  const s = v.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** the page's default instruments: fit's histograms of every layer every 10 steps */
+export const INSTRUMENTS = { histogramEvery: 10 };
+
+/**
+ * gradscope on a workload, one network kept across measurements: fit (the epoch
+ * loop in C; each call trains ~1e8 flops' worth of epochs, at least one), fit with
+ * the instruments on, and a trainStep loop (one call and one copy into wasm per step).
+ */
+export async function gradscopeRunner(w, coreOptions) {
   const flopsPerStep = 6 * parameterCount(w) * w.batch;
   const stepsPerEpoch = flopsPerStep > 1e8 ? 8 : 64;
   const epochs = Math.max(1, Math.round(1e8 / (stepsPerEpoch * flopsPerStep)));
   const { x, y } = syntheticData(w, w.batch * stepsPerEpoch);
   const net = await createNetwork(gradscopeConfig(w), coreOptions);
-  const fit = await rate(async () => {
-    await net.fit(x, y, { epochs, batchSize: w.batch, shuffle: true });
+  const fitWith = (extra) => async () => {
+    await net.fit(x, y, { epochs, batchSize: w.batch, shuffle: true, ...extra });
     return epochs * stepsPerEpoch;
-  }, { seconds });
-  // trainStep: one call (and one copy into wasm) per step
+  };
   const ydim = w.loss === 'softmax-ce' ? 1 : w.outputs;
   const batches = Array.from({ length: 8 }, (_, b) => ({
     x: x.subarray(b * w.batch * w.inputs, (b + 1) * w.batch * w.inputs),
     y: y.subarray(b * w.batch * ydim, (b + 1) * w.batch * ydim),
   }));
   let i = 0;
-  const step = await rate(() => {
+  const step = () => {
     const b = batches[i++ % batches.length];
     net.trainStep(b.x, b.y);
     return 1;
-  }, { seconds });
-  net.dispose();
-  return { fit, trainStep: step };
+  };
+  return {
+    fit: (seconds) => rate(fitWith({}), { seconds }),
+    fitInstruments: (seconds) => rate(fitWith(INSTRUMENTS), { seconds }),
+    trainStep: (seconds) => rate(step, { seconds }),
+    dispose: () => net.dispose(),
+  };
 }
 
-/** the same network in TensorFlow.js layers, trained with model.trainOnBatch */
-export async function tfjsRate(w, tf, tfl, { seconds } = {}) {
+/**
+ * One workload through gradscope and tfjs: `runs` rounds, each measuring every
+ * contender in turn (the order alternating between rounds, so a slow spell of a
+ * shared machine falls on all of them); medians, and every round's rates.
+ */
+export async function measureWorkload(w, tf, tfl, { seconds, runs = 3, coreOptions } = {}) {
+  const g = await gradscopeRunner(w, coreOptions);
+  const t = await tfjsRunner(w, tf, tfl);
+  const contenders = { fit: g.fit, fitInstruments: g.fitInstruments, trainStep: g.trainStep, tfjs: t.rate };
+  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  try {
+    for (let run = 0; run < runs; run++) {
+      const names = Object.keys(contenders);
+      if (run % 2) names.reverse();
+      for (const name of names) samples[name].push(await contenders[name](seconds));
+    }
+  } finally {
+    g.dispose();
+    t.dispose();
+  }
+  const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return { ...medians, samples };
+}
+
+/** the same network in TensorFlow.js layers, trained with model.trainOnBatch: { rate(seconds), dispose() } */
+export async function tfjsRunner(w, tf, tfl) {
   const model = tfl.sequential();
   w.hidden.forEach((layer, l) => {
     const first = l === 0 ? { inputShape: [w.inputs] } : {};
@@ -74,18 +114,22 @@ export async function tfjsRate(w, tf, tfl, { seconds } = {}) {
     return { xs, ys };
   });
   let i = 0;
-  const steps = await rate(async () => {
+  const step = async () => {
     const b = batches[i++ % batches.length];
     await model.trainOnBatch(b.xs, b.ys);
     return 1;
-  }, { seconds });
-  batches.forEach((b) => tf.dispose([b.xs, b.ys]));
-  model.dispose();
-  return steps;
+  };
+  return {
+    rate: (seconds) => rate(step, { seconds }),
+    dispose: () => {
+      batches.forEach((b) => tf.dispose([b.xs, b.ys]));
+      model.dispose();
+    },
+  };
 }
 
-/** the record both runners print for one workload */
-export function workloadRecord(w, env, g, tfjs, tfjsSimd) {
+/** the record both runners print for one workload (m: measureWorkload's result) */
+export function workloadRecord(w, env, m, tfjsSimd) {
   const flopsPerStep = 6 * parameterCount(w) * w.batch;
   return {
     kind: 'workload',
@@ -93,16 +137,52 @@ export function workloadRecord(w, env, g, tfjs, tfjsSimd) {
     workload: w.name,
     params: parameterCount(w),
     batch: w.batch,
-    gradscopeFit: g.fit,
-    gradscopeTrainStep: g.trainStep,
-    tfjs,
+    runs: m.samples.fit.length,
+    gradscopeFit: m.fit,
+    gradscopeFitInstruments: m.fitInstruments,
+    gradscopeTrainStep: m.trainStep,
+    tfjs: m.tfjs,
     tfjsSimd,
-    fitVsTfjs: g.fit / tfjs,
-    trainStepVsTfjs: g.trainStep / tfjs,
-    trainStepVsFit: g.trainStep / g.fit,
-    gflopsFit: (g.fit * flopsPerStep) / 1e9,
-    gflopsTfjs: (tfjs * flopsPerStep) / 1e9,
+    fitVsTfjs: m.fit / m.tfjs,
+    fitInstrumentsVsTfjs: m.fitInstruments / m.tfjs,
+    trainStepVsTfjs: m.trainStep / m.tfjs,
+    trainStepVsFit: m.trainStep / m.fit,
+    instrumentsCost: m.fit / m.fitInstruments - 1,
+    gflopsFit: (m.fit * flopsPerStep) / 1e9,
+    gflopsNeededFit: (m.fit * neededFlops(w)) / 1e9,
+    gflopsTfjs: (m.tfjs * flopsPerStep) / 1e9,
+    samples: m.samples,
   };
+}
+
+/**
+ * Cost of a fit step on the mnist network against batch size, and against width
+ * (two hidden layers of w units, batch 64): the same code in Node and the browser.
+ */
+export async function stepCosts(base, { seconds }) {
+  const records = [];
+  const timeStep = async (w) => {
+    const net = await createNetwork(gradscopeConfig(w));
+    const rows = Math.max(w.batch * 16, 256);
+    const { x, y } = syntheticData(w, rows);
+    const steps = Math.ceil(rows / w.batch);
+    const r = await rate(async () => {
+      await net.fit(x, y, { epochs: 1, batchSize: w.batch });
+      return steps;
+    }, { seconds: seconds / 3, warmup: 0.1 });
+    net.dispose();
+    return 1e6 / r; // µs per step
+  };
+  for (const batch of [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]) {
+    const us = await timeStep({ ...base, batch });
+    records.push({ kind: 'scaling-batch', workload: base.name, batch, usPerStep: us, usPerExample: us / batch });
+  }
+  for (const width of [32, 64, 128, 256, 512, 1024]) {
+    const w = { ...base, hidden: [width, width].map((units) => ({ units, activation: 'relu' })), batch: 64 };
+    const us = await timeStep(w);
+    records.push({ kind: 'scaling-params', width, params: parameterCount(w), usPerStep: us, nsPerParamExample: (us * 1000) / parameterCount(w) / w.batch });
+  }
+  return records;
 }
 
 /** best of six runs of the peak probe (bench/peak.c), GFLOP/s */

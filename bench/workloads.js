@@ -49,6 +49,21 @@ export function parameterCount(w) {
   return n;
 }
 
+/**
+ * multiply-add flops a training step cannot do without: per dense layer the forward
+ * product and the weight gradient (2 x in x out x batch each), and the input
+ * gradient for every layer but the first (nothing consumes dL/dx of the data)
+ */
+export function neededFlops(w) {
+  let fanIn = w.inputs;
+  let n = 0;
+  [...w.hidden, { units: w.outputs }].forEach((layer, l) => {
+    n += (l === 0 ? 4 : 6) * fanIn * layer.units * w.batch;
+    fanIn = layer.units;
+  });
+  return n;
+}
+
 /** deterministic synthetic data: x uniform in [-1, 1), labels by row index */
 export function syntheticData(w, rows) {
   let s = 12345;

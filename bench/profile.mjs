@@ -1,0 +1,113 @@
+// Where a workload's training time goes: a CPU profile of fit, by function (self
+// time), with the C functions named (a build of the SIMD core that keeps its
+// function names, build/bench/gradscope_profile.wasm).
+//   node bench/profile.mjs [--browser] [--workload NAME] [--seconds S] [--histogram-every N]
+// --browser profiles in headless chromium (through the DevTools protocol), otherwise Node.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { EXPORTS } from '../js/contract.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const workload = option('--workload', 'playground');
+const seconds = Number(option('--seconds', 3));
+const histogramEvery = Number(option('--histogram-every', 0));
+const wasmFile = join(root, 'build', 'bench', 'gradscope_profile.wasm');
+
+// the release flags of CMakeLists.txt, plus --profiling-funcs (names kept, code unchanged)
+mkdirSync(dirname(wasmFile), { recursive: true });
+const sources = readFileSync(join(root, 'CMakeLists.txt'), 'utf8').match(/src\/\w+\.c/g).map((f) => join(root, f));
+execFileSync(
+  'emcc',
+  ['-O3', '-msimd128', '--profiling-funcs', `-I${join(root, 'include')}`, `-I${join(root, 'src')}`, ...sources,
+    '--no-entry', '-sSTANDALONE_WASM', '-sALLOW_MEMORY_GROWTH', '-sMAXIMUM_MEMORY=4GB', '-sFILESYSTEM=0', '-sMALLOC=emmalloc',
+    `-sEXPORTED_FUNCTIONS=${EXPORTS.map((name) => `_${name}`).join(',')}`, '-o', wasmFile],
+  { env: { ...process.env, NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') }, stdio: ['ignore', 2, 2] },
+);
+
+/** the network and data of a workload; loop() trains with fit for `seconds` and gives steps/s */
+async function prepare({ workload, seconds, histogramEvery, wasm, lib, workloads }) {
+  const w = workloads.WORKLOADS.find((x) => x.name === workload);
+  if (!w) throw new Error(`profile: no workload ${workload}`);
+  const { x, y } = workloads.syntheticData(w, w.batch * 64);
+  const net = await lib.createNetwork(workloads.gradscopeConfig(w), { wasm });
+  const options = { epochs: 8, batchSize: w.batch, ...(histogramEvery ? { histogramEvery } : {}) };
+  await net.fit(x, y, options); // warm: the engine's optimizing tier is in place before the profile
+  return async () => {
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) {
+      await net.fit(x, y, options);
+      steps += 8 * 64;
+    }
+    const rate = (steps / (performance.now() - t0)) * 1000;
+    net.dispose();
+    return rate;
+  };
+}
+
+/** self time per function of a DevTools CPU profile, largest first */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const total = new Map();
+  let sum = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id).callFrame;
+    const name = frame.functionName || `(${frame.url.split('/').pop() || 'anonymous'})`;
+    const dt = profile.timeDeltas[i] ?? 0;
+    total.set(name, (total.get(name) ?? 0) + dt);
+    sum += dt;
+  });
+  return [...total].sort((a, b) => b[1] - a[1]).map(([name, t]) => ({ name, share: t / sum }));
+}
+
+let profile;
+let stepsPerSecond;
+const options = { workload, seconds, histogramEvery };
+if (argv.includes('--browser')) {
+  const { chromium } = await import('playwright-core');
+  const { createServer } = await import('vite');
+  const server = await createServer({ configFile: false, root, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, fs: { allow: [root] } } });
+  await server.listen();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.resolvedUrls.local[0]}bench/browser/index.html`);
+    await page.addScriptTag({ type: 'module', content: `window.prepare = ${prepare.toString()};` });
+    await page.waitForFunction(() => typeof window.prepare === 'function');
+    await page.evaluate(async (o) => {
+      const lib = await import('/js/index.js');
+      const workloads = await import('/bench/workloads.js');
+      window.loop = await window.prepare({ ...o, wasm: new URL('/build/bench/gradscope_profile.wasm', location.href).href, lib, workloads });
+    }, options);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    stepsPerSecond = await page.evaluate(() => window.loop());
+    ({ profile } = await cdp.send('Profiler.stop'));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+} else {
+  const lib = await import(pathToFileURL(join(root, 'js/index.js')).href);
+  const workloads = await import(pathToFileURL(join(root, 'bench/workloads.js')).href);
+  const loop = await prepare({ ...options, wasm: readFileSync(wasmFile), lib, workloads });
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  stepsPerSecond = await loop();
+  ({ profile } = await session.post('Profiler.stop'));
+  session.disconnect();
+}
+
+console.log(`${workload}${histogramEvery ? `, histograms every ${histogramEvery} steps` : ''} (${argv.includes('--browser') ? 'chromium' : 'node'}): ${stepsPerSecond.toFixed(1)} steps/s under the profiler; self time:`);
+for (const { name, share } of selfTimes(profile).filter((r) => r.share >= 0.005)) console.log(`${(100 * share).toFixed(1).padStart(6)}%  ${name}`);
