@@ -129,6 +129,15 @@ export type ResolvedConfig = Required<Omit<NetworkConfig, 'layers' | 'optimizer'
 export interface CoreOptions {
   /** true: SIMD build, false: scalar build; default: detect */
   simd?: boolean;
+  /**
+   * true: the opt-in relaxed-SIMD build (gradscope_relaxed.wasm), whose matrix products use
+   * fused multiply-add where the machine has it: faster, but results differ by machine (FMA
+   * rounds once), so a seed no longer reproduces bit for bit across machines. Default: false.
+   * Needs an engine with relaxed SIMD (Chrome / Edge 114+, Node.js 21+, Node.js 20 with
+   * --experimental-wasm-relaxed-simd); elsewhere loading throws, naming the option (no
+   * fallback). Bundlers do not emit this file: serve it and name it with setWasmPaths({ relaxed }).
+   */
+  relaxed?: boolean;
   /** the .wasm to use instead of the packaged one: bytes, a compiled module, a Response or a URL */
   wasm?: ArrayBuffer | ArrayBufferView | WasmModule | ResponseLike | URLLike | string;
 }
@@ -296,6 +305,8 @@ export declare class Network {
   readonly outputs: number;
   /** true when running on the SIMD build */
   readonly simd: boolean;
+  /** true when running on the opt-in relaxed-SIMD build (see CoreOptions.relaxed) */
+  readonly relaxed: boolean;
   /** the learning rate the next step will use (after warmup and decay) */
   readonly learningRate: number;
   trainStep(x: Float32Array, y: Targets): StepResult;
@@ -625,17 +636,21 @@ export declare function loadNetwork(json: NetworkJSON | PyTorchExport | string, 
 
 export interface Core {
   readonly simd: boolean;
+  /** the relaxed-SIMD build (see CoreOptions.relaxed) */
+  readonly relaxed: boolean;
   readonly memory: WasmMemory;
 }
 export declare function loadCore(options?: CoreOptions): Promise<Core>;
 export declare function simdSupported(): boolean;
+/** whether this engine runs relaxed SIMD (final encoding), which `relaxed: true` needs */
+export declare function relaxedSimdSupported(): boolean;
 /**
  * Where the core's .wasm files (and the digits data) are served, for bundlers that do not
  * emit them (esbuild, Rollup) or files moved elsewhere: a folder URL holding
- * gradscope_simd.wasm, gradscope_scalar.wasm and digits.csv.gz, or a URL per file; null
+ * gradscope_simd.wasm, gradscope_scalar.wasm, digits.csv.gz (and the opt-in gradscope_relaxed.wasm), or a URL per file; null
  * goes back to the packaged files. Applies to cores loaded afterwards.
  */
-export declare function setWasmPaths(paths: string | URLLike | { simd?: string | URLLike; scalar?: string | URLLike; digits?: string | URLLike } | null): void;
+export declare function setWasmPaths(paths: string | URLLike | { simd?: string | URLLike; scalar?: string | URLLike; relaxed?: string | URLLike; digits?: string | URLLike } | null): void;
 
 export declare const STAT_NAMES: (keyof LayerStats)[];
 export declare const ACTIVATIONS: Activation[];

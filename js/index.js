@@ -1,7 +1,7 @@
 // gradscope: train small neural networks in WebAssembly and watch every
 // layer's gradients. Public entry point.
 export { createNetwork, loadNetwork, Network, STAT_NAMES } from './network.js';
-export { loadCore, setWasmPaths, simdSupported } from './loader.js';
+export { loadCore, relaxedSimdSupported, setWasmPaths, simdSupported } from './loader.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './config.js';
 export * as datasets from './datasets.js';
 export { diagnose, THRESHOLDS, inputScale } from './diagnose.js';

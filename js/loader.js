@@ -21,13 +21,36 @@ export function simdSupported() {
   }
 }
 
-const FILES = { simd: 'gradscope_simd.wasm', scalar: 'gradscope_scalar.wasm', digits: 'digits.csv.gz' };
+// (v128, v128, v128) -> v128: local.get 0, 1, 2; f32x4.relaxed_madd (0xfd 0x105) — validates
+// only where relaxed SIMD exists in its final encoding (Chrome 114+, Node.js 21+)
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0,
+  32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+]);
+
+export function relaxedSimdSupported() {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const RELAXED_NEEDS = 'Chrome / Edge 114+, Node.js 21+, or Node.js 20 run with --experimental-wasm-relaxed-simd';
+
+const FILES = { simd: 'gradscope_simd.wasm', scalar: 'gradscope_scalar.wasm', relaxed: 'gradscope_relaxed.wasm', digits: 'digits.csv.gz' };
+
+const DIST = '../dist/';
 
 // The packaged files. A thunk each: where import.meta.url is missing (a classic-script or
 // IIFE bundle) `new URL` throws "Invalid URL", which becomes a clear error below.
 const PACKAGED = {
   simd: () => new URL('../dist/gradscope_simd.wasm', import.meta.url),
   scalar: () => new URL('../dist/gradscope_scalar.wasm', import.meta.url),
+  // Not a literal on purpose: bundlers emit the file of every literal `new URL(..., import.meta.url)`,
+  // and this opt-in core should cost nothing to apps that never ask for it. Node finds it in the
+  // package; a bundled app that wants it serves the file and names it with setWasmPaths.
+  relaxed: () => new URL(DIST + FILES.relaxed, import.meta.url),
 };
 
 /** this module's own URL (the bundle's, once bundled) */
@@ -51,7 +74,7 @@ const FIX =
   "setWasmPaths('/their/folder/') before the first network (see the README's Bundlers table). " +
   'In a git checkout without dist/, run `npm run build`';
 
-let paths = {}; // from setWasmPaths: { simd?, scalar?, digits? } as URL strings
+let paths = {}; // from setWasmPaths: { simd?, scalar?, relaxed?, digits? } as URL strings
 
 /** the base for relative URLs: the page (or worker) address, when there is one */
 const pageBase = () => globalThis.location?.href;
@@ -59,8 +82,8 @@ const pageBase = () => globalThis.location?.href;
 /**
  * Where the core's .wasm files (and the digits data) are served, for bundlers that do
  * not emit them: a folder URL holding gradscope_simd.wasm, gradscope_scalar.wasm (and
- * digits.csv.gz), or { simd, scalar, digits } URLs each; null goes back to the packaged
- * files. Applies to cores loaded afterwards.
+ * gradscope_relaxed.wasm, digits.csv.gz), or { simd, scalar, relaxed, digits } URLs each;
+ * null goes back to the packaged files. Applies to cores loaded afterwards.
  */
 export function setWasmPaths(where) {
   const resolve = (key, v) => {
@@ -82,12 +105,12 @@ export function setWasmPaths(where) {
   } else if (typeof where === 'object' && !Array.isArray(where)) {
     const next = {};
     for (const [key, v] of Object.entries(where)) {
-      if (!(key in FILES)) throw new Error(`setWasmPaths: unknown key "${key}"; expected simd, scalar or digits`);
+      if (!(key in FILES)) throw new Error(`setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed or digits`);
       if (v !== undefined) next[key] = resolve(key, v);
     }
     paths = next;
   } else {
-    throw new Error(`setWasmPaths: got ${JSON.stringify(where)}; expected a folder URL, { simd, scalar, digits } or null`);
+    throw new Error(`setWasmPaths: got ${JSON.stringify(where)}; expected a folder URL, { simd, scalar, relaxed, digits } or null`);
   }
 }
 
@@ -172,6 +195,43 @@ export function declaresSimd(bytes) {
   return false;
 }
 
+/**
+ * Whether a module is the relaxed-SIMD build, read from its bytes: scripts/build-relaxed.mjs
+ * marks it with a custom section "gradscope.build" holding "relaxed-simd" (the other builds
+ * have none; tests/js/relaxed.test.js checks the mark agrees with the opcodes).
+ */
+export function declaresRelaxed(bytes) {
+  let p = 8;
+  const leb = () => {
+    let result = 0;
+    let shift = 0;
+    let b;
+    do {
+      b = bytes[p++];
+      if (b === undefined || shift > 28) throw new Error('truncated');
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return result >>> 0;
+  };
+  const text = (from, to) => new TextDecoder().decode(bytes.subarray(from, to));
+  try {
+    while (p < bytes.length) {
+      const id = bytes[p++];
+      const size = leb();
+      const end = p + size;
+      if (id === 0) {
+        const nameLength = leb();
+        if (text(p, p + nameLength) === 'gradscope.build' && text(p + nameLength, end) === 'relaxed-simd') return true;
+      }
+      p = end;
+    }
+  } catch {
+    return false; // malformed: compiling it will say so
+  }
+  return false;
+}
+
 export function describeBytes(bytes) {
   const head = new TextDecoder().decode(bytes.slice(0, 60)).replace(/\s+/g, ' ').trim();
   return /^[\x20-\x7e]*$/.test(head) ? `text starting "${head}"` : `${bytes.length} bytes of another format`;
@@ -237,11 +297,11 @@ function importsFor(module) {
   return imports;
 }
 
-/** a core from a compiled module; `simd` is what the module is */
-async function instantiate(module, simd) {
+/** a core from a compiled module; `simd` and `relaxed` are what the module is */
+async function instantiate(module, simd, relaxed = false) {
   const instance = await WebAssembly.instantiate(module, importsFor(module));
   instance.exports._initialize?.();
-  return createCore(instance.exports, simd);
+  return createCore(instance.exports, simd, relaxed);
 }
 
 async function compileBytes(bytes, source) {
@@ -250,7 +310,11 @@ async function compileBytes(bytes, source) {
   if (simd && !simdSupported()) {
     throw new Error(`gradscope: ${source} is the SIMD build, and this WebAssembly engine does not support SIMD; use gradscope_scalar.wasm`);
   }
-  return { module: await WebAssembly.compile(bytes), simd };
+  const relaxed = declaresRelaxed(bytes);
+  if (relaxed && !relaxedSimdSupported()) {
+    throw new Error(`gradscope: ${source} is the relaxed-SIMD build, and this WebAssembly engine does not support relaxed SIMD (${RELAXED_NEEDS}); use gradscope_simd.wasm`);
+  }
+  return { module: await WebAssembly.compile(bytes), simd, relaxed };
 }
 
 // One core (compiled module + instance) per source: URL href, bytes (by buffer, offset and
@@ -270,15 +334,15 @@ function fromBytes(bytes, source) {
   let inner = byObject.get(bytes.buffer);
   if (!inner) byObject.set(bytes.buffer, (inner = new Map()));
   return remember(inner, `${bytes.byteOffset}:${bytes.byteLength}`, async () => {
-    const { module, simd } = await compileBytes(bytes, source);
-    return instantiate(module, simd);
+    const { module, simd, relaxed } = await compileBytes(bytes, source);
+    return instantiate(module, simd, relaxed);
   });
 }
 
 const fromUrl = (href, bytes) =>
   remember(byUrl, href, async () => {
-    const { module, simd } = await compileBytes(bytes, href);
-    return instantiate(module, simd);
+    const { module, simd, relaxed } = await compileBytes(bytes, href);
+    return instantiate(module, simd, relaxed);
   });
 
 async function loadPackaged(variants) {
@@ -297,23 +361,34 @@ async function loadPackaged(variants) {
 }
 
 /**
- * options.simd: true | false | undefined (detect); options.wasm: bytes
- * (ArrayBuffer / typed array), a WebAssembly.Module, a Response, or a URL /
- * string to fetch. Without `wasm`, the packaged files (or setWasmPaths's): the SIMD
+ * options.simd: true | false | undefined (detect); options.relaxed: true (the opt-in
+ * relaxed-SIMD build, gradscope_relaxed.wasm), false or undefined (not it: the default);
+ * options.wasm: bytes (ArrayBuffer / typed array), a WebAssembly.Module, a Response, or
+ * a URL / string to fetch. Without `wasm`, the packaged files (or setWasmPaths's): the SIMD
  * build where the engine has SIMD, the scalar one when told or when the SIMD file is
- * missing. core.simd says what the module is, read from its bytes.
+ * missing; the relaxed build only when asked, never as a fallback either way. core.simd and
+ * core.relaxed say what the module is, read from its bytes.
  */
 export async function loadCore(options = {}) {
-  const { simd, wasm } = options;
+  const { simd, relaxed, wasm } = options;
   if (simd !== undefined && typeof simd !== 'boolean') {
     throw new Error(`loadCore: simd is ${JSON.stringify(simd)}; expected true, false or undefined (detect)`);
+  }
+  if (relaxed !== undefined && typeof relaxed !== 'boolean') {
+    throw new Error(`loadCore: relaxed is ${JSON.stringify(relaxed)}; expected true (the relaxed-SIMD build), false or undefined (not it)`);
+  }
+  if (relaxed && simd === false) {
+    throw new Error('loadCore: relaxed is true and simd is false; expected one of them: the relaxed-SIMD build is a SIMD build (drop simd: false, or relaxed: true for the scalar build)');
   }
   if (simd && !simdSupported()) {
     throw new Error('loadCore: simd is true but this WebAssembly engine does not support SIMD; pass simd: false');
   }
+  if (relaxed && !relaxedSimdSupported()) {
+    throw new Error(`loadCore: relaxed is true but this WebAssembly engine does not support relaxed SIMD; expected an engine that does (${RELAXED_NEEDS}), or relaxed: false`);
+  }
   let core;
   if (wasm === undefined) {
-    const variants = simd === undefined ? (simdSupported() ? ['simd', 'scalar'] : ['scalar']) : [simd ? 'simd' : 'scalar'];
+    const variants = relaxed ? ['relaxed'] : simd === undefined ? (simdSupported() ? ['simd', 'scalar'] : ['scalar']) : [simd ? 'simd' : 'scalar'];
     core = await loadPackaged(variants);
   } else if (typeof wasm === 'string' || wasm instanceof URL) {
     let url;
@@ -331,28 +406,31 @@ export async function loadCore(options = {}) {
         })();
   } else if (wasm instanceof WebAssembly.Module) {
     // a compiled module's bytes cannot be read back, so its build must be named
-    if (simd === undefined) throw new Error('loadCore: wasm is a WebAssembly.Module, whose build cannot be read back; pass simd: true (gradscope_simd.wasm) or false (gradscope_scalar.wasm) with it');
-    core = await remember(byObject, wasm, () => instantiate(wasm, simd));
+    if (simd === undefined && !relaxed) throw new Error('loadCore: wasm is a WebAssembly.Module, whose build cannot be read back; pass simd: true (gradscope_simd.wasm) or false (gradscope_scalar.wasm) with it, or relaxed: true (gradscope_relaxed.wasm)');
+    core = await remember(byObject, wasm, () => instantiate(wasm, simd ?? true, relaxed === true));
   } else if (ArrayBuffer.isView(wasm) || wasm instanceof ArrayBuffer) {
     const bytes = wasm instanceof ArrayBuffer ? new Uint8Array(wasm) : new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
     core = await fromBytes(bytes, 'the wasm bytes passed in `wasm`');
   } else if (typeof Response !== 'undefined' && wasm instanceof Response) {
     const source = wasm.url || 'the Response passed in `wasm`';
     if (!wasm.ok) throw new Error(`gradscope: ${source} answered HTTP ${wasm.status}; expected the gradscope .wasm file`);
-    const { module, simd: isSimd } = await compileBytes(new Uint8Array(await wasm.arrayBuffer()), source);
-    core = await instantiate(module, isSimd);
+    const { module, simd: isSimd, relaxed: isRelaxed } = await compileBytes(new Uint8Array(await wasm.arrayBuffer()), source);
+    core = await instantiate(module, isSimd, isRelaxed);
   } else {
     throw new Error(`loadCore: wasm is ${Object.prototype.toString.call(wasm).slice(8, -1)}; expected bytes, a WebAssembly.Module, a Response, or a URL`);
   }
   if (simd !== undefined && core.simd !== simd) {
     throw new Error(`loadCore: simd is ${simd} but the wasm passed in is the ${core.simd ? 'SIMD' : 'scalar'} build`);
   }
+  if (relaxed !== undefined && core.relaxed !== relaxed) {
+    throw new Error(`loadCore: relaxed is ${relaxed} but the wasm passed in is ${core.relaxed ? 'the relaxed-SIMD build' : `the ${core.simd ? 'SIMD' : 'scalar'} build, not the relaxed-SIMD one`}`);
+  }
   return core;
 }
 
 // Thin helpers over the exports; views are made fresh on every use because
 // memory growth detaches old ones.
-function createCore(exports, simd) {
+function createCore(exports, simd, relaxed) {
 
   const memory = exports.memory;
   const scratch = exports.malloc(16); // out-params: loss, accuracy
@@ -362,6 +440,7 @@ function createCore(exports, simd) {
   return {
     exports,
     simd,
+    relaxed,
     memory,
     // pointers come back from wasm as signed i32: >>> 0 reads them as unsigned (memory may pass 2 GiB)
     f32: (ptr, length) => new Float32Array(memory.buffer, ptr >>> 0, length),

@@ -112,6 +112,10 @@ export class Network {
   get simd() {
     return this.#core.simd;
   }
+  /** true when this network runs on the opt-in relaxed-SIMD build (fused multiply-add; results differ by machine) */
+  get relaxed() {
+    return this.#core.relaxed;
+  }
   /** the learning rate the next step will use (after warmup and decay) */
   get learningRate() {
     return this.#live('learningRate').gs_net_learning_rate(this.#handle);
@@ -729,8 +733,8 @@ function statsObject(stats, base) {
 
 export async function createNetwork(config, options = {}) {
   const normalized = normalizeConfig(config);
-  if (!isPlainObject(options)) fail('createNetwork', 'options', options, 'an object { simd?, wasm? }');
-  checkKeys('createNetwork', 'options', options, ['simd', 'wasm']);
+  if (!isPlainObject(options)) fail('createNetwork', 'options', options, 'an object { simd?, relaxed?, wasm? }');
+  checkKeys('createNetwork', 'options', options, ['simd', 'relaxed', 'wasm']);
   const core = await loadCore(options);
   return new Network(core, normalized);
 }
@@ -741,8 +745,8 @@ export async function loadNetwork(json, options = {}) {
   const doc = typeof json === 'string' && json.includes('gradscope-pytorch-state-dict') ? JSON.parse(json) : json;
   if (doc?.format === 'gradscope-pytorch-state-dict') return loadPyTorch(doc, options);
   const state = parseState(json, 'loadNetwork');
-  if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, wasm? }');
-  checkKeys('loadNetwork', 'options', options, ['simd', 'wasm']);
+  if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, relaxed?, wasm? }');
+  checkKeys('loadNetwork', 'options', options, ['simd', 'relaxed', 'wasm']);
   const core = await loadCore(options);
   return Network.fromState(core, state);
 }

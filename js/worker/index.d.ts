@@ -46,6 +46,8 @@ export declare class WorkerNetwork {
   readonly outputs: number;
   /** true when the worker runs the SIMD build of the core */
   readonly simd: boolean;
+  /** true when the worker runs the opt-in relaxed-SIMD build (CoreOptions.relaxed) */
+  readonly relaxed: boolean;
   trainStep(x: Float32Array, y: Targets): Promise<StepResult>;
   computeGradients(x: Float32Array, y: Targets): Promise<StepResult & { layers: LayerTensors[] }>;
   predict(x: Float32Array): Promise<Float32Array>;

@@ -133,6 +133,9 @@ export class WorkerNetwork {
   get simd() {
     return this.#info.simd;
   }
+  get relaxed() {
+    return this.#info.relaxed;
+  }
 
   #call(method, args, extra) {
     if (this.#disposed) return Promise.reject(new Error(`${method}: this network was disposed; create a new one`));
@@ -233,7 +236,7 @@ export class WorkerNetwork {
 const connections = new WeakMap(); // user-supplied worker -> Connection
 
 async function open(kind, payload, options = {}) {
-  if (options === null || typeof options !== 'object') throw new Error(`${kind}Network: options is ${options}; expected an object { simd?, wasm?, worker? }`);
+  if (options === null || typeof options !== 'object') throw new Error(`${kind}Network: options is ${options}; expected an object { simd?, relaxed?, wasm?, worker? }`);
   const { worker, ...core } = options;
   // what crosses to the worker must survive structured cloning: a URL as its text
   if (core.wasm instanceof URL) core.wasm = core.wasm.href;
@@ -260,7 +263,7 @@ async function open(kind, payload, options = {}) {
 }
 
 /**
- * createNetwork(config, options) in a worker. options: simd and wasm as gradscope's
+ * createNetwork(config, options) in a worker. options: simd, relaxed and wasm as gradscope's
  * (a wasm URL or bytes; a WebAssembly.Module too), and worker: a Worker of yours whose
  * script imports 'gradscope/worker/host' (several networks may share it); without it
  * each network starts its own worker, ended by dispose().

@@ -129,7 +129,7 @@ test('setWasmPaths: a folder or per-file URLs; the scalar build when only the SI
   });
   setWasmPaths({ simd: `${base}/none.wasm`, scalar: `${base}/none2.wasm` });
   await assert.rejects(loadCore(), /fetching http:\S+\/none\.wasm failed with HTTP 404; fetching http:\S+\/none2\.wasm failed with HTTP 404/);
-  assert.throws(() => setWasmPaths({ wasm: 'x' }), /setWasmPaths: unknown key "wasm"; expected simd, scalar or digits/);
+  assert.throws(() => setWasmPaths({ wasm: 'x' }), /setWasmPaths: unknown key "wasm"; expected simd, scalar, relaxed or digits/);
   assert.throws(() => setWasmPaths('relative/'), /setWasmPaths: the folder is "relative\/"; expected an absolute URL/);
   assert.throws(() => setWasmPaths(5), /setWasmPaths: got 5/);
   setWasmPaths(null);

@@ -16,7 +16,7 @@ test('npm pack output installs into a fresh folder and trains from Node', { time
   const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root));
   const files = packed[0].files.map((f) => f.path);
-  for (const f of ['data/digits.csv.gz', 'data/README.md', 'dist/gradscope_simd.wasm', 'dist/gradscope_scalar.wasm', 'js/index.js', 'js/index.d.ts', 'js/cli.js', 'package.json']) {
+  for (const f of ['data/digits.csv.gz', 'data/README.md', 'dist/gradscope_simd.wasm', 'dist/gradscope_scalar.wasm', 'dist/gradscope_relaxed.wasm', 'js/index.js', 'js/index.d.ts', 'js/cli.js', 'package.json']) {
     assert.ok(files.includes(f), `${f} missing from the package`);
   }
   assert.ok(!files.some((f) => f.startsWith('tests/') || f.startsWith('build/')), 'tests or build output packed');
