@@ -35,22 +35,23 @@ void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b
 #define GS_MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
 #endif
 
-/* R rows (1..4) of C, 8 columns: R x 2 accumulators. b points at the strip's
- * first column, ldb apart per k (8 when packed). R is a constant at each call
- * site, so the loops over r unroll into registers. */
-static inline __attribute__((always_inline)) void block8(float *c, int ldc, const float *a,
-                                                         int a_rs, int a_ks, const float *b,
-                                                         int ldb, int K, int R, int accumulate) {
+/* Micro-kernels: C rows [0, R) (R <= 4, a constant at each call site, so the
+ * loops over r unroll into registers) += a packed panel of A (pa[4k + r], see
+ * pack_panel) times kc rows of B, ldb apart (8 when the strip is packed). All
+ * four rows are computed; rows past R are padding and never stored. */
+static inline __attribute__((always_inline)) void kernel8(float *c, int ldc, const float *pa,
+                                                          const float *b, int ldb, int kc, int R,
+                                                          int accumulate) {
     v128_t acc0[4], acc1[4];
-    for (int r = 0; r < R; r++) {
-        acc0[r] = accumulate ? wasm_v128_load(c + (size_t)r * ldc) : wasm_f32x4_splat(0.0f);
-        acc1[r] = accumulate ? wasm_v128_load(c + (size_t)r * ldc + 4) : wasm_f32x4_splat(0.0f);
+    for (int r = 0; r < 4; r++) {
+        const int load = accumulate && r < R;
+        acc0[r] = load ? wasm_v128_load(c + (size_t)r * ldc) : wasm_f32x4_splat(0.0f);
+        acc1[r] = load ? wasm_v128_load(c + (size_t)r * ldc + 4) : wasm_f32x4_splat(0.0f);
     }
-    for (int k = 0; k < K; k++) {
-        const float *brow = b + (size_t)k * ldb;
-        const v128_t b0 = wasm_v128_load(brow), b1 = wasm_v128_load(brow + 4);
-        for (int r = 0; r < R; r++) {
-            const v128_t ar = wasm_f32x4_splat(a[(size_t)r * a_rs + (size_t)k * a_ks]);
+    for (int k = 0; k < kc; k++, pa += 4, b += ldb) {
+        const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+        for (int r = 0; r < 4; r++) {
+            const v128_t ar = wasm_v128_load32_splat(pa + r);
             acc0[r] = GS_MADD(acc0[r], ar, b0);
             acc1[r] = GS_MADD(acc1[r], ar, b1);
         }
@@ -61,63 +62,82 @@ static inline __attribute__((always_inline)) void block8(float *c, int ldc, cons
     }
 }
 
-/* R rows, 4 columns */
-static inline __attribute__((always_inline)) void block4(float *c, int ldc, const float *a,
-                                                         int a_rs, int a_ks, const float *b,
-                                                         int ldb, int K, int R, int accumulate) {
+static inline __attribute__((always_inline)) void kernel4(float *c, int ldc, const float *pa,
+                                                          const float *b, int ldb, int kc, int R,
+                                                          int accumulate) {
     v128_t acc[4];
-    for (int r = 0; r < R; r++)
-        acc[r] = accumulate ? wasm_v128_load(c + (size_t)r * ldc) : wasm_f32x4_splat(0.0f);
-    for (int k = 0; k < K; k++) {
-        const v128_t b0 = wasm_v128_load(b + (size_t)k * ldb);
-        for (int r = 0; r < R; r++) {
-            const v128_t ar = wasm_f32x4_splat(a[(size_t)r * a_rs + (size_t)k * a_ks]);
-            acc[r] = GS_MADD(acc[r], ar, b0);
-        }
+    for (int r = 0; r < 4; r++)
+        acc[r] = accumulate && r < R ? wasm_v128_load(c + (size_t)r * ldc) : wasm_f32x4_splat(0.0f);
+    for (int k = 0; k < kc; k++, pa += 4, b += ldb) {
+        const v128_t b0 = wasm_v128_load(b);
+        for (int r = 0; r < 4; r++) acc[r] = GS_MADD(acc[r], wasm_v128_load32_splat(pa + r), b0);
     }
     for (int r = 0; r < R; r++) wasm_v128_store(c + (size_t)r * ldc, acc[r]);
 }
 
-/* R rows, one column: scalar, same summation order as the vector lanes */
-static inline __attribute__((always_inline)) void block1(float *c, int ldc, const float *a,
-                                                         int a_rs, int a_ks, const float *b,
-                                                         int ldb, int K, int R, int accumulate) {
+/* one column: scalar, same summation order as the vector lanes */
+static inline __attribute__((always_inline)) void kernel1(float *c, int ldc, const float *pa,
+                                                          const float *b, int ldb, int kc, int R,
+                                                          int accumulate) {
     float acc[4];
-    for (int r = 0; r < R; r++) acc[r] = accumulate ? c[(size_t)r * ldc] : 0.0f;
-    for (int k = 0; k < K; k++) {
-        const float bk = b[(size_t)k * ldb];
-        for (int r = 0; r < R; r++) acc[r] += a[(size_t)r * a_rs + (size_t)k * a_ks] * bk;
-    }
+    for (int r = 0; r < 4; r++) acc[r] = accumulate && r < R ? c[(size_t)r * ldc] : 0.0f;
+    for (int k = 0; k < kc; k++, pa += 4, b += ldb)
+        for (int r = 0; r < 4; r++) acc[r] += pa[r] * b[0];
     for (int r = 0; r < R; r++) c[(size_t)r * ldc] = acc[r];
 }
 
-/* All row panels of C against one strip of columns (W = 8, 4 or 1 wide). */
-#define GS_ROW_PANELS(block, c, ldc, a, a_rs, a_ks, b, ldb, M, K, accumulate)                     \
+/* A's rows [0, R) (R <= 4) at k in [0, kc), interleaved: pa[4k + r]; rows past R
+ * are zero. Each row of A is read once here and then by every column strip from
+ * the packed copy, where one pointer reaches all four rows at fixed offsets. */
+static void pack_panel(float *pa, const float *a, int a_rs, int a_ks, int R, int kc) {
+    int k = 0;
+    if (R == 4 && a_rs == 1) { /* dY^T: the four rows of a k are adjacent */
+        for (; k < kc; k++) wasm_v128_store(pa + 4 * k, wasm_v128_load(a + (size_t)k * a_ks));
+    } else if (R == 4 && a_ks == 1) { /* row-major rows: 4 x 4 blocks, transposed in registers */
+        const float *a0 = a, *a1 = a + a_rs, *a2 = a + 2 * (size_t)a_rs, *a3 = a + 3 * (size_t)a_rs;
+        for (; k + 4 <= kc; k += 4) {
+            const v128_t r0 = wasm_v128_load(a0 + k), r1 = wasm_v128_load(a1 + k);
+            const v128_t r2 = wasm_v128_load(a2 + k), r3 = wasm_v128_load(a3 + k);
+            const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+            const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+            wasm_v128_store(pa + 4 * k, wasm_i64x2_shuffle(t0, t1, 0, 2));
+            wasm_v128_store(pa + 4 * k + 4, wasm_i64x2_shuffle(t0, t1, 1, 3));
+            wasm_v128_store(pa + 4 * k + 8, wasm_i64x2_shuffle(t2, t3, 0, 2));
+            wasm_v128_store(pa + 4 * k + 12, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+    }
+    for (; k < kc; k++)
+        for (int r = 0; r < 4; r++) pa[4 * k + r] = r < R ? a[(size_t)r * a_rs + (size_t)k * a_ks] : 0.0f;
+}
+
+/* R (rows left in the block; 4 or more is a full panel) as a constant for the kernels */
+#define GS_CALL_KERNEL(kernel, R, ...)                                                             \
     do {                                                                                         \
-        int i_ = 0;                                                                              \
-        for (; i_ + 4 <= (M); i_ += 4)                                                           \
-            block((c) + (size_t)i_ * (ldc), ldc, (a) + (size_t)i_ * (a_rs), a_rs, a_ks, b, ldb, K, \
-                  4, accumulate);                                                                \
-        for (; i_ < (M); i_++)                                                                   \
-            block((c) + (size_t)i_ * (ldc), ldc, (a) + (size_t)i_ * (a_rs), a_rs, a_ks, b, ldb, K, \
-                  1, accumulate);                                                                \
+        switch (R) {                                                                             \
+        case 1: kernel(__VA_ARGS__, 1, acc); break;                                              \
+        case 2: kernel(__VA_ARGS__, 2, acc); break;                                              \
+        case 3: kernel(__VA_ARGS__, 3, acc); break;                                              \
+        default: kernel(__VA_ARGS__, 4, acc); break;                                             \
+        }                                                                                        \
     } while (0)
 
-/* K is taken in chunks of KC. Within a chunk, column strips of 8 go outside and
- * row panels of A inside, so the strip is reused by every panel. When B is
- * larger than a quarter of L1 the strip is first copied into a contiguous
- * KC x 8 buffer (8 KB): B's rows are often a power-of-two bytes apart (512
- * floats = 2 KB), and such a strided strip maps onto two L1 sets and evicts
- * itself (mnist's forward product ran at half the speed of the others). A
- * small B stays in L1 anyway and is read in place. Each element of C still
- * sums its k terms in order (a chunk resumes from the stored float), so the
- * result equals gs_gemm_scalar bit for bit (except in the relaxed build, see GS_MADD). */
-enum { GS_GEMM_KC = 256, GS_GEMM_PACK_FLOATS = 2048 };
+/* Blocked as the classic packed GEMM: K in chunks of KC and M in blocks of MC.
+ * A block is packed into panels of four rows (64 KB), then for every column
+ * strip of 8 each panel runs the micro-kernel. When B is larger than a quarter
+ * of L1 the strip is also copied into a contiguous KC x 8 buffer (8 KB): B's
+ * rows are often a power-of-two bytes apart (512 floats = 2 KB), and such a
+ * strided strip maps onto two L1 sets and evicts itself (mnist's forward
+ * product ran at half the speed of the others); a small B is read in place.
+ * Each element of C still sums its k terms in order (a chunk resumes from the
+ * stored float), so the result equals gs_gemm_scalar bit for bit (except in
+ * the relaxed build, see GS_MADD). */
+enum { GS_GEMM_KC = 256, GS_GEMM_MC = 64, GS_GEMM_PACK_FLOATS = 2048 };
 
 void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N, int K,
              int accumulate) {
-    float pack[GS_GEMM_KC * 8] __attribute__((aligned(16)));
-    const int packed = M > 4 && (size_t)K * N > GS_GEMM_PACK_FLOATS; /* reused by more than one panel, and large */
+    float pb[GS_GEMM_KC * 8] __attribute__((aligned(16)));
+    float pa[GS_GEMM_MC * GS_GEMM_KC] __attribute__((aligned(16)));
+    const int pack_b = M > 4 && (size_t)K * N > GS_GEMM_PACK_FLOATS; /* reused by more than one panel, and large */
     if (K == 0) { /* an empty sum: C keeps its values, or is zeroed */
         if (!accumulate)
             for (size_t i = 0; i < (size_t)M * N; i++) c[i] = 0.0f;
@@ -126,21 +146,34 @@ void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M
     for (int k0 = 0; k0 < K; k0 += GS_GEMM_KC) {
         const int kc = K - k0 < GS_GEMM_KC ? K - k0 : GS_GEMM_KC;
         const int acc = accumulate || k0 > 0;
-        const float *ak = a + (size_t)k0 * a_ks, *bk = b + (size_t)k0 * N;
-        int j = 0;
-        for (; j + 8 <= N; j += 8) {
-            const float *strip = bk + j;
-            int ldb = N;
-            if (packed) {
-                for (int k = 0; k < kc; k++)
-                    wasm_v128_store(pack + 8 * k, wasm_v128_load(strip + (size_t)k * N)),
-                        wasm_v128_store(pack + 8 * k + 4, wasm_v128_load(strip + (size_t)k * N + 4));
-                strip = pack, ldb = 8;
+        const float *bk = b + (size_t)k0 * N;
+        for (int i0 = 0; i0 < M; i0 += GS_GEMM_MC) {
+            const int mc = M - i0 < GS_GEMM_MC ? M - i0 : GS_GEMM_MC;
+            for (int p = 0; p * 4 < mc; p++)
+                pack_panel(pa + (size_t)p * 4 * kc, a + (size_t)(i0 + 4 * p) * a_rs + (size_t)k0 * a_ks, a_rs,
+                           a_ks, mc - 4 * p < 4 ? mc - 4 * p : 4, kc);
+            float *ci = c + (size_t)i0 * N;
+            int j = 0;
+            for (; j + 8 <= N; j += 8) {
+                const float *strip = bk + j;
+                int ldb = N;
+                if (pack_b) {
+                    for (int k = 0; k < kc; k++) {
+                        wasm_v128_store(pb + 8 * k, wasm_v128_load(strip + (size_t)k * N));
+                        wasm_v128_store(pb + 8 * k + 4, wasm_v128_load(strip + (size_t)k * N + 4));
+                    }
+                    strip = pb, ldb = 8;
+                }
+                for (int p = 0; p * 4 < mc; p++)
+                    GS_CALL_KERNEL(kernel8, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, strip, ldb, kc);
             }
-            GS_ROW_PANELS(block8, c + j, N, ak, a_rs, a_ks, strip, ldb, M, kc, acc);
+            for (; j + 4 <= N; j += 4)
+                for (int p = 0; p * 4 < mc; p++)
+                    GS_CALL_KERNEL(kernel4, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, bk + j, N, kc);
+            for (; j < N; j++)
+                for (int p = 0; p * 4 < mc; p++)
+                    GS_CALL_KERNEL(kernel1, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, bk + j, N, kc);
         }
-        for (; j + 4 <= N; j += 4) GS_ROW_PANELS(block4, c + j, N, ak, a_rs, a_ks, bk + j, N, M, kc, acc);
-        for (; j < N; j++) GS_ROW_PANELS(block1, c + j, N, ak, a_rs, a_ks, bk + j, N, M, kc, acc);
     }
 }
 
