@@ -16,7 +16,7 @@
 // GRADSCOPE_CONSUMER_BUDGET_S (default 900) stops before starting a consumer past it.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -204,6 +204,11 @@ async function runConsumer(browser, consumer, tarball, recipes) {
     throw new Error(`${consumer.name}: build failed:\n${err.stdout}\n${err.stderr}`);
   }
   const buildMs = Date.now() - t1;
+  // the opt-in relaxed-SIMD core is never a literal `new URL`: a bundler must not emit it into an
+  // app that never asks for it (recipes that copy dist/*.wasm by hand copy it, knowingly). Found
+  // by its mark (the custom section "gradscope.build"), since webpack renames files to hashes.
+  const emitted = readdirSync(join(dir, 'dist'), { recursive: true }).filter((f) => f.endsWith('.wasm') && readFileSync(join(dir, 'dist', f)).includes('gradscope.build'));
+  if (emitted.length && !/\*\.wasm/.test(recipe ?? '')) throw new Error(`${consumer.name}: the build emitted the opt-in relaxed core (${emitted.join(', ')}), which this app never asks for`);
   const runs = [];
   const server = await serve(join(dir, 'dist'));
   try {
