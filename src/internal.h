@@ -31,8 +31,23 @@ void *gs_calloc(uint64_t n, size_t size);
 /* ---- rng.c: xoshiro128**, state lives in the network ---------------------- */
 typedef struct { uint32_t s[4]; } gs_rng;
 void gs_rng_seed(gs_rng *rng, uint32_t seed);
-uint32_t gs_rng_next(gs_rng *rng);
-float gs_rng_uniform(gs_rng *rng);              /* [0, 1) with 24 random bits */
+
+/* xoshiro128** (Blackman & Vigna); inline, as dropout draws one number per activation */
+static inline uint32_t gs_rng_rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+static inline uint32_t gs_rng_next(gs_rng *rng) {
+    uint32_t *s = rng->s;
+    const uint32_t result = gs_rng_rotl(s[1] * 5, 7) * 9;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = gs_rng_rotl(s[3], 11);
+    return result;
+}
+/* [0, 1) with 24 random bits */
+static inline float gs_rng_uniform(gs_rng *rng) { return (float)(gs_rng_next(rng) >> 8) * (1.0f / 16777216.0f); }
 float gs_rng_normal(gs_rng *rng);               /* N(0, 1), Box-Muller */
 uint32_t gs_rng_below(gs_rng *rng, uint32_t n); /* [0, n) */
 

@@ -1,4 +1,4 @@
-/* xoshiro128** (Blackman & Vigna), seeded through splitmix32. */
+/* The network's RNG (xoshiro128**, in internal.h), seeded through splitmix32. */
 #include <math.h>
 
 #include "internal.h"
@@ -16,22 +16,7 @@ void gs_rng_seed(gs_rng *rng, uint32_t seed) {
     if (!(rng->s[0] | rng->s[1] | rng->s[2] | rng->s[3])) rng->s[0] = 1; /* all-zero is a fixed point */
 }
 
-static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-uint32_t gs_rng_next(gs_rng *rng) {
-    uint32_t *s = rng->s;
-    const uint32_t result = rotl(s[1] * 5, 7) * 9;
-    const uint32_t t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
-}
-
-float gs_rng_uniform(gs_rng *rng) { return (float)(gs_rng_next(rng) >> 8) * (1.0f / 16777216.0f); }
+/* gs_rng_next and gs_rng_uniform are inline, in internal.h */
 
 float gs_rng_normal(gs_rng *rng) {
     /* u1 in (0, 1] so log(u1) is finite */
