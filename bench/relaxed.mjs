@@ -65,17 +65,22 @@ const median = (v) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** per workload: each core's median rate, and the median of the per-round ratios (paired rounds cancel drift) */
 function report({ env, rows }) {
   const byWorkload = new Map();
   for (const r of rows) {
     if (!byWorkload.has(r.workload)) byWorkload.set(r.workload, {});
-    byWorkload.get(r.workload)[r.core] = median(r.rates);
+    byWorkload.get(r.workload)[r.core] = r.rates;
   }
-  console.log(`\n${env}: fit steps/s, medians of ${rounds} interleaved rounds of ${seconds} s`);
+  const paired = (a, b) => median(a.map((x, i) => x / b[i]));
+  console.log(`\n${env}: fit steps/s, medians of ${rounds} interleaved rounds of ${seconds} s; ratios: medians of the per-round ratios`);
   console.log('| workload | simd | clang19-simd | relaxed | relaxed / simd | relaxed / clang19-simd |\n| --- | --- | --- | --- | --- | --- |');
-  for (const [w, m] of byWorkload) {
-    console.log(`| ${w} | ${m.simd.toFixed(0)} | ${m['clang19-simd'].toFixed(0)} | ${m.relaxed.toFixed(0)} | ${(m.relaxed / m.simd).toFixed(2)}× | ${(m.relaxed / m['clang19-simd']).toFixed(2)}× |`);
-    console.log(JSON.stringify({ kind: 'relaxed', env, workload: w, stepsPerSecond: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(v.toPrecision(4))])) }));
+  for (const [w, r] of byWorkload) {
+    const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
+    const vsSimd = paired(r.relaxed, r.simd);
+    const vsClang = paired(r.relaxed, r['clang19-simd']);
+    console.log(`| ${w} | ${m.simd.toFixed(0)} | ${m['clang19-simd'].toFixed(0)} | ${m.relaxed.toFixed(0)} | ${vsSimd.toFixed(2)}× | ${vsClang.toFixed(2)}× |`);
+    console.log(JSON.stringify({ kind: 'relaxed', env, workload: w, stepsPerSecond: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(v.toPrecision(4))])), relaxedVsSimd: Number(vsSimd.toFixed(3)), relaxedVsClang19Simd: Number(vsClang.toFixed(3)) }));
   }
 }
 

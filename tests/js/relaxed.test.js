@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { createNetwork, loadCore, relaxedSimdSupported, setWasmPaths } from '../../js/index.js';
 import { EXPORTS } from '../../js/contract.js';
+import { createNetwork as createRemote } from '../../js/worker/index.js';
 import { declaresRelaxed } from '../../js/loader.js';
 import { checkParity } from './relaxed-parity.mjs';
 
@@ -111,7 +112,12 @@ test('relaxed: true is refused where the engine lacks relaxed SIMD, naming the o
   const simdCore = await loadCore({ simd: true });
   assert.equal(simdCore.relaxed, false);
   await assert.rejects(loadCore({ wasm: readFileSync(file('simd')), relaxed: true }), relaxedSimdSupported() ? /relaxed is true but the wasm passed in is the SIMD build, not the relaxed-SIMD one/ : /relaxed is true but this WebAssembly engine does not support relaxed SIMD/);
+  // through gradscope/worker too: the option crosses to the worker, and so does what was loaded
+  const remote = await createRemote({ inputs: 1, layers: [{ units: 1 }] }, { simd: true });
+  assert.equal(remote.relaxed, false);
+  await remote.dispose();
   if (relaxedSimdSupported()) return; // Node 21+: the refusals below cannot happen here
+  await assert.rejects(createRemote({ inputs: 1, layers: [{ units: 1 }] }, { relaxed: true }), /relaxed is true but this WebAssembly engine does not support relaxed SIMD/);
   await assert.rejects(
     loadCore({ relaxed: true }),
     /loadCore: relaxed is true but this WebAssembly engine does not support relaxed SIMD; expected an engine that does \(Chrome \/ Edge 114\+, Node\.js 21\+, or Node\.js 20 run with --experimental-wasm-relaxed-simd\), or relaxed: false/,
