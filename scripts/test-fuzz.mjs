@@ -150,7 +150,7 @@ const seeds = {
 // ---- build: both variants at once, each skipped when its binary is newer than every input ----
 const inputs = [...sources, join(root, 'tests', 'c', 'fuzz_api.c'), ...readdirSync(join(core, 'include')).map((f) => join(core, 'include', f)),
   ...readdirSync(join(core, 'src')).filter((f) => f.endsWith('.h')).map((f) => join(core, 'src', f))];
-const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+const newestInput = inputs.reduce((t, f) => Math.max(t, statSync(f).mtimeMs), 0);
 const t0 = performance.now();
 const builds = variants.map(async (v) => {
   const dir = join(out, v.name);

@@ -152,7 +152,7 @@ export async function replayTorchCase(createNetwork, c, simd, record, { bnBiasFl
     const y = labels(c.y);
     const g = net.computeGradients(x, y);
     record('loss', `${c.name} loss0`, Math.abs(g.loss - c.loss0) / Math.max(1, Math.abs(c.loss0)));
-    const gradScale = Math.max(...c.grads0.flatMap((layer) => Object.values(layer).map(maxAbs)));
+    const gradScale = c.grads0.flatMap((layer) => Object.values(layer).map(maxAbs)).reduce((m, v) => Math.max(m, v), -Infinity);
     c.grads0.forEach((layer, l) => {
       for (const [name, expected] of Object.entries(layer)) {
         const floor = name === 'bias' && c.config.layers[l].batchNorm ? bnBiasFloor : 0.01;
