@@ -1,25 +1,25 @@
 /*
  * One GEMM serves all three products of a dense layer:
- *   forward   Y  (B,out) = X  (B,in)  . Wt (in,out)      a = X,  strides (in, 1)
- *   backward  dX (B,in)  = dY (B,out) . W  (out,in)      a = dY, strides (out, 1)
- *   backward  dW (out,in) += dY^T     . X  (B,in)        a = dY, strides (1, out)
- * C (M,N) (+)= A (M,K) . B (K,N) with A read through (row, k) strides, so the
- * transposed product needs no transposed copy. The SIMD kernel keeps a 4x8
- * block of C in eight f32x4 accumulators; gs_gemm_scalar is the reference.
+ *   forward   Y  (B,out) = X  (B,in)  . W^T (in,out)     a = X,  strides (in, 1);  b = W, strides (1, in)
+ *   backward  dX (B,in)  = dY (B,out) . W   (out,in)     a = dY, strides (out, 1); b = W, strides (in, 1)
+ *   backward  dW (out,in) = dY^T      . X   (B,in)       a = dY, strides (1, out); b = X, strides (in, 1)
+ * C (M,N) (+)= A (M,K) . B (K,N), with A read through (row, k) strides and B
+ * through (k, column) strides, so no product needs a transposed copy.
+ * gs_gemm_scalar is the reference; the SIMD kernel computes 4x8 blocks of C in
+ * eight f32x4 accumulators and gives the same bits.
  */
 #include "internal.h"
 #include "simd.h"
 
-void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N,
-                    int K, int accumulate) {
+void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
+                    int M, int N, int K, int accumulate) {
     for (int i = 0; i < M; i++) {
         float *crow = c + (size_t)i * N;
         if (!accumulate)
             for (int j = 0; j < N; j++) crow[j] = 0.0f;
         for (int k = 0; k < K; k++) {
             const float aik = a[(size_t)i * a_rs + (size_t)k * a_ks];
-            const float *brow = b + (size_t)k * N;
-            for (int j = 0; j < N; j++) crow[j] += aik * brow[j];
+            for (int j = 0; j < N; j++) crow[j] += aik * b[(size_t)k * b_ks + (size_t)j * b_js];
         }
     }
 }
@@ -86,6 +86,14 @@ static inline __attribute__((always_inline)) void kernel1(float *c, int ldc, con
     for (int r = 0; r < R; r++) c[(size_t)r * ldc] = acc[r];
 }
 
+/* rows r0..r3 (4 values each) become columns: out[i] = (r0[i], r1[i], r2[i], r3[i]) */
+static inline void transpose4(v128_t out[4], v128_t r0, v128_t r1, v128_t r2, v128_t r3) {
+    const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+    const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+    out[0] = wasm_i64x2_shuffle(t0, t1, 0, 2), out[1] = wasm_i64x2_shuffle(t0, t1, 1, 3);
+    out[2] = wasm_i64x2_shuffle(t2, t3, 0, 2), out[3] = wasm_i64x2_shuffle(t2, t3, 1, 3);
+}
+
 /* A's rows [0, R) (R <= 4) at k in [0, kc), interleaved: pa[4k + r]; rows past R
  * are zero. Each row of A is read once here and then by every column strip from
  * the packed copy, where one pointer reaches all four rows at fixed offsets. */
@@ -96,18 +104,35 @@ static void pack_panel(float *pa, const float *a, int a_rs, int a_ks, int R, int
     } else if (R == 4 && a_ks == 1) { /* row-major rows: 4 x 4 blocks, transposed in registers */
         const float *a0 = a, *a1 = a + a_rs, *a2 = a + 2 * (size_t)a_rs, *a3 = a + 3 * (size_t)a_rs;
         for (; k + 4 <= kc; k += 4) {
-            const v128_t r0 = wasm_v128_load(a0 + k), r1 = wasm_v128_load(a1 + k);
-            const v128_t r2 = wasm_v128_load(a2 + k), r3 = wasm_v128_load(a3 + k);
-            const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
-            const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-            wasm_v128_store(pa + 4 * k, wasm_i64x2_shuffle(t0, t1, 0, 2));
-            wasm_v128_store(pa + 4 * k + 4, wasm_i64x2_shuffle(t0, t1, 1, 3));
-            wasm_v128_store(pa + 4 * k + 8, wasm_i64x2_shuffle(t2, t3, 0, 2));
-            wasm_v128_store(pa + 4 * k + 12, wasm_i64x2_shuffle(t2, t3, 1, 3));
+            v128_t col[4];
+            transpose4(col, wasm_v128_load(a0 + k), wasm_v128_load(a1 + k), wasm_v128_load(a2 + k), wasm_v128_load(a3 + k));
+            for (int i = 0; i < 4; i++) wasm_v128_store(pa + 4 * (k + i), col[i]);
         }
     }
     for (; k < kc; k++)
         for (int r = 0; r < 4; r++) pa[4 * k + r] = r < R ? a[(size_t)r * a_rs + (size_t)k * a_ks] : 0.0f;
+}
+
+/* B's columns [0, W) (W = 8 or 4) at k in [0, kc), interleaved: pb[Wk + j]. B
+ * stored transposed (b_ks == 1, W^T in the forward product) is read as W rows,
+ * each contiguous in k, and transposed 4 x 4 in registers. */
+static void pack_strip(float *pb, const float *b, int b_ks, int b_js, int W, int kc) {
+    int k = 0;
+    if (b_js == 1) {
+        for (; k < kc; k++)
+            for (int j = 0; j < W; j += 4) wasm_v128_store(pb + W * k + j, wasm_v128_load(b + (size_t)k * b_ks + j));
+    } else if (b_ks == 1) {
+        for (; k + 4 <= kc; k += 4)
+            for (int j = 0; j < W; j += 4) {
+                const float *rows = b + (size_t)j * b_js + k;
+                v128_t col[4];
+                transpose4(col, wasm_v128_load(rows), wasm_v128_load(rows + b_js), wasm_v128_load(rows + 2 * (size_t)b_js),
+                           wasm_v128_load(rows + 3 * (size_t)b_js));
+                for (int i = 0; i < 4; i++) wasm_v128_store(pb + W * (k + i) + j, col[i]);
+            }
+    }
+    for (; k < kc; k++)
+        for (int j = 0; j < W; j++) pb[W * k + j] = b[(size_t)k * b_ks + (size_t)j * b_js];
 }
 
 /* R (rows left in the block; 4 or more is a full panel) as a constant for the kernels */
@@ -123,21 +148,22 @@ static void pack_panel(float *pa, const float *a, int a_rs, int a_ks, int R, int
 
 /* Blocked as the classic packed GEMM: K in chunks of KC and M in blocks of MC.
  * A block is packed into panels of four rows (64 KB), then for every column
- * strip of 8 each panel runs the micro-kernel. When B is larger than a quarter
- * of L1 the strip is also copied into a contiguous KC x 8 buffer (8 KB): B's
- * rows are often a power-of-two bytes apart (512 floats = 2 KB), and such a
- * strided strip maps onto two L1 sets and evicts itself (mnist's forward
- * product ran at half the speed of the others); a small B is read in place.
- * Each element of C still sums its k terms in order (a chunk resumes from the
- * stored float), so the result equals gs_gemm_scalar bit for bit (except in
- * the relaxed build, see GS_MADD). */
+ * strip of 8 each panel runs the micro-kernel. The strip is also packed, into
+ * a contiguous KC x 8 buffer (8 KB), when B is stored transposed, or when it is
+ * larger than a quarter of L1: B's rows are often a power-of-two bytes apart
+ * (512 floats = 2 KB), and such a strided strip maps onto two L1 sets and
+ * evicts itself (mnist's forward product ran at half the speed of the others);
+ * a small B is read in place. Each element of C still sums its k terms in
+ * order (a chunk resumes from the stored float), so the result equals
+ * gs_gemm_scalar bit for bit (except in the relaxed build, see GS_MADD). */
 enum { GS_GEMM_KC = 256, GS_GEMM_MC = 64, GS_GEMM_PACK_FLOATS = 2048 };
 
-void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N, int K,
-             int accumulate) {
+void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
+             int N, int K, int accumulate) {
     float pb[GS_GEMM_KC * 8] __attribute__((aligned(16)));
     float pa[GS_GEMM_MC * GS_GEMM_KC] __attribute__((aligned(16)));
-    const int pack_b = M > 4 && (size_t)K * N > GS_GEMM_PACK_FLOATS; /* reused by more than one panel, and large */
+    /* columns must be adjacent to be read in place; then packing pays when the strip is reused and large */
+    const int pack_b = b_js != 1 || (M > 4 && (size_t)K * N > GS_GEMM_PACK_FLOATS);
     if (K == 0) { /* an empty sum: C keeps its values, or is zeroed */
         if (!accumulate)
             for (size_t i = 0; i < (size_t)M * N; i++) c[i] = 0.0f;
@@ -146,7 +172,7 @@ void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M
     for (int k0 = 0; k0 < K; k0 += GS_GEMM_KC) {
         const int kc = K - k0 < GS_GEMM_KC ? K - k0 : GS_GEMM_KC;
         const int acc = accumulate || k0 > 0;
-        const float *bk = b + (size_t)k0 * N;
+        const float *bk = b + (size_t)k0 * b_ks;
         for (int i0 = 0; i0 < M; i0 += GS_GEMM_MC) {
             const int mc = M - i0 < GS_GEMM_MC ? M - i0 : GS_GEMM_MC;
             for (int p = 0; p * 4 < mc; p++)
@@ -155,33 +181,31 @@ void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M
             float *ci = c + (size_t)i0 * N;
             int j = 0;
             for (; j + 8 <= N; j += 8) {
-                const float *strip = bk + j;
-                int ldb = N;
-                if (pack_b) {
-                    for (int k = 0; k < kc; k++) {
-                        wasm_v128_store(pb + 8 * k, wasm_v128_load(strip + (size_t)k * N));
-                        wasm_v128_store(pb + 8 * k + 4, wasm_v128_load(strip + (size_t)k * N + 4));
-                    }
-                    strip = pb, ldb = 8;
-                }
+                const float *strip = bk + (size_t)j * b_js;
+                int ldb = b_ks;
+                if (pack_b) pack_strip(pb, strip, b_ks, b_js, 8, kc), strip = pb, ldb = 8;
                 for (int p = 0; p * 4 < mc; p++)
                     GS_CALL_KERNEL(kernel8, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, strip, ldb, kc);
             }
-            for (; j + 4 <= N; j += 4)
+            for (; j + 4 <= N; j += 4) {
+                const float *strip = bk + (size_t)j * b_js;
+                int ldb = b_ks;
+                if (b_js != 1) pack_strip(pb, strip, b_ks, b_js, 4, kc), strip = pb, ldb = 4;
                 for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel4, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, bk + j, N, kc);
-            for (; j < N; j++)
+                    GS_CALL_KERNEL(kernel4, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, strip, ldb, kc);
+            }
+            for (; j < N; j++) /* one column: b_ks apart in place */
                 for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel1, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, bk + j, N, kc);
+                    GS_CALL_KERNEL(kernel1, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, bk + (size_t)j * b_js, b_ks, kc);
         }
     }
 }
 
 int gs_gemm_is_simd(void) { return 1; }
 #else
-void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N, int K,
-             int accumulate) {
-    gs_gemm_scalar(c, a, a_rs, a_ks, b, M, N, K, accumulate);
+void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
+             int N, int K, int accumulate) {
+    gs_gemm_scalar(c, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
 }
 
 int gs_gemm_is_simd(void) { return 0; }

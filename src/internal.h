@@ -100,7 +100,6 @@ struct gs_net {
     int ws_rows, max_units;
     float *ws;                /* activations for ws_rows rows + scratch */
     float *d0, *d1;           /* (B, max_units) gradient ping-pong buffers */
-    float *wt;                /* (max in*out) transposed weight for the forward GEMM */
 
     float *stats;             /* (n_layers, GS_STAT_COUNT) */
     uint32_t *hist;           /* (n_layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS) */
@@ -128,17 +127,17 @@ int gs_net_ydim(const gs_net *net); /* floats of y per example */
 int gs_net_has_bn(const gs_net *net);
 int gs_net_ensure_workspace(gs_net *net, int rows);
 
-/* ---- gemm.c: C (M,N) (+)= A (M,K) . B (K,N), A read through strides -------- */
-/* a(i,k) = A[i*a_rs + k*a_ks]; B and C are dense row-major. */
-void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N, int K,
-             int accumulate);
-void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int M, int N,
-                    int K, int accumulate);
+/* ---- gemm.c: C (M,N) (+)= A (M,K) . B (K,N), A and B read through strides -- */
+/* a(i,k) = A[i*a_rs + k*a_ks], b(k,j) = B[k*b_ks + j*b_js] (one of b_ks, b_js is 1);
+ * C is dense row-major. */
+void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
+             int N, int K, int accumulate);
+void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
+                    int M, int N, int K, int accumulate);
 int gs_gemm_is_simd(void);
 
 /* ---- dense.c ------------------------------------------------------------------ */
-void gs_dense_forward(float *y, float *wt, const float *x, const float *w, const float *b, int B,
-                      int in, int out);
+void gs_dense_forward(float *y, const float *x, const float *w, const float *b, int B, int in, int out);
 void gs_dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
                        const float *w, int B, int in, int out);
 

@@ -231,8 +231,8 @@ int gs_net_has_bn(const gs_net *net) {
 }
 
 /* floats of workspace for `rows` rows, saturating */
-static uint64_t workspace_floats(const gs_net *net, int rows, uint64_t *max_wt_out) {
-    uint64_t total = gs_mul(2 * (uint64_t)rows, (uint64_t)net->max_units), max_wt = 0;
+static uint64_t workspace_floats(const gs_net *net, int rows) {
+    uint64_t total = gs_mul(2 * (uint64_t)rows, (uint64_t)net->max_units);
     for (int l = 0; l < net->n_layers; l++) {
         const gs_layer *L = &net->layers[l];
         const uint64_t n = gs_mul((uint64_t)rows, (uint64_t)L->out);
@@ -241,23 +241,19 @@ static uint64_t workspace_floats(const gs_net *net, int rows, uint64_t *max_wt_o
                                 2 * (uint64_t)(L->dropout > 0.0f);
         const uint64_t stats = L->bn ? 5 * (uint64_t)L->out : L->ln ? 2 * (uint64_t)rows : 0;
         total = gs_add(total, gs_add(gs_mul(n, copies), stats));
-        const uint64_t wt = (uint64_t)L->in * (uint64_t)L->out;
-        if (wt > max_wt) max_wt = wt;
     }
-    if (max_wt_out) *max_wt_out = max_wt;
-    return gs_add(total, max_wt);
+    return total;
 }
 
 double gs_net_workspace_bytes(const gs_net *net, int rows) {
     if (!net || !net->built || rows < 1) return 0.0;
-    return (double)gs_mul(workspace_floats(net, rows, NULL), sizeof(float));
+    return (double)gs_mul(workspace_floats(net, rows), sizeof(float));
 }
 
 int gs_net_ensure_workspace(gs_net *net, int rows) {
     if (rows <= net->ws_rows) return GS_OK;
     gs_hist_flush_activations(net); /* count them before the workspace they live in goes */
-    uint64_t max_wt;
-    const uint64_t total = workspace_floats(net, rows, &max_wt);
+    const uint64_t total = workspace_floats(net, rows);
     float *ws = gs_alloc(total, sizeof(float));
     if (!ws) return GS_ERR_NOMEM;
     free(net->ws);
@@ -267,7 +263,6 @@ int gs_net_ensure_workspace(gs_net *net, int rows) {
     float *p = ws;
     net->d0 = p, p += (size_t)rows * net->max_units;
     net->d1 = p, p += (size_t)rows * net->max_units;
-    net->wt = p, p += max_wt;
     for (int l = 0; l < net->n_layers; l++) {
         gs_layer *L = &net->layers[l];
         const size_t n = (size_t)rows * L->out;

@@ -15,7 +15,7 @@ static const float *forward(gs_net *net, const float *x, int B, int train) {
         gs_layer *L = &net->layers[l];
         const size_t n = (size_t)B * L->out;
         const float *w = net->params + L->w_off, *b = net->params + L->b_off;
-        gs_dense_forward(L->zx, net->wt, in, w, b, B, L->in, L->out);
+        gs_dense_forward(L->zx, in, w, b, B, L->in, L->out);
         if (L->bn) {
             const float *gamma = net->params + L->g_off, *beta = net->params + L->be_off;
             if (train)
@@ -39,13 +39,17 @@ static const float *forward(gs_net *net, const float *x, int B, int train) {
     return in;
 }
 
-/* net->d0 holds dL/dlogits (B, outputs). Gradients are zeroed, then added into. */
+/* net->d0 holds dL/dlogits (B, outputs). Dense gradients are written; the norm
+ * layers' gamma and beta gradients are zeroed, then added into. */
 static void backward(gs_net *net, const float *x, int B) {
-    memset(net->grads, 0, (size_t)net->n_params * sizeof(float));
     float *d = net->d0, *other = net->d1;
     for (int l = net->n_layers - 1; l >= 0; l--) {
         gs_layer *L = &net->layers[l];
         const int n = B * L->out;
+        if (L->g_off >= 0) {
+            memset(net->grads + L->g_off, 0, (size_t)L->out * sizeof(float));
+            memset(net->grads + L->be_off, 0, (size_t)L->out * sizeof(float));
+        }
         if (L->dropout > 0.0f) gs_dropout_backward(d, L->mask, n);
         gs_activation_backward(d, L->h, L->pre, n, L->act);
         if (L->bn)

@@ -1,5 +1,5 @@
 /* The SIMD GEMM (wasm_simd128.h through SIMDe) against the scalar reference,
- * for all three stride patterns a dense layer uses and awkward shapes. */
+ * for the stride patterns a dense layer uses (and their mix) and awkward shapes. */
 #include "check.h"
 #include "internal.h"
 
@@ -15,17 +15,19 @@ int main(void) {
         float *c1 = malloc(sizeof(float) * M * N), *c2 = malloc(sizeof(float) * M * N);
         for (int i = 0; i < M * K; i++) a[i] = test_uniform();
         for (int i = 0; i < K * N; i++) b[i] = test_uniform();
-        /* (row, k) strides: A row-major, and A stored transposed (as dY^T) */
-        const int strides[2][2] = {{K, 1}, {1, M}};
-        for (int t = 0; t < 2; t++)
+        /* A's (row, k) strides: row-major, and stored transposed (as dY^T); B's (k, column)
+         * strides: row-major, and stored transposed (as W read as W^T) */
+        const int strides[2][2] = {{K, 1}, {1, M}}, b_strides[2][2] = {{N, 1}, {1, K}};
+        for (int t = 0; t < 4; t++)
             for (int acc = 0; acc < 2; acc++) {
+                const int *as = strides[t & 1], *bs = b_strides[t >> 1];
                 for (int i = 0; i < M * N; i++) c1[i] = c2[i] = acc ? test_uniform() : 1e30f;
-                gs_gemm(c1, a, strides[t][0], strides[t][1], b, M, N, K, acc);
-                gs_gemm_scalar(c2, a, strides[t][0], strides[t][1], b, M, N, K, acc);
+                gs_gemm(c1, a, as[0], as[1], b, bs[0], bs[1], M, N, K, acc);
+                gs_gemm_scalar(c2, a, as[0], as[1], b, bs[0], bs[1], M, N, K, acc);
                 /* same products summed in the same order: the same bits */
                 for (int i = 0; i < M * N; i++) {
                     if (c1[i] != c2[i]) mismatches++;
-                    CHECK(c1[i] == c2[i], "M=%d N=%d K=%d strides %d acc %d at %d: %.9g vs %.9g", M,
+                    CHECK(c1[i] == c2[i], "M=%d N=%d K=%d stride case %d acc %d at %d: %.9g vs %.9g", M,
                           N, K, t, acc, i, c1[i], c2[i]);
                 }
             }
