@@ -59,28 +59,30 @@ export async function gradscopeRunner(w, coreOptions) {
     return 1;
   };
   return {
-    fit: (seconds) => rate(fitWith({}), { seconds }),
-    fitInstruments: (seconds) => rate(fitWith(INSTRUMENTS), { seconds }),
-    trainStep: (seconds) => rate(step, { seconds }),
+    fit: (timing) => rate(fitWith({}), timing),
+    fitInstruments: (timing) => rate(fitWith(INSTRUMENTS), timing),
+    trainStep: (timing) => rate(step, timing),
     dispose: () => net.dispose(),
   };
 }
 
 /**
- * One workload through gradscope and tfjs: `runs` rounds, each measuring every
- * contender in turn (the order alternating between rounds, so a slow spell of a
- * shared machine falls on all of them); medians, and every round's rates.
+ * One workload through gradscope and tfjs: `runs` short rounds, each measuring
+ * every contender in turn (the order alternating between rounds, so a slow spell
+ * of a shared machine falls on all of them); medians, and every round's rates.
+ * Only the first round warms up for long: by then the engine has tiered up.
  */
-export async function measureWorkload(w, tf, tfl, { seconds, runs = 3, coreOptions } = {}) {
+export async function measureWorkload(w, tf, tfl, { seconds, runs = 3, coreOptions, peak } = {}) {
   const g = await gradscopeRunner(w, coreOptions);
   const t = await tfjsRunner(w, tf, tfl);
   const contenders = { fit: g.fit, fitInstruments: g.fitInstruments, trainStep: g.trainStep, tfjs: t.rate };
+  if (peak) contenders.peak = () => peakGflops(peak); // the ceiling in the same rounds: its share is paired too
   const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   try {
     for (let run = 0; run < runs; run++) {
       const names = Object.keys(contenders);
       if (run % 2) names.reverse();
-      for (const name of names) samples[name].push(await contenders[name](seconds));
+      for (const name of names) samples[name].push(await contenders[name]({ seconds, warmup: run === 0 ? 0.5 : 0.1 }));
     }
   } finally {
     g.dispose();
@@ -120,7 +122,7 @@ export async function tfjsRunner(w, tf, tfl) {
     return 1;
   };
   return {
-    rate: (seconds) => rate(step, { seconds }),
+    rate: (timing) => rate(step, timing),
     dispose: () => {
       batches.forEach((b) => tf.dispose([b.xs, b.ys]));
       model.dispose();
@@ -128,9 +130,14 @@ export async function tfjsRunner(w, tf, tfl) {
   };
 }
 
-/** the record both runners print for one workload (m: measureWorkload's result) */
+/**
+ * the record both runners print for one workload (m: measureWorkload's result);
+ * each ratio is the median of the per-round ratios (contenders measured seconds
+ * apart, not minutes)
+ */
 export function workloadRecord(w, env, m, tfjsSimd) {
   const flopsPerStep = 6 * parameterCount(w) * w.batch;
+  const ratio = (a, b) => median(m.samples[a].map((v, i) => v / m.samples[b][i]));
   return {
     kind: 'workload',
     env,
@@ -143,14 +150,19 @@ export function workloadRecord(w, env, m, tfjsSimd) {
     gradscopeTrainStep: m.trainStep,
     tfjs: m.tfjs,
     tfjsSimd,
-    fitVsTfjs: m.fit / m.tfjs,
-    fitInstrumentsVsTfjs: m.fitInstruments / m.tfjs,
-    trainStepVsTfjs: m.trainStep / m.tfjs,
-    trainStepVsFit: m.trainStep / m.fit,
-    instrumentsCost: m.fit / m.fitInstruments - 1,
+    fitVsTfjs: ratio('fit', 'tfjs'),
+    fitInstrumentsVsTfjs: ratio('fitInstruments', 'tfjs'),
+    trainStepVsTfjs: ratio('trainStep', 'tfjs'),
+    trainStepVsFit: ratio('trainStep', 'fit'),
+    instrumentsCost: ratio('fit', 'fitInstruments') - 1,
     gflopsFit: (m.fit * flopsPerStep) / 1e9,
     gflopsNeededFit: (m.fit * neededFlops(w)) / 1e9,
     gflopsTfjs: (m.tfjs * flopsPerStep) / 1e9,
+    ...(m.samples.peak && {
+      peak: m.peak,
+      ofPeak: median(m.samples.fit.map((v, i) => (v * flopsPerStep) / 1e9 / m.samples.peak[i])),
+      neededOfPeak: median(m.samples.fit.map((v, i) => (v * neededFlops(w)) / 1e9 / m.samples.peak[i])),
+    }),
     samples: m.samples,
   };
 }
@@ -169,7 +181,7 @@ export async function stepCosts(base, { seconds }) {
     const r = await rate(async () => {
       await net.fit(x, y, { epochs: 1, batchSize: w.batch });
       return steps;
-    }, { seconds: seconds / 3, warmup: 0.1 });
+    }, { seconds, warmup: 0.1 });
     net.dispose();
     return 1e6 / r; // µs per step
   };
@@ -185,7 +197,7 @@ export async function stepCosts(base, { seconds }) {
   return records;
 }
 
-/** best of six runs of the peak probe (bench/peak.c), GFLOP/s */
+/** best of six runs of the peak probe (bench/peak.c, an instance), GFLOP/s */
 export function peakGflops(instance) {
   instance.exports._initialize?.();
   let best = 0;
