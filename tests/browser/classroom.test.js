@@ -19,7 +19,7 @@ test('any worker error stops the run visibly, says why, and the button shows Pla
   await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) >= 3);
   const [worker] = page.workers();
   const cases = [
-    // a thrown error inside training (what diagnose's Math.max(...60k values) did)
+    // a thrown error inside training (what diagnose once did when it spread 60k values into one call)
     ['handler', () => (Math.max = () => { throw new RangeError('Maximum call stack size exceeded'); }), /Maximum call stack size exceeded/],
     // an error no handler catches, and a rejected promise no one awaits
     ['uncaught', () => setTimeout(() => { throw new Error('uncaught in the worker'); }), /uncaught in the worker/],
