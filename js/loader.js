@@ -146,48 +146,55 @@ export function assetCandidates(key, packaged) {
   return out;
 }
 
-/**
- * Whether a module uses SIMD, read from its bytes: the SIMD build declares v128 values
- * (function types or locals), the scalar build cannot. Only sections are walked, not
- * instructions, so this is cheap and exact for both builds.
- */
-export function declaresSimd(bytes) {
-  let p = 8;
-  const leb = () => {
+/** a reader of a module's bytes from offset 8 (after magic and version): c.p is the position */
+function moduleReader(bytes) {
+  const c = { p: 8 };
+  c.leb = () => {
     let result = 0;
     let shift = 0;
     let b;
     do {
-      b = bytes[p++];
+      b = bytes[c.p++];
       if (b === undefined || shift > 28) throw new Error('truncated');
       result |= (b & 0x7f) << shift;
       shift += 7;
     } while (b & 0x80);
     return result >>> 0;
   };
+  return c;
+}
+
+/**
+ * Whether a module uses SIMD, read from its bytes: the SIMD build declares v128 values
+ * (function types or locals), the scalar build cannot. Only sections are walked, not
+ * instructions, so this is cheap and exact for both builds.
+ */
+export function declaresSimd(bytes) {
+  const c = moduleReader(bytes);
+  const leb = c.leb;
   const V128 = 0x7b;
   try {
-    while (p < bytes.length) {
-      const id = bytes[p++];
+    while (c.p < bytes.length) {
+      const id = bytes[c.p++];
       const size = leb();
-      const end = p + size;
+      const end = c.p + size;
       if (id === 1) {
-        for (let n = leb(); n > 0 && p < end; n--) {
-          if (bytes[p++] !== 0x60) break; // not a plain function type (GC proposal): the code section decides
-          for (let k = leb(); k > 0; k--) if (bytes[p++] === V128) return true; // params
-          for (let k = leb(); k > 0; k--) if (bytes[p++] === V128) return true; // results
+        for (let n = leb(); n > 0 && c.p < end; n--) {
+          if (bytes[c.p++] !== 0x60) break; // not a plain function type (GC proposal): the code section decides
+          for (let k = leb(); k > 0; k--) if (bytes[c.p++] === V128) return true; // params
+          for (let k = leb(); k > 0; k--) if (bytes[c.p++] === V128) return true; // results
         }
       } else if (id === 10) {
         for (let n = leb(); n > 0; n--) {
-          const bodyEnd = leb() + p;
+          const bodyEnd = leb() + c.p;
           for (let groups = leb(); groups > 0; groups--) {
             leb();
-            if (bytes[p++] === V128) return true;
+            if (bytes[c.p++] === V128) return true;
           }
-          p = bodyEnd;
+          c.p = bodyEnd;
         }
       }
-      p = end;
+      c.p = end;
     }
   } catch {
     return false; // malformed: compiling it will say so
@@ -201,30 +208,19 @@ export function declaresSimd(bytes) {
  * have none; tests/js/relaxed.test.js checks the mark agrees with the opcodes).
  */
 export function declaresRelaxed(bytes) {
-  let p = 8;
-  const leb = () => {
-    let result = 0;
-    let shift = 0;
-    let b;
-    do {
-      b = bytes[p++];
-      if (b === undefined || shift > 28) throw new Error('truncated');
-      result |= (b & 0x7f) << shift;
-      shift += 7;
-    } while (b & 0x80);
-    return result >>> 0;
-  };
+  const c = moduleReader(bytes);
+  const leb = c.leb;
   const text = (from, to) => new TextDecoder().decode(bytes.subarray(from, to));
   try {
-    while (p < bytes.length) {
-      const id = bytes[p++];
+    while (c.p < bytes.length) {
+      const id = bytes[c.p++];
       const size = leb();
-      const end = p + size;
+      const end = c.p + size;
       if (id === 0) {
         const nameLength = leb();
-        if (text(p, p + nameLength) === 'gradscope.build' && text(p + nameLength, end) === 'relaxed-simd') return true;
+        if (text(c.p, c.p + nameLength) === 'gradscope.build' && text(c.p + nameLength, end) === 'relaxed-simd') return true;
       }
-      p = end;
+      c.p = end;
     }
   } catch {
     return false; // malformed: compiling it will say so
