@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { rate } from './impl.js';
+import { median, rate } from './impl.js';
 import { WORKLOADS, gradscopeConfig, syntheticData } from './workloads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,7 +22,6 @@ const option = (name, fallback) => {
 const rounds = Number(option('--rounds', 5));
 const seconds = Number(option('--seconds', 0.6));
 const only = option('--workload', null);
-const median = (v) => v.slice().sort((a, b) => a - b)[v.length >> 1];
 
 /** steps per second of fit on a workload's network (config overrides applied) */
 async function fitRate(lib, w, config) {

@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { median } from './impl.js';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -60,10 +62,6 @@ async function measure({ base, cores, rounds, seconds }) {
   return { env, rows };
 }
 
-const median = (v) => {
-  const s = v.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** per workload: each core's median rate, and the median of the per-round ratios (paired rounds cancel drift) */
 function report({ env, rows }) {
