@@ -5,7 +5,7 @@ export function show(value) {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'string') return JSON.stringify(value);
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return isDetached(value) ? `a detached ${value.constructor.name} (its buffer was transferred)` : `a ${value.constructor.name} of length ${value.length}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'function') return 'a function';
   try {
@@ -13,6 +13,24 @@ export function show(value) {
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   } catch {
     return String(value);
+  }
+}
+
+/**
+ * Whether a typed array's (or an ArrayBuffer's) memory was detached: transferred to a
+ * worker or elsewhere. Engines without ArrayBuffer.prototype.detached (Node 20) refuse
+ * to make a view of a detached buffer.
+ */
+export function isDetached(value) {
+  const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+  if (!(buffer instanceof ArrayBuffer)) return false;
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
   }
 }
 

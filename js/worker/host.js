@@ -20,7 +20,7 @@ async function port() {
 /** answers requests on `ep` (exported for tests: any { post, listen } pair works) */
 export function serve(ep) {
   const networks = new Map(); // id -> Network
-  const fits = new Map(); // request id -> AbortController of a running fit
+  const fits = new Map(); // request id -> { controller, net, resume } of a running fit (resume: ends the wait after an epoch)
   const reply = (id, result) => {
     try {
       ep.post({ id, result }, transferables(result));
@@ -44,10 +44,18 @@ export function serve(ep) {
       case OP.dispose:
         networks.get(m.net)?.dispose();
         networks.delete(m.net);
+        // a fit of this network waiting after an epoch goes on, finds it disposed and says so
+        for (const fit of fits.values()) if (fit.net === m.net) fit.resume?.();
         return null;
       case OP.abort:
-        fits.get(m.target)?.abort(m.reason ?? 'aborted');
+        fits.get(m.target)?.controller.abort(m.reason ?? 'aborted');
         return null;
+      case OP.epoch: {
+        const fit = fits.get(m.target);
+        if (fit && m.stop) fit.controller.abort('aborted');
+        fit?.resume?.();
+        return null;
+      }
       case OP.call: {
         const net = get(m.net);
         if (!METHODS.includes(m.method)) throw new Error(`gradscope/worker: unknown method ${JSON.stringify(m.method)}`);
@@ -58,11 +66,25 @@ export function serve(ep) {
         if (m.method !== 'fit') return ownResult(net[m.method](...m.args));
         const [x, y, options = {}] = m.args;
         const controller = new AbortController();
-        fits.set(m.id, controller);
+        const fit = { controller, net: m.net, resume: null };
+        fits.set(m.id, fit);
         if (m.aborted) controller.abort('aborted');
         try {
           const fitOptions = { ...options, signal: controller.signal };
-          if (m.progress) fitOptions.onEpoch = (info) => ep.post({ id: m.id, progress: info });
+          // lockstep: after each epoch, wait for the caller's go-ahead (OP.epoch), which
+          // says whether onEpoch or the caller's signal stopped the fit
+          if (m.lockstep) {
+            fitOptions.onEpoch = (info) =>
+              new Promise((resolve) => {
+                fit.resume = () => {
+                  fit.resume = null;
+                  resolve();
+                };
+                ep.post({ id: m.id, progress: m.progress ? info : { epoch: info.epoch } });
+              });
+          } else if (m.progress) {
+            fitOptions.onEpoch = (info) => ep.post({ id: m.id, progress: info });
+          }
           return await net.fit(x, y, fitOptions);
         } finally {
           fits.delete(m.id);

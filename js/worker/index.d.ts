@@ -34,8 +34,11 @@ export interface WorkerOptions extends CoreOptions {
 }
 
 export interface WorkerFitOptions extends Omit<FitOptions, 'onEpoch'> {
-  /** each epoch's info, sent as a message: a promise it returns does not pause training */
-  onEpoch?: (info: EpochInfo) => void;
+  /**
+   * each epoch's info, as Network.fit's: the worker waits until it (and a promise it
+   * returns) is done before the next epoch, so an abort from it stops at the same step
+   */
+  onEpoch?: (info: EpochInfo) => void | Promise<void>;
 }
 
 /** A network in a worker: Network's methods, each returning a promise. */
@@ -52,7 +55,11 @@ export declare class WorkerNetwork {
   computeGradients(x: Float32Array, y: Targets): Promise<StepResult & { layers: LayerTensors[] }>;
   predict(x: Float32Array): Promise<Float32Array>;
   evaluate(x: Float32Array, y: Targets): Promise<{ loss: number; accuracy?: number }>;
-  /** an abort of options.signal stops training between steps: history.aborted is then true */
+  /**
+   * an abort of options.signal stops training at the next epoch, as Network.fit: history.aborted
+   * is then true, and onEpoch is not called after it. dispose() during a fit rejects it with
+   * "fit: the network was disposed during training".
+   */
   fit(x: Float32Array, y: Targets, options?: WorkerFitOptions): Promise<FitHistory>;
   layerStats(): Promise<LayerStats[]>;
   /** the last pass's histograms per layer (activation, gradient, weight) */
@@ -70,7 +77,7 @@ export declare class WorkerNetwork {
   diagnose(thresholds?: Partial<Thresholds>): Promise<Finding[]>;
   /** the learning rate the next step will use */
   learningRate(): Promise<number>;
-  /** frees the network; ends its worker unless that was passed in options.worker */
+  /** frees the network (a running fit rejects); ends its worker unless that was passed in options.worker */
   dispose(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@
 // host.js. Inputs are copied once and the copies transferred; results (predictions,
 // histories, parameters) come back as transferred buffers.
 import { importNode } from '../loader.js';
-import { OP, endpoint, errorFrom, ownCopies, transferables } from './protocol.js';
+import { OP, endpoint, errorFrom, ownArguments, transferables } from './protocol.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 const here = () => import.meta.url;
@@ -32,9 +32,10 @@ class Connection {
   #ep;
   #worker;
   #next = 1;
-  #pending = new Map(); // id -> { resolve, reject, progress }
+  #pending = new Map(); // id -> { resolve, reject, progress, what }
   #dead = null; // the error that ended the worker
   #nodeRef;
+  #ending = false;
   owned;
   users = 0;
 
@@ -52,7 +53,8 @@ class Connection {
       worker.on('error', (err) => fail(`failed: ${err?.message ?? err}`));
       worker.on('exit', (code) => fail(`exited (code ${code})`));
       // an idle worker thread does not keep Node running
-      this.#nodeRef = (on) => (on ? worker.ref() : worker.unref());
+      // (an ending worker stays ref'd until it has exited: see terminate)
+      this.#nodeRef = (on) => (on || this.#ending ? worker.ref() : worker.unref());
       this.#nodeRef(false);
     } else {
       worker.addEventListener('error', (e) => {
@@ -81,7 +83,7 @@ class Connection {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, progress });
+      this.#pending.set(id, { resolve, reject, progress, what: message.method ?? message.op });
       this.#nodeRef?.(true);
       try {
         this.#ep.post({ ...message, id }, transfer);
@@ -99,8 +101,18 @@ class Connection {
     return this.#next;
   }
 
-  terminate() {
+  /**
+   * Ends the worker. What is still pending is rejected first with `reason(what)` (what:
+   * the method or request), so it does not wait for an answer that cannot come. A Node
+   * worker is ref'd while it ends: unref'd, its exit would not keep Node running and
+   * the returned promise would never settle.
+   */
+  terminate(reason = () => new Error('gradscope/worker: the worker was terminated')) {
     this.#dead ??= new Error('gradscope/worker: the worker was terminated');
+    for (const p of this.#pending.values()) p.reject(reason(p.what));
+    this.#pending.clear();
+    this.#ending = true;
+    this.#nodeRef?.(true);
     return this.#worker.terminate();
   }
 }
@@ -139,7 +151,12 @@ export class WorkerNetwork {
 
   #call(method, args, extra) {
     if (this.#disposed) return Promise.reject(new Error(`${method}: this network was disposed; create a new one`));
-    const sent = ownCopies(args);
+    let sent;
+    try {
+      sent = ownArguments(method, args);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#conn.request({ op: OP.call, net: this.#id, method, args: sent, ...extra?.message }, { transfer: transferables(sent), progress: extra?.progress });
   }
 
@@ -156,9 +173,10 @@ export class WorkerNetwork {
     return this.#call('evaluate', [x, y]);
   }
   /**
-   * Trains in the worker → the history, as Network.fit. onEpoch gets each epoch's info (as
-   * a message, so a promise it returns does not pause training); an abort of signal stops
-   * training between steps and resolves with history.aborted true, as Network.fit does.
+   * Trains in the worker → the history, as Network.fit. With onEpoch or a signal the
+   * worker waits after each epoch until onEpoch (and a promise it returns) is done, so an
+   * abort, from onEpoch or elsewhere, stops training at the same step as Network.fit does
+   * (history.aborted true), and onEpoch is not called once the signal has fired.
    */
   async fit(x, y, options = {}) {
     const { onEpoch, signal, ...rest } = options ?? {};
@@ -169,17 +187,19 @@ export class WorkerNetwork {
     signal?.addEventListener('abort', abort, { once: true });
     // an error thrown by onEpoch stops training and rejects fit, as Network.fit does
     let thrown = null;
-    const progress = onEpoch && ((info) => {
-      if (thrown) return;
-      try {
-        onEpoch(info);
-      } catch (err) {
-        thrown = err;
-        abort();
-      }
-    });
+    const lockstep = !!onEpoch || !!signal;
+    const progress = lockstep
+      ? async (info) => {
+          try {
+            if (onEpoch && !thrown && !signal?.aborted) await onEpoch(info);
+          } catch (err) {
+            thrown = err;
+          }
+          this.#conn.request({ op: OP.epoch, target: id, stop: !!thrown || !!signal?.aborted }).catch(() => {});
+        }
+      : undefined;
     try {
-      const history = await this.#call('fit', [x, y, rest], { message: { progress: !!onEpoch, aborted: !!signal?.aborted }, progress });
+      const history = await this.#call('fit', [x, y, rest], { message: { progress: !!onEpoch, lockstep, aborted: !!signal?.aborted }, progress });
       if (thrown) throw thrown;
       return history;
     } finally {
@@ -221,14 +241,19 @@ export class WorkerNetwork {
   learningRate() {
     return this.#call('learningRate', []);
   }
-  /** frees the network; the worker ends too unless it was passed in options.worker */
+  /**
+   * Frees the network; the worker ends too unless it was passed in options.worker. A fit
+   * still running rejects with "fit: the network was disposed during training".
+   */
   async dispose() {
     if (this.#disposed) return;
     this.#disposed = true;
     try {
       await this.#conn.request({ op: OP.dispose, net: this.#id });
     } finally {
-      if (--this.#conn.users === 0 && this.#conn.owned) await this.#conn.terminate();
+      if (--this.#conn.users === 0 && this.#conn.owned) {
+        await this.#conn.terminate((what) => new Error(what === 'fit' ? 'fit: the network was disposed during training' : `${what}: the network was disposed before it answered`));
+      }
     }
   }
 }

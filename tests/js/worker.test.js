@@ -128,3 +128,113 @@ test('protocol: transfer lists and copies', () => {
   assert.equal(copy[0].buffer.byteLength, 8);
   assert.ok(METHODS.includes('fit') && METHODS.includes('toJSON'));
 });
+
+// issue 19: dispose during a fit, onEpoch after an abort, detached inputs
+
+test('dispose during a running fit settles, and the fit rejects saying the network was disposed', async () => {
+  // a child process, as users run it: top-level await on dispose (an unsettled one exits with code 13)
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    import { createNetwork } from ${JSON.stringify(new URL('../../js/worker/index.js', import.meta.url).href)};
+    import { datasets } from ${JSON.stringify(new URL('../../js/index.js', import.meta.url).href)};
+    const data = datasets.circle({ samples: 200, noise: 0.05, seed: 1 });
+    const net = await createNetwork(${JSON.stringify(CONFIG)});
+    const fit = net.fit(data.train.x, data.train.y, { epochs: 1e6, batchSize: 2 }).then(
+      (h) => 'fit resolved after ' + h.epochs + ' epochs',
+      (err) => 'fit rejected: ' + err.message,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await net.dispose();
+    console.log('dispose settled');
+    console.log(await fit);
+  `;
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/gradscope-dispose-`);
+  writeFileSync(`${dir}/dispose.mjs`, script);
+  const r = spawnSync(process.execPath, [`${dir}/dispose.mjs`], { encoding: 'utf8', timeout: 60_000 });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.status, 0, `exit code ${r.status}\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /dispose settled/);
+  assert.match(r.stdout, /fit rejected: fit: the network was disposed during training/);
+});
+
+test('dispose during a fit on a shared worker: dispose settles, the fit rejects, the worker stays up', async () => {
+  const worker = new Worker(new URL('../../js/worker/host.js', import.meta.url));
+  try {
+    const net = await createNetwork(CONFIG, { worker });
+    const fit = net.fit(data.train.x, data.train.y, { epochs: 1e6, batchSize: 2, onEpoch: () => {} });
+    await new Promise((r) => setTimeout(r, 200));
+    await net.dispose();
+    await assert.rejects(fit, /^Error: fit: the network was disposed during training$/);
+    const other = await createNetwork(CONFIG, { worker });
+    assert.equal((await other.predict(data.test.x)).length, data.test.y.length);
+    await other.dispose();
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('an abort in onEpoch stops the worker fit at the same step as on the main thread; no onEpoch after the signal fires', async () => {
+  const run = async (create) => {
+    const net = await create(CONFIG);
+    const controller = new AbortController();
+    const calls = [];
+    const history = await net.fit(data.train.x, data.train.y, {
+      epochs: 1000,
+      batchSize: 2,
+      signal: controller.signal,
+      onEpoch: ({ epoch }) => {
+        calls.push({ epoch, aborted: controller.signal.aborted });
+        if (epoch === 2) controller.abort();
+      },
+    });
+    const params = await net.getParameters();
+    await net.dispose();
+    return { history, calls, params };
+  };
+  const here = await run(createHere);
+  const there = await run(createNetwork);
+  assert.equal(here.history.aborted, true);
+  assert.equal(there.history.aborted, true);
+  assert.equal(there.history.epochs, here.history.epochs);
+  assert.deepEqual(there.history.loss, here.history.loss);
+  assert.deepEqual(there.calls, here.calls);
+  assert.deepEqual(there.params, here.params, 'the same step: the same parameters');
+});
+
+test('a signal aborted from outside (a timer): no onEpoch call sees it fired', async () => {
+  const net = await createNetwork(CONFIG);
+  const controller = new AbortController();
+  const late = [];
+  let calls = 0;
+  setTimeout(() => controller.abort(), 150);
+  const history = await net.fit(data.train.x, data.train.y, {
+    epochs: 1e6,
+    batchSize: 2,
+    signal: controller.signal,
+    onEpoch: ({ epoch }) => {
+      calls++;
+      if (controller.signal.aborted) late.push(epoch);
+    },
+  });
+  assert.equal(history.aborted, true);
+  assert.ok(calls > 0, 'epochs ran before the abort');
+  assert.deepEqual(late, [], 'onEpoch after the abort');
+  assert.ok(history.epochs <= calls + 1, `${history.epochs} epochs trained, ${calls} reported`);
+  await net.dispose();
+});
+
+test('a detached (transferred) input is refused with an error naming the argument', async () => {
+  const net = await createNetwork(CONFIG);
+  const detached = () => {
+    const x = data.test.x.slice();
+    structuredClone(x.buffer, { transfer: [x.buffer] });
+    return x;
+  };
+  await assert.rejects(net.predict(detached()), /^Error: predict: x is a detached Float32Array \(its buffer was transferred\); expected/);
+  await assert.rejects(net.evaluate(data.test.x, detached()), /^Error: evaluate: y is a detached Float32Array/);
+  await assert.rejects(net.fit(data.train.x, data.train.y, { validation: { x: detached(), y: data.test.y } }), /^Error: fit: options\.validation\.x is a detached Float32Array/);
+  assert.equal((await net.predict(data.test.x)).length, data.test.y.length, 'still usable');
+  await net.dispose();
+});
