@@ -69,9 +69,28 @@ gradscope <command> --help shows each command's options; gradscope --version the
   stdout or -o FILE.`,
 };
 
+/**
+ * A negative number after a flag that takes a value is that value (`--epochs -5`,
+ * `--lr -0.1,0.1`), so the flag's own check can say what range it expects; parseArgs
+ * alone calls it ambiguous. Joined as `--flag=-5`.
+ */
+function negativeValues(args, options) {
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const name = arg.startsWith('--') ? arg.slice(2) : Object.keys(options).find((k) => arg === `-${options[k].short}`);
+    if (options[name]?.type === 'string' && /^-\.?\d/.test(args[i + 1] ?? '')) {
+      out.push(`--${name}=${args[++i]}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 function parse(command, args, options, allowPositionals = false) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({ args: negativeValues(args, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError(`${err.message.split('\n')[0]} (see gradscope ${command} --help)`);
   }
@@ -449,11 +468,32 @@ async function exportCommand(args) {
   const { values, positionals } = parse('export', args, { pytorch: { type: 'boolean' }, out: { type: 'string', short: 'o' } }, true);
   if (values.help) return console.log(HELP.export);
   if (!values.pytorch || positionals.length !== 1) throw new UsageError('export needs --pytorch and one saved model file (see gradscope export --help)');
-  const net = await loadNetwork(readFileSync(positionals[0], 'utf8'));
+  const [file] = positionals;
+  if (values.out) checkWritable('-o', values.out);
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.code ?? err.message);
+    throw new UsageError(`export: ${file} cannot be read (${why}); expected a saved network (net.toJSON(), the page's Save model)`);
+  }
+  let net;
+  try {
+    net = await loadNetwork(text);
+  } catch (err) {
+    // loadNetwork's validation errors name what is wrong in the file; a TypeError or RangeError would be a bug
+    if (err instanceof TypeError || err instanceof RangeError) throw err;
+    throw new UsageError(`export: ${file}: ${err.message.replace(/\s*\n\s*/g, ' ')}`);
+  }
   const script = toPyTorch(net);
   net.dispose();
-  if (values.out) writeFileSync(values.out, script);
-  else process.stdout.write(script);
+  if (values.out) {
+    try {
+      writeFileSync(values.out, script);
+    } catch (err) {
+      throw new UsageError(`-o ${values.out} cannot be written (${err.code ?? err.message})`);
+    }
+  } else process.stdout.write(script);
 }
 
 const COMMANDS = { train, compare, sweep: sweepCommand, presets: listPresets, demo, export: exportCommand };

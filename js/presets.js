@@ -165,6 +165,32 @@ export async function loadDataset(spec, seed = 0) {
   return datasets[name]({ seed, ...options });
 }
 
+const ofData = (dataset) => `the dataset${dataset.name ? ` (${dataset.name})` : ''}`;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * A scenario's config with the dataset's inputs and loss where it names none; where it
+ * names others, it does not fit the data and is refused, naming both (a config that is
+ * not an object, or values of the wrong type, are left to createNetwork to refuse).
+ */
+function fitToData(config, dataset, seed) {
+  const given = isPlainObject(config) ? config : {};
+  const where = 'runScenario';
+  if (Number.isInteger(given.inputs) && given.inputs !== dataset.inputs) {
+    throw new Error(`${where}: the network has ${plural(given.inputs, 'input')} (config.inputs); ${ofData(dataset)} has ${plural(dataset.inputs, 'input column')}; expected them to agree (or no config.inputs: it is taken from the dataset)`);
+  }
+  if (typeof given.loss === 'string' && given.loss !== dataset.loss) {
+    throw new Error(`${where}: config.loss is ${JSON.stringify(given.loss)}; ${ofData(dataset)} is labelled for ${JSON.stringify(dataset.loss)}; expected ${JSON.stringify(dataset.loss)} (or no config.loss: it is taken from the dataset)`);
+  }
+  // the last layer's units against the dataset's targets: classes for softmax-ce, else target columns
+  const units = Array.isArray(given.layers) ? given.layers.at(-1)?.units : undefined;
+  if (Number.isInteger(units) && units >= 1 && units !== dataset.outputs) {
+    const targets = dataset.loss === 'softmax-ce' ? `${dataset.outputs} ${dataset.outputs === 1 ? 'class' : 'classes'}` : plural(dataset.outputs, 'target column');
+    throw new Error(`${where}: the network has ${plural(units, 'output')} (its last layer's units); ${ofData(dataset)} has ${targets}; expected a last layer of ${plural(dataset.outputs, 'unit')}`);
+  }
+  return { ...config, inputs: given.inputs ?? dataset.inputs, loss: given.loss ?? dataset.loss, seed };
+}
+
 /**
  * Trains one side of a preset (or a custom { dataset, config, fit } scenario)
  * with the test split as validation.
@@ -172,7 +198,7 @@ export async function loadDataset(spec, seed = 0) {
  */
 export async function runScenario({ dataset: spec, config, fit }, { seed = 1, epochs, onEpoch, signal, coreOptions } = {}) {
   const dataset = await loadDataset(spec, seed);
-  const net = await createNetwork({ ...config, inputs: dataset.inputs, loss: dataset.loss, seed }, coreOptions);
+  const net = await createNetwork(fitToData(config, dataset, seed), coreOptions);
   try {
     const history = await net.fit(dataset.train.x, dataset.train.y, {
       ...fit,

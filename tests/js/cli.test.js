@@ -229,3 +229,73 @@ test('presets lists every preset', () => {
     assert.match(r.stdout, new RegExp(`^${name}: `, 'm'));
   }
 });
+
+// issue 19: negative numbers are values; export's bad files; configs that do not fit the data
+
+test('negative numbers are values, refused with the range expected (not "argument is ambiguous")', () => {
+  const cases = [
+    [['train', '--preset', 'healthy', '--epochs', '-5'], /^gradscope: --epochs is "-5"; expected an integer in \[1, 1000000\]$/],
+    [['train', '--preset', 'healthy', '--seed', '-1'], /^gradscope: --seed is "-1"; expected an integer in \[0, 4294967295\]$/],
+    [['demo', '--epochs', '-0'], /^gradscope: --epochs is "-0"; expected an integer in \[1, 1000000\]$/],
+    [['sweep', '--lr', '-0.1,0.1'], /^gradscope: --lr has "-0\.1"; expected numbers in \(0, 1000000\] separated by commas$/],
+    [['sweep', '--dropout', '-.5'], /^gradscope: --dropout has "-\.5"; expected numbers in \[0, 1\] separated by commas$/],
+    [['sweep', '--lr', '0.1', '--seeds', '-1,2'], /^gradscope: --seeds is "-1"; expected an integer in \[0, 4294967295\]$/],
+    [['compare', 'exploding-gradients', '--seed', '-7'], /^gradscope: --seed is "-7"; expected an integer in \[0, 4294967295\]$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = gradscope(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr.trim(), message, args.join(' '));
+  }
+  // an option-like word after a flag is still an option, not a value
+  const flag = gradscope('train', '--preset', 'healthy', '--epochs', '--json');
+  assert.equal(flag.status, 2);
+  assert.match(flag.stderr, /argument is ambiguous|--epochs/);
+});
+
+test('export --pytorch with a missing or invalid file: one sentence, exit 2', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, '{"format": "gradscope-network", "version": 1}');
+  const text = join(dir, 'text.json');
+  writeFileSync(text, 'not json');
+  const cases = [
+    [['export', '--pytorch', join(dir, 'missing.json')], /^gradscope: export: .*missing\.json cannot be read \(no such file\); expected a saved network/],
+    [['export', '--pytorch', dir], /^gradscope: export: .* cannot be read \(it is a directory\); expected a saved network/],
+    [['export', '--pytorch', text], /^gradscope: export: .*text\.json: loadNetwork: json is not valid JSON/],
+    [['export', '--pytorch', bad], /^gradscope: export: .*bad\.json: loadNetwork: \S+ is /],
+  ];
+  for (const [args, message] of cases) {
+    const r = gradscope(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+test('a --config that does not fit the dataset is refused, naming both shapes', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'net.json');
+  const cases = [
+    [{ layers: [{ units: 8, activation: 'relu' }, { units: 4 }], dataset: { name: 'circle' } }, [], /the network has 4 outputs \(its last layer's units\); the dataset \(circle\) has 1 target column; expected a last layer of 1 unit/],
+    [{ inputs: 4, layers: [{ units: 8, activation: 'relu' }, { units: 1 }] }, [], /the network has 4 inputs \(config\.inputs\); the dataset \(circle\) has 2 input columns/],
+    [{ loss: 'softmax-ce', layers: [{ units: 8, activation: 'relu' }, { units: 1 }] }, [], /config\.loss is "softmax-ce"; the dataset \(circle\) is labelled for "bce"/],
+    [{ inputs: 2, layers: [{ units: 8, activation: 'relu' }, { units: 1 }] }, ['--dataset', 'digits'], /the network has 2 inputs \(config\.inputs\); the dataset \(digits\) has 64 input columns/],
+    [{ layers: [{ units: 8, activation: 'relu' }, { units: 1 }] }, ['--dataset', 'digits'], /the network has 1 output \(its last layer's units\); the dataset \(digits\) has 10 classes; expected a last layer of 10 units/],
+  ];
+  for (const [config, extra, message] of cases) {
+    writeFileSync(file, JSON.stringify({ ...config, fit: { epochs: 1, batchSize: 20 } }));
+    const r = gradscope('train', '--config', file, ...extra);
+    assert.equal(r.status, 2, `${JSON.stringify(config)}: exit ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+  }
+  // a config that names what the data has trains
+  writeFileSync(file, JSON.stringify({ inputs: 2, loss: 'bce', layers: [{ units: 8, activation: 'relu' }, { units: 1 }], fit: { epochs: 2, batchSize: 20 } }));
+  const ok = gradscope('train', '--config', file, '--json');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).history.loss.length, 2);
+});
