@@ -60,7 +60,7 @@ function normalizeSchedule(where, schedule, learningRate) {
   return out;
 }
 
-const DEFAULT_LEARNING_RATE = { sgd: 0.01, adam: 1e-3, adamw: 1e-3, rmsprop: 0.01 };
+export const DEFAULT_LEARNING_RATE = { sgd: 0.01, adam: 1e-3, adamw: 1e-3, rmsprop: 0.01 };
 
 function normalizeOptimizer(where, opt) {
   if (!isPlainObject(opt)) fail(where, 'optimizer', opt, "an object such as { type: 'sgd', learningRate: 0.01 }");

@@ -6,6 +6,7 @@
 // single odd batch does not decide), compared where needed with a window at
 // the start of the record. One small detector per kind of finding (DETECTORS
 // below); every cut-off they use is in THRESHOLDS, and why:
+import { FINDING_KINDS, INPUT_KINDS } from './findings.js';
 import { compact as fmt, maxFinite, median } from './util.js';
 import { checkKeys, fail, integer, isPlainObject, number, rowsOf } from './validate.js';
 
@@ -216,7 +217,6 @@ function nonFinite(c) {
   if (c.badSteps === 0) return null;
   const where = c.badLayers.length ? ` (in ${layerList(c.badLayers)})` : ' (in the loss)';
   return {
-    kind: 'non-finite',
     layers: c.badLayers,
     severity: 'critical',
     evidence: { skippedSteps: c.badSteps, firstStep: c.firstStep + c.firstBad, steps: c.total },
@@ -253,7 +253,6 @@ function exploding(c) {
     clipText = ` To clip, start near the ${Math.round(100 * T.clipPercentile)}th percentile of the total gradient norm over the ${clip.healthySteps} steps before the explosion: clipNorm ≈ ${fmt(clip.suggested)}.`;
   }
   return {
-    kind: 'exploding-gradients',
     layers,
     severity: blewUp || maxNorm > T.explodingCriticalNorm ? 'critical' : 'warning',
     evidence: {
@@ -278,7 +277,6 @@ function vanishing(c) {
     const layers = range(Math.min(blockedBy + 2, c.nLayers));
     const rate = config.layers[blockedBy].dropout;
     return {
-      kind: 'vanishing-gradients',
       layers,
       severity: 'critical',
       evidence: { dropout: rate, dropoutLayer: blockedBy, recentGradNorm: gradNow.map(fmt) },
@@ -294,7 +292,6 @@ function vanishing(c) {
   if (!low.length) return null;
   const ratio = gradNow[low[0]] / gradNow[last];
   return {
-    kind: 'vanishing-gradients',
     layers: low,
     severity: ratio < T.vanishingCritical ? 'critical' : 'warning',
     evidence: {
@@ -315,7 +312,6 @@ function deadRelu(c) {
   if (!dead.length) return null;
   const worst = dead.reduce((m, l) => Math.max(m, share[l]), 0);
   return {
-    kind: 'dead-relu',
     layers: dead,
     severity: worst > T.deadCritical ? 'critical' : 'warning',
     evidence: { deadFraction: share.map(fmt), measuredOver: overEpoch ? 'last epoch' : 'batch', batchDeadFraction: c.deadNow.map(fmt), startDeadFraction: c.deadStart.map(fmt) },
@@ -331,7 +327,6 @@ function saturation(c) {
   if (!saturated.length) return null;
   const worst = saturated.reduce((m, l) => Math.max(m, saturatedNow[l]), 0);
   return {
-    kind: 'saturation',
     layers: saturated,
     severity: worst > T.saturatedCritical ? 'critical' : 'warning',
     evidence: { saturatedFraction: saturatedNow.map(fmt) },
@@ -356,7 +351,6 @@ function overfitting(c) {
   if (!(rise > T.overfitRise && absRise > T.overfitMinRise && trainDrop > T.overfitRise)) return null;
   const risen = valLoss[best] >= T.overfitLossFloor ? `${Math.round(100 * rise)}% above its best` : `${fmt(absRise)} above its best of ${fmt(valLoss[best])}`;
   return {
-    kind: 'overfitting',
     layers: [],
     severity: rise > T.overfitCritical ? 'critical' : 'warning',
     evidence: {
@@ -372,13 +366,26 @@ function overfitting(c) {
   };
 }
 
-/** in the order findings are listed */
-export const DETECTORS = Object.freeze([nonFinite, exploding, vanishing, deadRelu, saturation, overfitting]);
+/**
+ * One detector per kind of the catalogue (js/findings.js), in the order
+ * findings are listed: [kind, detector]; a detector returns the finding
+ * without its kind, or null.
+ */
+export const DETECTORS = Object.freeze([
+  ['non-finite', nonFinite],
+  ['exploding-gradients', exploding],
+  ['vanishing-gradients', vanishing],
+  ['dead-relu', deadRelu],
+  ['saturation', saturation],
+  ['overfitting', overfitting],
+]);
+if (DETECTORS.length !== FINDING_KINDS.length || !FINDING_KINDS.every((k) => DETECTORS.some(([kind]) => kind === k))) {
+  throw new Error('diagnose: DETECTORS must cover the catalogue FINDING_KINDS one to one');
+}
 
 // --- inputs -------------------------------------------------------------------
 
-/** the findings that badly scaled inputs cause (and standardizing them cures) */
-export const INPUT_KINDS = Object.freeze(['exploding-gradients', 'non-finite', 'dead-relu', 'saturation']);
+export { INPUT_KINDS };
 
 /**
  * Column statistics of inputs x (Float32Array, rows x `inputs`), one pass:
@@ -463,6 +470,10 @@ export function diagnose(net, thresholds, options) {
   }
   const c = context(net, T);
   if (c.total === 0) return [];
-  const findings = DETECTORS.map((detect) => detect(c)).filter(Boolean);
+  const findings = [];
+  for (const [kind, detect] of DETECTORS) {
+    const found = detect(c);
+    if (found) findings.push({ kind, ...found });
+  }
   return options?.x !== undefined && findings.length ? inputAdvice(findings, inputScale(options.x, net.config.inputs, T)) : findings;
 }

@@ -403,6 +403,42 @@ export declare function inputScale(x: Float32Array, inputs: number, thresholds?:
 
 export type RemedyMetric = 'firstToLastGradRatio' | 'maxGradNorm' | 'skippedSteps' | 'deadFraction' | 'saturatedFraction' | 'gap' | 'testAccuracy' | 'testLoss';
 export declare const FINDING_METRICS: Readonly<Record<FindingKind, readonly RemedyMetric[]>>;
+/** the one catalogue of findings: every kind diagnose() raises, in the order of FINDING_KINDS */
+export interface FindingInfo {
+  /** short title, e.g. 'Dead ReLU units' */
+  title: string;
+  /** the figures that define the finding (what tryRemedies measures) */
+  metrics: readonly RemedyMetric[];
+  /** ids in REMEDIES of its single-change remedies, the seed's first */
+  remedies: readonly string[];
+  /** badly scaled inputs cause it (diagnose with options.x adds "Standardize the inputs") */
+  scaledInputs: boolean;
+}
+export declare const FINDINGS: Readonly<Record<FindingKind, Readonly<FindingInfo>>>;
+export declare const FINDING_KINDS: readonly FindingKind[];
+/** the named single changes; lr-div10's changes are a function of the config (its own learning rate / 10) */
+export declare const REMEDIES: Readonly<Record<string, { label: string; changes: PresetRemedy['changes'] | ((config: PresetRun['config']) => PresetRemedy['changes']) }>>;
+/** a remedy offered for a finding */
+export interface Remedy {
+  /** e.g. 'lr-div10', 'batch-norm'; for a preset's own list, the preset's remedy ids (presetScenario(name, id)) */
+  id: string;
+  label: string;
+  /** exactly one remedy of a list is marked: the first, the seed's */
+  seed: boolean;
+  /** the one thing changed, in applyChanges()'s names */
+  changes: PresetRemedy['changes'];
+}
+export interface RemediesForOptions {
+  /** the preset whose failure `config` is: under the finding it is about (presets[name].expect) the preset's own list */
+  preset?: string | null;
+}
+/**
+ * The single-change remedies for a finding of `kind` on a network with `config` (as createNetwork takes it, or
+ * net.config): the preset's own list (options.preset, under its finding only), else the catalogue's list for the
+ * kind less the changes that would change nothing in this network; vanishing gradients behind dropout 1 get
+ * dropout 0.2 alone. tryRemedies trains exactly these.
+ */
+export declare function remediesFor(config: PresetRun['config'] | NetworkConfig | ResolvedConfig, kind: FindingKind | Finding, options?: RemediesForOptions): Remedy[];
 export interface RemedyRun { seed: number; found: boolean; firstToLastGradRatio: number; maxGradNorm: number; skippedSteps: number; deadFraction: number; saturatedFraction: number; trainLoss: number; testLoss: number; gap: number; testAccuracy?: number; firstEpochLoss: number; lastEpochLoss: number }
 export interface RemedyResult {
   id: string;
@@ -548,7 +584,7 @@ export interface PresetRemedy extends PresetRun {
   id: string;
   /** named after what it changes, e.g. 'learning rate ÷10' */
   label: string;
-  /** one of the seed's own remedies */
+  /** one of the seed's own remedies (the exploding preset has two; remediesFor marks only the first) */
   seed: boolean;
   /** the one thing changed, under the playground's control names (activation, batchNorm and dropout apply to every hidden layer) */
   changes: Partial<{ activation: Activation; batchNorm: boolean; dropout: number; learningRate: number; weightDecay: number; init: NetworkConfig['init']; clipNorm: number }>;

@@ -5,7 +5,8 @@ export { loadCore, relaxedSimdSupported, setWasmPaths, simdSupported } from './l
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './config.js';
 export * as datasets from './datasets.js';
 export { diagnose, THRESHOLDS, inputScale } from './diagnose.js';
-export { tryRemedies, FINDING_METRICS } from './remedies.js';
+export { tryRemedies, remediesFor } from './remedies.js';
+export { FINDINGS, FINDING_KINDS, FINDING_METRICS, REMEDIES } from './findings.js';
 export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset, applyChanges, REMEDY_CHANGES } from './presets.js';
 export { sweep } from './sweep.js';
 export { toPyTorch, fromPyTorch, loadPyTorch } from './pytorch.js';

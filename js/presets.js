@@ -4,49 +4,36 @@
 // claims come first and are marked `seed: true`: vanishing gradients -> ReLU;
 // exploding gradients -> batch normalization, or a lower learning rate; dead
 // ReLU units -> a lower learning rate; dropout 0.0 = none, 1.0 = learns
-// nothing. `remedy` is the first of them (what "apply remedy" does).
+// nothing. `remedy` is the first of them (what "apply remedy" does); where
+// the seed names two (exploding gradients), remediesFor() still marks one, the
+// first. Catalogue remedies (js/findings.js) are used by id through named().
 // runPreset() builds the data and the network, trains with the test split as
 // validation, and diagnoses the run. The CLI, the tests, scripts/preset-figures
 // and the playground all use these same definitions.
 import { createNetwork } from './network.js';
 import * as datasets from './datasets.js';
 import { diagnose } from './diagnose.js';
+import { REMEDIES, REMEDY_CHANGES, applyChanges } from './findings.js';
 import { fail, isPlainObject } from './validate.js';
 
 const stack = (n, layer) => Array.from({ length: n }, () => ({ ...layer }));
 
-// What a remedy may change, under the names the playground's controls use.
-// activation, batchNorm and dropout apply to every hidden layer.
-const HIDDEN = ['activation', 'batchNorm', 'dropout'];
-const OPTIMIZER = ['learningRate', 'weightDecay'];
-export const REMEDY_CHANGES = Object.freeze([...HIDDEN, ...OPTIMIZER, 'init', 'clipNorm']);
+// applyChanges and the names it takes live with the catalogue of findings
+export { applyChanges, REMEDY_CHANGES };
 
-/** a failure config with `changes` applied (a new object; the failure is untouched) */
-export function applyChanges(config, changes) {
-  const out = structuredClone(config);
-  const last = out.layers.length - 1;
-  for (const [key, value] of Object.entries(changes)) {
-    if (HIDDEN.includes(key)) out.layers = out.layers.map((layer, l) => (l < last ? { ...layer, [key]: value } : layer));
-    else if (OPTIMIZER.includes(key)) out.optimizer = { ...(out.optimizer ?? { type: 'sgd' }), [key]: value };
-    else if (key === 'init' || key === 'clipNorm') out[key] = value;
-    else fail('applyChanges', 'changes', key, `one of ${REMEDY_CHANGES.join(', ')}`);
-  }
-  return out;
-}
+/** a catalogue remedy (js/findings.js) as a preset entry; its changes may depend on the failure config */
+const named = (id, seed = false) => [id, REMEDIES[id].label, REMEDIES[id].changes, seed];
 
 /**
  * A preset: its failure run and its single-change remedies, each
- * [id, label, changes, seed?] with `changes` in REMEDY_CHANGES' names.
+ * [id, label, changes, seed?] with `changes` in REMEDY_CHANGES' names, or a
+ * function of the failure config (the catalogue's lr-div10).
  */
 function preset({ remedies = [], ...p }) {
-  const list = remedies.map(([id, label, changes, seed = false]) => ({
-    id,
-    label,
-    seed,
-    changes,
-    config: applyChanges(p.failure.config, changes),
-    fit: { ...p.failure.fit },
-  }));
+  const list = remedies.map(([id, label, given, seed = false]) => {
+    const changes = typeof given === 'function' ? given(p.failure.config) : given;
+    return { id, label, seed, changes, config: applyChanges(p.failure.config, changes), fit: { ...p.failure.fit } };
+  });
   return { ...p, remedies: list, remedy: list[0] ?? null };
 }
 
@@ -75,9 +62,9 @@ export const presets = {
       fit: { epochs: 30, batchSize: 20 },
     },
     remedies: [
-      ['relu', 'ReLU', { activation: 'relu' }, true],
-      ['relu-he', 'ReLU + He init', { activation: 'relu', init: 'he' }],
-      ['batch-norm', 'batch norm', { batchNorm: true }],
+      named('relu', true),
+      named('relu-he'),
+      named('batch-norm'),
     ],
   }),
   'exploding-gradients': preset({
@@ -92,10 +79,10 @@ export const presets = {
       fit: { epochs: 20, batchSize: 20 },
     },
     remedies: [
-      ['lr-div10', 'learning rate ÷10', { learningRate: 0.005 }, true],
-      ['batch-norm', 'batch norm', { batchNorm: true }, true],
-      ['clip-norm-1', 'clip norm 1', { clipNorm: 1 }],
-      ['he-init', 'He init', { init: 'he' }],
+      named('lr-div10', true),
+      named('batch-norm', true),
+      named('clip-norm-1'),
+      named('he-init'),
     ],
   }),
   'dead-relu': preset({
@@ -110,8 +97,8 @@ export const presets = {
       fit: { epochs: 20, batchSize: 10 },
     },
     remedies: [
-      ['lr-div10', 'learning rate ÷10', { learningRate: 0.3 }, true],
-      ['leaky-relu', 'leaky ReLU', { activation: 'leaky-relu' }],
+      named('lr-div10', true),
+      named('leaky-relu'),
     ],
   }),
   overfitting: preset({
@@ -127,7 +114,7 @@ export const presets = {
     },
     remedies: [
       ['dropout', 'dropout 0.6', { dropout: 0.6 }, true],
-      ['l2', 'L2 1e-2', { weightDecay: 1e-2 }],
+      named('l2'),
     ],
   }),
   'dropout-one': preset({
@@ -141,7 +128,7 @@ export const presets = {
       config: { layers: [...stack(2, { units: 16, activation: 'relu', dropout: 1 }), { units: 1 }], init: 'he', optimizer: { type: 'adam', learningRate: 0.01 } },
       fit: { epochs: 30, batchSize: 20 },
     },
-    remedies: [['dropout-0.2', 'dropout 0.2', { dropout: 0.2 }, true]],
+    remedies: [named('dropout-0.2', true)],
   }),
 };
 

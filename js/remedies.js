@@ -5,46 +5,58 @@
 // finding (FINDING_METRICS) and by test accuracy: medians over the seeds, and
 // on how many seeds diagnose() still raises the finding. The CLI's
 // `train --try-remedies`, the page's worker and the tests all use it.
-import { applyChanges, presets, runScenario } from './presets.js';
+import { FINDING_KINDS, FINDING_METRICS, FINDINGS, applyChanges, changesNothing, checkKind, dropsEverything, namedRemedy } from './findings.js';
+import { presets, runScenario } from './presets.js';
 import { checkScenario, checkSeeds } from './sweep.js';
 import { maxFinite, median, sum } from './util.js';
 import { checkKeys, fail, integer, isPlainObject } from './validate.js';
 
+export { FINDING_KINDS, FINDING_METRICS };
 const WHERE = 'tryRemedies';
-export const FINDING_KINDS = Object.freeze(['vanishing-gradients', 'exploding-gradients', 'dead-relu', 'saturation', 'overfitting', 'non-finite']);
 const EPOCHS_MAX = 1_000_000;
 // the figures are judged on the last steps, like diagnose()'s window
 const RECENT_STEPS = 20;
 
 /**
- * What defines each finding, as measureRun() names it (besides test accuracy,
- * or test loss for regression, which every result reports):
- * vanishing: first layer's gradient norm over the output layer's; exploding:
- * the largest gradient norm of the run and the skipped (non-finite) steps;
- * dead ReLU: the worst hidden layer's dead share (over the last epoch); saturation: the worst
- * sigmoid/tanh layer's saturated share; overfitting: test minus train loss
- * (eval mode); non-finite: skipped steps and the largest gradient norm.
+ * The single-change remedies offered for a finding of `kind` on a network
+ * with `config` (a config as createNetwork takes it, or net.config): each
+ * { id, label, seed, changes }, changes in applyChanges()'s names. Exactly one
+ * is marked seed: the first, the seed's remedy (when the seed's first choice
+ * would change nothing here, e.g. ReLU on a ReLU network, the next in the
+ * catalogue's order of preference).
+ * - options.preset: the name of the preset whose failure `config` is. Under
+ *   the finding that preset is about (presets[name].expect) it gets the
+ *   preset's own measured list, in its order; under any other kind, and
+ *   for every other config, the catalogue's list for the kind
+ *   (FINDINGS[kind].remedies), less the changes that would change nothing in
+ *   this network (ReLU on a ReLU network). lr-div10 is the config's own
+ *   learning rate / 10.
+ * - vanishing gradients behind a hidden layer with dropout 1 get one remedy,
+ *   dropout 0.2: no activation or norm helps a layer that outputs zeros.
  */
-export const FINDING_METRICS = Object.freeze({
-  'vanishing-gradients': ['firstToLastGradRatio'],
-  'exploding-gradients': ['maxGradNorm', 'skippedSteps'],
-  'dead-relu': ['deadFraction'],
-  saturation: ['saturatedFraction'],
-  overfitting: ['gap'],
-  'non-finite': ['skippedSteps', 'maxGradNorm'],
-});
-
-// Generic single changes per finding, for scenarios that are not a preset's
-// failure (a preset brings its own measured list). [id, label, changes, seed's?]
-// 'lr-div10' is filled in with the scenario's own learning rate / 10.
-const GENERIC = {
-  'vanishing-gradients': [['relu', 'ReLU', { activation: 'relu' }, true], ['batch-norm', 'batch norm', { batchNorm: true }]],
-  'exploding-gradients': [['lr-div10', 'learning rate ÷10', null, true], ['batch-norm', 'batch norm', { batchNorm: true }, true], ['clip-norm-1', 'clip norm 1', { clipNorm: 1 }]],
-  'dead-relu': [['lr-div10', 'learning rate ÷10', null, true], ['leaky-relu', 'leaky ReLU', { activation: 'leaky-relu' }]],
-  saturation: [['relu', 'ReLU', { activation: 'relu' }], ['xavier-init', 'Xavier init', { init: 'xavier' }], ['batch-norm', 'batch norm', { batchNorm: true }]],
-  overfitting: [['dropout-0.5', 'dropout 0.5', { dropout: 0.5 }, true], ['l2', 'L2 1e-2', { weightDecay: 1e-2 }]],
-  'non-finite': [['lr-div10', 'learning rate ÷10', null], ['clip-norm-1', 'clip norm 1', { clipNorm: 1 }]],
-};
+export function remediesFor(config, kind, options = {}) {
+  const where = 'remediesFor';
+  if (!isPlainObject(config) || !Array.isArray(config.layers) || config.layers.length < 1) fail(where, 'config', config, 'a network config { layers, ... }');
+  // a finding from diagnose() or its kind
+  const k = isPlainObject(kind) ? checkKind(where, 'kind.kind', kind.kind) : checkKind(where, 'kind', kind);
+  if (!isPlainObject(options)) fail(where, 'options', options, 'an object { preset? }');
+  checkKeys(where, 'options', options, ['preset']);
+  const { preset = null } = options;
+  if (preset !== null && !(typeof preset === 'string' && Object.hasOwn(presets, preset))) {
+    fail(where, 'options.preset', preset, `null or a preset name, one of ${Object.keys(presets).join(', ')}`);
+  }
+  const p = preset === null ? null : presets[preset];
+  if (p && p.expect === k && p.remedies.length) {
+    return p.remedies.map(({ id, label, changes }, i) => ({ id, label, seed: i === 0, changes: structuredClone(changes) }));
+  }
+  const ids = k === 'vanishing-gradients' && dropsEverything(config) ? ['dropout-0.2'] : FINDINGS[k].remedies;
+  const out = [];
+  for (const id of ids) {
+    const r = namedRemedy(id, config);
+    if (!changesNothing(config, r.changes)) out.push({ id, label: r.label, seed: out.length === 0, changes: r.changes });
+  }
+  return out;
+}
 
 const recent = (series) => series.subarray(Math.max(0, series.length - RECENT_STEPS));
 const squashing = (a) => a === 'sigmoid' || a === 'tanh';
@@ -119,28 +131,10 @@ function checkFinding(finding) {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-/** the preset whose failure this scenario is (same config), or null */
+/** the name of the preset whose failure this scenario is (same config), or null */
 function presetOf(scenario) {
-  const p = typeof scenario.name === 'string' && Object.hasOwn(presets, scenario.name) ? presets[scenario.name] : null;
-  return p && p.remedies.length && same(p.failure.config, scenario.config) ? p : null;
-}
-
-/**
- * The single-change remedies to try: the preset's own list when the scenario
- * is a preset's failure, else GENERIC[kind] without the changes that would
- * change nothing in this network (`normalized` is net.config of the before run).
- */
-export function remediesFor(scenario, kind, normalized) {
-  const p = presetOf(scenario);
-  if (p) return p.remedies.map(({ id, label, seed, changes, config }) => ({ id, label, seed, changes, config }));
-  const out = [];
-  for (const [id, label, fixed, seed = false] of GENERIC[kind]) {
-    // (7 digits: a rate read back as float32, 0.0500000007, gives 0.005)
-    const changes = fixed ?? { learningRate: Number((normalized.optimizer.learningRate / 10).toPrecision(7)) };
-    if (same(applyChanges(normalized, changes), normalized)) continue; // already so: nothing to try
-    out.push({ id, label, seed, changes, config: applyChanges(scenario.config, changes) });
-  }
-  return out;
+  const name = typeof scenario.name === 'string' && Object.hasOwn(presets, scenario.name) ? scenario.name : null;
+  return name && same(presets[name].failure.config, scenario.config) ? name : null;
 }
 
 /**
@@ -201,11 +195,10 @@ export async function tryRemedies(scenario, finding, options = {}) {
   out.metrics = names;
   out.before = { ...beforeFigures, found: before.runs.filter((r) => r.found).length, ms: before.ms, runs: strip(before.runs) };
 
-  for (const remedy of remediesFor(base, kind, before.runs[0].config)) {
-    const { id, label, seed, changes } = remedy;
+  for (const { id, label, seed, changes } of remediesFor(before.runs[0].config, kind, { preset: presetOf(base) })) {
     let result;
     try {
-      const after = await side(remedy.config);
+      const after = await side(applyChanges(base.config, changes));
       if (!after) return finish(true);
       const figures = summarize(after.runs, names);
       result = {
