@@ -6,6 +6,7 @@
 // for next to the bundle, and setWasmPaths() points at them explicitly. One
 // compiled module and one instance are kept per URL (or per bytes / module
 // passed in), shared by every network made from it.
+import { EXPORTS } from './contract.js';
 
 // i32.const 0; i8x16.splat; i8x16.popcnt — validates only where SIMD exists
 const SIMD_PROBE = new Uint8Array([
@@ -105,7 +106,7 @@ export function setWasmPaths(where) {
   } else if (typeof where === 'object' && !Array.isArray(where)) {
     const next = {};
     for (const [key, v] of Object.entries(where)) {
-      if (!(key in FILES)) throw new Error(`setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed or digits`);
+      if (!Object.hasOwn(FILES, key)) throw new Error(`setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed or digits`);
       if (v !== undefined) next[key] = resolve(key, v);
     }
     paths = next;
@@ -293,8 +294,23 @@ function importsFor(module) {
   return imports;
 }
 
+/**
+ * Refuses a module that is not a gradscope build before any of its code runs: it must
+ * export memory and every function of the contract (js/contract.js EXPORTS).
+ */
+function checkExports(module, source) {
+  const have = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  const lacks = EXPORTS.filter((name) => have.get(name) !== 'function');
+  const noMemory = have.get('memory') !== 'memory';
+  if (!lacks.length && !noMemory) return;
+  const functions = lacks.length ? `${lacks.length} of the ${EXPORTS.length} functions the core needs (${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ', ...' : ''})` : '';
+  const what = [noMemory ? 'memory' : '', functions].filter(Boolean).join(' and ');
+  throw new Error(`gradscope: ${source} is not a gradscope build: it lacks ${what}; expected gradscope_simd.wasm, gradscope_scalar.wasm or gradscope_relaxed.wasm`);
+}
+
 /** a core from a compiled module; `simd` and `relaxed` are what the module is */
-async function instantiate(module, simd, relaxed = false) {
+async function instantiate(module, simd, relaxed = false, source = 'the WebAssembly module') {
+  checkExports(module, source);
   const instance = await WebAssembly.instantiate(module, importsFor(module));
   instance.exports._initialize?.();
   return createCore(instance.exports, simd, relaxed);
@@ -331,14 +347,14 @@ function fromBytes(bytes, source) {
   if (!inner) byObject.set(bytes.buffer, (inner = new Map()));
   return remember(inner, `${bytes.byteOffset}:${bytes.byteLength}`, async () => {
     const { module, simd, relaxed } = await compileBytes(bytes, source);
-    return instantiate(module, simd, relaxed);
+    return instantiate(module, simd, relaxed, source);
   });
 }
 
 const fromUrl = (href, bytes) =>
   remember(byUrl, href, async () => {
     const { module, simd, relaxed } = await compileBytes(bytes, href);
-    return instantiate(module, simd, relaxed);
+    return instantiate(module, simd, relaxed, href);
   });
 
 async function loadPackaged(variants) {
@@ -403,7 +419,7 @@ export async function loadCore(options = {}) {
   } else if (wasm instanceof WebAssembly.Module) {
     // a compiled module's bytes cannot be read back, so its build must be named
     if (simd === undefined && !relaxed) throw new Error('loadCore: wasm is a WebAssembly.Module, whose build cannot be read back; pass simd: true (gradscope_simd.wasm) or false (gradscope_scalar.wasm) with it, or relaxed: true (gradscope_relaxed.wasm)');
-    core = await remember(byObject, wasm, () => instantiate(wasm, simd ?? true, relaxed === true));
+    core = await remember(byObject, wasm, () => instantiate(wasm, simd ?? true, relaxed === true, 'the WebAssembly.Module passed in `wasm`'));
   } else if (ArrayBuffer.isView(wasm) || wasm instanceof ArrayBuffer) {
     const bytes = wasm instanceof ArrayBuffer ? new Uint8Array(wasm) : new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
     core = await fromBytes(bytes, 'the wasm bytes passed in `wasm`');
@@ -411,7 +427,7 @@ export async function loadCore(options = {}) {
     const source = wasm.url || 'the Response passed in `wasm`';
     if (!wasm.ok) throw new Error(`gradscope: ${source} answered HTTP ${wasm.status}; expected the gradscope .wasm file`);
     const { module, simd: isSimd, relaxed: isRelaxed } = await compileBytes(new Uint8Array(await wasm.arrayBuffer()), source);
-    core = await instantiate(module, isSimd, isRelaxed);
+    core = await instantiate(module, isSimd, isRelaxed, source);
   } else {
     throw new Error(`loadCore: wasm is ${Object.prototype.toString.call(wasm).slice(8, -1)}; expected bytes, a WebAssembly.Module, a Response, or a URL`);
   }

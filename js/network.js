@@ -587,6 +587,14 @@ export class Network {
     return net;
   }
 
+  /**
+   * @internal for functions that take a network (diagnose, toPyTorch): a disposed one is
+   * refused under the function's name, not the name of the method it would call
+   */
+  static checkLive(where, net) {
+    if (net !== null && typeof net === 'object' && #handle in net && !net.#handle) throw new Error(`${where}: this network was disposed; create a new one`);
+  }
+
   /** Frees the network's wasm memory and its training record; any later call throws. */
   dispose() {
     if (!this.#handle) return;

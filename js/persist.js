@@ -151,9 +151,10 @@ function checkOptimizer(where, optimizer, config, P) {
 }
 
 function checkRng(where, rng) {
-  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
-    fail(where, 'json.rng', rng, 'an array of 4 unsigned 32-bit integers');
-  }
+  if (!Array.isArray(rng) || rng.length !== 4) fail(where, 'json.rng', rng, 'an array of 4 unsigned 32-bit integers');
+  rng.forEach((w, i) => {
+    if (!Number.isInteger(w) || w < 0 || w > 0xffffffff) fail(where, `json.rng[${i}]`, w, 'an unsigned 32-bit integer (0 to 4294967295)');
+  });
   // xoshiro's all-zero state is a fixed point: every draw would be 0 and dropout would drop everything forever
   if (rng.every((w) => w === 0)) fail(where, 'json.rng', rng, 'a state that is not all zeros (the generator would stay at 0 forever)');
   return Uint32Array.from(rng);

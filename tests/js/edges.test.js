@@ -272,3 +272,33 @@ test('review findings: stoppedEpoch is null when all epochs ran; fit history kee
   assert.ok(long.loss.length <= 200_000);
   net.dispose();
 });
+
+// issue 19: a bad rng word is named; after dispose, errors name the function called
+
+test('loadNetwork names the bad rng word', async () => {
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 1 }], seed: 1 });
+  const json = net.toJSON();
+  net.dispose();
+  const cases = [
+    [2, 4294967296, /^Error: loadNetwork: json\.rng\[2\] is 4294967296; expected an unsigned 32-bit integer \(0 to 4294967295\)$/],
+    [0, -1, /^Error: loadNetwork: json\.rng\[0\] is -1; expected an unsigned 32-bit integer/],
+    [3, 1.5, /^Error: loadNetwork: json\.rng\[3\] is 1\.5; expected an unsigned 32-bit integer/],
+    [1, '7', /^Error: loadNetwork: json\.rng\[1\] is "7"; expected an unsigned 32-bit integer/],
+  ];
+  for (const [i, word, message] of cases) {
+    const bad = structuredClone(json);
+    bad.rng[i] = word;
+    await assert.rejects(loadNetwork(bad), message, `rng[${i}] = ${word}`);
+  }
+  await assert.rejects(loadNetwork({ ...json, rng: [1, 2, 3] }), /^Error: loadNetwork: json\.rng is an array of length 3; expected an array of 4 unsigned 32-bit integers$/);
+});
+
+test('after dispose, diagnose(net) and toPyTorch(net) name themselves, not the methods they call', async () => {
+  const { diagnose, toPyTorch } = await import('../../js/index.js');
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], loss: 'bce', seed: 1 });
+  net.dispose();
+  assert.throws(() => diagnose(net), /^Error: diagnose: this network was disposed; create a new one$/);
+  assert.throws(() => toPyTorch(net), /^Error: toPyTorch: this network was disposed; create a new one$/);
+  assert.throws(() => net.toPyTorch(), /^Error: toPyTorch: this network was disposed; create a new one$/);
+  assert.throws(() => net.trainingRecord(), /^Error: trainingRecord: this network was disposed/);
+});

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
 
+import { EXPORTS } from '../../js/contract.js';
 import { createNetwork, loadCore, setWasmPaths, simdSupported } from '../../js/index.js';
 
 const wasmUrl = (variant) => new URL(`../../dist/gradscope_${variant}.wasm`, import.meta.url);
@@ -145,4 +146,35 @@ test("asset URLs: Vite's pre-bundle folder maps back to the package; a missing p
     fetchAsset('simd', () => new URL('file:///nowhere/dist/gradscope_simd.wasm'), () => null, 'the WebAssembly core'),
     /gradscope: cannot load the WebAssembly core: cannot read \/nowhere\/dist\/gradscope_simd\.wasm \(ENOENT\)\. .*In a git checkout without dist\/, run `npm run build`/,
   );
+});
+
+// issue 19: own, known keys only; a foreign module is named as not a gradscope build
+
+test('setWasmPaths takes own, known keys only (not constructor, toString, hasOwnProperty)', () => {
+  try {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const where = JSON.parse(`{ ${JSON.stringify(key)}: "https://example.com/x.wasm" }`);
+      assert.throws(() => setWasmPaths(where), new RegExp(`^Error: setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed or digits$`), key);
+    }
+    // an inherited known key is not one of its own: nothing is taken from the prototype
+    setWasmPaths(Object.create({ simd: 'https://example.com/inherited.wasm' }));
+  } finally {
+    setWasmPaths(null);
+  }
+});
+
+test('a foreign wasm module is refused as not a gradscope build, naming what it lacks', async () => {
+  // (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+  const foreign = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0,
+    32, 1, 106, 11,
+  ]);
+  assert.equal(WebAssembly.validate(foreign), true);
+  const n = EXPORTS.length;
+  const message = new RegExp(`^Error: gradscope: the wasm bytes passed in \`wasm\` is not a gradscope build: it lacks memory and ${n} of the ${n} functions the core needs \\(gs_net_create, gs_net_add_layer, gs_net_set_init, \\.\\.\\.\\); expected gradscope_simd\\.wasm, gradscope_scalar\\.wasm or gradscope_relaxed\\.wasm$`);
+  await assert.rejects(loadCore({ wasm: foreign }), message);
+  await assert.rejects(createNetwork({ inputs: 2, layers: [{ units: 1 }] }, { wasm: foreign.slice() }), message);
+  await assert.rejects(loadCore({ wasm: new WebAssembly.Module(foreign), simd: false }), /^Error: gradscope: the WebAssembly\.Module passed in `wasm` is not a gradscope build: it lacks memory and/);
+  // a real build still loads
+  assert.equal((await loadCore({ wasm: await readFile(wasmUrl('scalar')) })).simd, false);
 });
