@@ -258,6 +258,19 @@ export interface FitOptions {
   earlyStopping?: { patience?: number; minDelta?: number; restoreBest?: boolean };
   /** record layerHistograms() every this many steps into history.histograms (the newest 1,000) */
   histogramEvery?: number;
+  /**
+   * a positive integer: stop after this many optimizer steps (skipped non-finite steps count), possibly
+   * mid-epoch (then history.partialEpoch says where). Default: no limit besides `epochs`.
+   */
+  maxSteps?: number;
+  /**
+   * continue the epoch a fit with maxSteps left open, at the step where it stopped; it needs the same x, y,
+   * batchSize and shuffle (anything else is refused, naming what differs). With no open epoch it starts a new
+   * one. N fits of maxSteps 1 with resume train bit for bit like one fit of N steps; the epoch's loss,
+   * validation and onEpoch (with all its steps) come from the fit whose step ends it, and `epochs` counts it.
+   * A fit without resume starts a new epoch. Default false.
+   */
+  resume?: boolean;
 }
 
 export type StatSeries = { [K in keyof LayerStats]: Float32Array };
@@ -287,6 +300,8 @@ export interface FitHistory {
   stoppedEpoch?: number | null;
   /** with histogramEvery: { step (0-based within this fit), layers } */
   histograms?: { step: number; layers: LayerHistograms[] }[];
+  /** when maxSteps stopped the fit mid-epoch: the open epoch's steps so far and its length (a fit with resume: true continues it); else null */
+  partialEpoch: { stepsDone: number; stepsPerEpoch: number } | null;
 }
 
 export interface NetworkJSON {

@@ -64,6 +64,8 @@ export class Network {
   // what diagnose() reads: every update's [loss, stats...] row, and fit's epochs (both bounded)
   #record;
   #fitting = false; // a fit is under way (it owns the dataset buffers between epochs)
+  // the epoch a fit with maxSteps left unfinished, for fit's resume: { rows, batchSize, shuffle, done, steps, log }
+  #openEpoch = null;
   #unitCount; // units over all layers
 
   /** Use createNetwork(). */
@@ -233,10 +235,13 @@ export class Network {
     this.#live(where);
     const o = this.#fitOptions(where, x, y, options);
     if (this.#fitting) throw new Error('fit: this network is already training in another fit call; await it (or abort it) first');
-    this.#uploadTraining(where, x, y, o.rows);
+    // resume: the data are in the core and its epoch is half done; else a new upload ends any open epoch
+    const open = o.resume ? this.#resumable(where, x, y, o) : null;
+    this.#openEpoch = null;
+    if (!open) this.#uploadTraining(where, x, y, o.rows);
     const validation = o.valRows ? this.#uploadValidation(where, o.validation, o.valRows) : null;
     const nLayers = this.#config.layers.length;
-    const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0, droppedEpochs: 0 };
+    const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0, droppedEpochs: 0, partialEpoch: null };
     if (o.histogramEvery) history.histograms = []; // { step, layers } every histogramEvery steps (the newest HISTOGRAM_LIMIT)
     if (validation) {
       history.valLoss = [];
@@ -245,18 +250,30 @@ export class Network {
     const stopper = o.earlyStopping ? new EarlyStopper(o.earlyStopping, () => this.getParameters()) : null;
     if (stopper) Object.assign(history, { bestEpoch: null, stoppedEpoch: null });
     const runSteps = new StepLog(nLayers, RECORD_LIMIT); // history.steps: this fit's newest steps
-    const epochSteps = o.onEpoch ? new StepLog(nLayers, EPOCH_STEPS_LIMIT) : null; // onEpoch's info.steps
+    // onEpoch's info.steps; kept with maxSteps too, for the epoch a later fit resumes
+    const epochSteps = open?.log ?? (o.onEpoch || o.maxSteps ? new StepLog(nLayers, EPOCH_STEPS_LIMIT) : null);
+    let budget = o.maxSteps ?? Infinity; // optimizer steps this fit may still take
     let lastYield = performance.now();
     this.#fitting = true;
     try {
-      for (let epoch = 0; epoch < o.epochs; epoch++) {
+      for (let epoch = 0; epoch < o.epochs && budget > 0; epoch++) {
         if (o.signal?.aborted) {
           history.aborted = true;
           break;
         }
         if (!this.#handle) throw new Error('fit: the network was disposed during training');
-        epochSteps?.clear();
-        const { loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps, history);
+        if (!(epoch === 0 && open)) epochSteps?.clear();
+        const before = runSteps.dropped + runSteps.length;
+        const { finished, loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps, history, budget);
+        const ran = runSteps.dropped + runSteps.length - before;
+        budget -= ran;
+        if (!finished) {
+          // maxSteps ran out mid-epoch: a fit with resume: true continues it where it stopped
+          const done = (epoch === 0 && open ? open.done : 0) + ran;
+          this.#openEpoch = { rows: o.rows, batchSize: o.batchSize, shuffle: o.shuffle, done, steps: this.#stepsPerEpoch(o.rows, o.batchSize), log: epochSteps };
+          history.partialEpoch = { stepsDone: done, stepsPerEpoch: this.#openEpoch.steps };
+          break;
+        }
         const info = { epoch, loss, skippedSteps: skipped, deadFraction: this.#epochDeadFraction() };
         history.epochs++;
         history.loss.push(loss);
@@ -303,7 +320,7 @@ export class Network {
   /** fit's arguments, validated before anything changes */
   #fitOptions(where, x, y, options) {
     if (!isPlainObject(options)) fail(where, 'options', options, 'an object');
-    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping', 'histogramEvery']);
+    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping', 'histogramEvery', 'maxSteps', 'resume']);
     const rows = rowsOf(where, 'x', x, this.inputs);
     checkTargets(where, 'y', y, rows, this.outputs, this.#config.loss);
     const epochs = integer(where, 'options.epochs', given(options.epochs, 1), 0, 1e9);
@@ -322,7 +339,39 @@ export class Network {
     this.#checkBatch(where, Math.min(batchSize, rows));
     const earlyStopping = options.earlyStopping === undefined ? null : checkEarlyStopping(where, options.earlyStopping, valRows);
     const histogramEvery = options.histogramEvery === undefined ? 0 : integer(where, 'options.histogramEvery', options.histogramEvery, 1, 0x7fffffff);
-    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal, earlyStopping, histogramEvery };
+    const maxSteps = options.maxSteps === undefined ? null : integer(where, 'options.maxSteps', options.maxSteps, 1, 0x7fffffff);
+    const resume = boolean(where, 'options.resume', given(options.resume, false));
+    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal, earlyStopping, histogramEvery, maxSteps, resume };
+  }
+
+  /** steps of one epoch (the core skips a final batch of one example with batch norm) */
+  #stepsPerEpoch(rows, batchSize) {
+    const bs = Math.min(batchSize, rows);
+    const steps = Math.ceil(rows / bs);
+    return steps > 1 && rows - (steps - 1) * bs === 1 && this.#bnLayer >= 0 ? steps - 1 : steps;
+  }
+
+  /**
+   * With resume: the epoch a fit with maxSteps left open (null when there is
+   * none: fit starts a new epoch). It continues only on the same data,
+   * batchSize and shuffle; anything else is refused, naming what differs.
+   */
+  #resumable(where, x, y, o) {
+    const open = this.#openEpoch;
+    if (!open) return null;
+    const refuse = (what) =>
+      fail(where, 'options.resume', true, `the same ${what} as the fit that stopped mid-epoch (step ${open.done} of ${open.steps}), or resume: false to start a new epoch`);
+    if (o.batchSize !== open.batchSize) refuse(`batchSize (${open.batchSize})`);
+    if (o.shuffle !== open.shuffle) refuse(`shuffle (${open.shuffle})`);
+    const e = this.#core.exports;
+    const same = (values, ptr) => {
+      const stored = this.#core.f32(ptr, values.length);
+      for (let i = 0; i < values.length; i++) if (!Object.is(Math.fround(Number(values[i])), stored[i])) return false;
+      return true;
+    };
+    if (o.rows !== open.rows || !same(x, e.gs_net_data_x(this.#handle))) refuse('x');
+    if (!same(y, e.gs_net_data_y(this.#handle))) refuse('y');
+    return open;
   }
 
   /** the training set into the core's dataset buffers */
@@ -359,7 +408,7 @@ export class Network {
    * with throwOnNonFinite, so it stops at the first bad step). Each chunk's
    * step rows go into the record, this fit's steps and the epoch's steps.
    */
-  #runEpoch(where, { batchSize, shuffle, histogramEvery }, runSteps, epochSteps, history) {
+  #runEpoch(where, { batchSize, shuffle, histogramEvery }, runSteps, epochSteps, history, budget) {
     const e = this.#core.exports;
     const handle = this.#handle;
     const nLayers = this.#config.layers.length;
@@ -368,10 +417,13 @@ export class Network {
     do {
       // stop exactly at the next histogram step, or after each step with throwOnNonFinite
       const done = runSteps.dropped + runSteps.length;
-      const chunk = this.#config.throwOnNonFinite ? 1 : histogramEvery ? Math.min(LIMITS.logSteps, histogramEvery - (done % histogramEvery)) : LIMITS.logSteps;
+      const most = this.#config.throwOnNonFinite ? 1 : histogramEvery ? Math.min(LIMITS.logSteps, histogramEvery - (done % histogramEvery)) : LIMITS.logSteps;
+      const chunk = Math.min(most, budget);
       status = checkStatus(where, e.gs_net_fit_steps(handle, batchSize, shuffle ? 1 : 0, chunk, this.#core.scratch), this.#workspaceVerdict(batchSize, 'a batch'));
       this.#trained = true;
-      const rows = this.#core.view(e.gs_net_epoch_log(handle), e.gs_net_epoch_steps(handle) * perStep);
+      const ran = e.gs_net_epoch_steps(handle);
+      budget -= ran;
+      const rows = this.#core.view(e.gs_net_epoch_log(handle), ran * perStep);
       this.#record.steps.appendRows(rows);
       runSteps.appendRows(rows);
       epochSteps?.appendRows(rows);
@@ -385,8 +437,9 @@ export class Network {
         // the epoch stays unfinished; the next fit starts a new one when it uploads its data
         if (bad) throw this.#nonFiniteError(where, bad);
       }
-    } while (status === STATUS.MORE);
-    return { loss: this.#core.read(this.#core.scratch), skipped: e.gs_net_epoch_skipped(handle) };
+    } while (status === STATUS.MORE && budget > 0);
+    if (status === STATUS.MORE) return { finished: false };
+    return { finished: true, loss: this.#core.read(this.#core.scratch), skipped: e.gs_net_epoch_skipped(handle) };
   }
 
   /**

@@ -309,7 +309,11 @@ int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *
     if (!net || !net->built || net->data_rows < 1) return GS_ERR_STATE;
     if (batch < 1 || max_steps < 1) return GS_ERR_ARG;
     const int N = net->data_rows, bs = batch < N ? batch : N;
-    const int ydim = gs_net_ydim(net), steps = (N - 1) / bs + 1;
+    const int ydim = gs_net_ydim(net);
+    /* batch norm cannot train on one example: a final batch of one is no step of the epoch, so
+     * a fit that stops after the last real step has finished its epoch */
+    int steps = (N - 1) / bs + 1;
+    if (steps > 1 && N - (steps - 1) * bs == 1 && gs_net_has_bn(net)) steps--;
     const int per_step = GS_ROW_HEAD + net->n_layers * GS_STAT_COUNT;
     if (net->epoch_next_step == 0) {
         const int status = begin_epoch(net, bs, shuffle);
@@ -322,7 +326,7 @@ int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *
     int s = net->epoch_next_step;
     for (; s < steps && net->log_steps < limit; s++) {
         const int r0 = s * bs, b = N - r0 < bs ? N - r0 : bs;
-        if (b == 1 && gs_net_has_bn(net)) { /* batch norm cannot train on one example */
+        if (b == 1 && gs_net_has_bn(net)) { /* every batch has one example (batch 1) */
             s = steps;
             break;
         }
