@@ -1,12 +1,13 @@
 // Network configuration: defaults, validation, and the numeric codes of the C core.
-import { LIMITS } from './contract.js';
+import { DECAY_CODES, LIMITS } from './contract.js';
 import { boolean, checkKeys, fail, given, integer, isPlainObject, number, oneOf } from './validate.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'silu'];
 export const LOSSES = ['mse', 'bce', 'softmax-ce'];
 export const INITS = ['he', 'xavier', 'lecun', 'pytorch', 'normal', 'uniform', 'zeros'];
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'];
-export const DECAYS = ['none', 'step', 'exponential', 'cosine'];
+/** schedule.decay names: the C core's gs_decay order (contract.js) */
+export const DECAYS = DECAY_CODES;
 
 const CONFIG_KEYS = ['inputs', 'layers', 'loss', 'init', 'optimizer', 'clipNorm', 'seed', 'throwOnNonFinite'];
 const LAYER_KEYS = ['units', 'activation', 'batchNorm', 'layerNorm', 'dropout'];
@@ -94,18 +95,18 @@ function normalizeOptimizer(where, opt) {
 export function normalizeConfig(config, where = 'createNetwork') {
   if (!isPlainObject(config)) fail(where, 'config', config, 'an object with inputs and layers');
   checkKeys(where, 'config', config, CONFIG_KEYS);
-  const inputs = integer(where, 'inputs', config.inputs, 1, 1 << 20);
+  const inputs = integer(where, 'inputs', config.inputs, 1, LIMITS.maxUnits);
   if (!Array.isArray(config.layers) || config.layers.length === 0) {
     fail(where, 'layers', config.layers, 'a non-empty array of { units, activation?, batchNorm?, layerNorm?, dropout? }');
   }
-  if (config.layers.length > 256) fail(where, 'layers.length', config.layers.length, 'at most 256 layers');
+  if (config.layers.length > LIMITS.maxLayers) fail(where, 'layers.length', config.layers.length, `at most ${LIMITS.maxLayers} layers`);
   // Array.from visits holes too (map skips them): [{...}, , {...}] fails on layers[1]
   const layers = Array.from(config.layers, (layer, i) => {
     const name = `layers[${i}]`;
     if (!isPlainObject(layer)) fail(where, name, layer, 'an object { units, activation?, batchNorm?, layerNorm?, dropout? }');
     checkKeys(where, name, layer, LAYER_KEYS);
     const out = {
-      units: integer(where, `${name}.units`, layer.units, 1, 1 << 20),
+      units: integer(where, `${name}.units`, layer.units, 1, LIMITS.maxUnits),
       activation: oneOf(where, `${name}.activation`, given(layer.activation, 'linear'), ACTIVATIONS),
       batchNorm: boolean(where, `${name}.batchNorm`, given(layer.batchNorm, false)),
       layerNorm: boolean(where, `${name}.layerNorm`, given(layer.layerNorm, false)),
