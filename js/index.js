@@ -4,7 +4,7 @@ import { diagnose as diagnoseRecord } from './diagnose.js';
 import { Network } from './network.js';
 import { toPyTorch as pytorchScript } from './pytorch.js';
 
-export { createNetwork, loadNetwork, Network, STAT_NAMES } from './network.js';
+export { createNetwork, loadNetwork, loadPyTorch, Network, STAT_NAMES } from './network.js';
 export { loadCore, relaxedSimdSupported, setWasmPaths, simdSupported } from './loader.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './config.js';
 export * as datasets from './datasets.js';
@@ -13,7 +13,7 @@ export { tryRemedies, remediesFor } from './remedies.js';
 export { FINDINGS, FINDING_KINDS, FINDING_METRICS, REMEDIES } from './findings.js';
 export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset, applyChanges, REMEDY_CHANGES } from './presets.js';
 export { sweep } from './sweep.js';
-export { fromPyTorch, loadPyTorch } from './pytorch.js';
+export { fromPyTorch } from './pytorch.js';
 
 // diagnose(net) and toPyTorch(net) read the network through its methods: a disposed one
 // is refused under their own names, not those of the methods they call

@@ -7,7 +7,7 @@ import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, norma
 import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
-import { loadPyTorch, toPyTorch } from './pytorch.js'; // a cycle, used only at call time
+import { PYTORCH_FORMAT, readPyTorch, toPyTorch } from './pytorch.js';
 import { EpochLog, StepLog, firstNonFinite } from './record.js';
 import { boolean, checkKeys, checkTargets, fail, given, integer, isPlainObject, number, rowsOf } from './validate.js';
 
@@ -803,11 +803,35 @@ export async function createNetwork(config, options = {}) {
 /** A network from toJSON() output (an object or its JSON text), checked in full before anything is built. */
 export async function loadNetwork(json, options = {}) {
   // a state_dict exported from PyTorch by python/export_state_dict.py loads too
-  const doc = typeof json === 'string' && json.includes('gradscope-pytorch-state-dict') ? JSON.parse(json) : json;
-  if (doc?.format === 'gradscope-pytorch-state-dict') return loadPyTorch(doc, options);
+  if (typeof json === 'string' ? json.includes(PYTORCH_FORMAT) : isPlainObject(json) && json.format === PYTORCH_FORMAT) return buildPyTorch(json, options, 'loadNetwork');
   const state = parseState(json, 'loadNetwork');
   if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, relaxed?, wasm? }');
   checkKeys('loadNetwork', 'options', options, ['simd', 'relaxed', 'wasm']);
   const core = await loadCore(options);
   return Network.fromState(core, state);
+}
+
+/**
+ * A Network from python/export_state_dict.py output (an object or its JSON text):
+ * pytorch.js reads and checks it, then the network is built and its parameters and
+ * running statistics set. options: { optimizer?, loss?, seed? } and createNetwork's.
+ */
+export function loadPyTorch(doc, options = {}) {
+  return buildPyTorch(doc, options, 'loadPyTorch');
+}
+
+async function buildPyTorch(doc, options, where) {
+  const CORE = ['simd', 'relaxed', 'wasm'];
+  if (!isPlainObject(options)) fail(where, 'options', options, 'an object { optimizer?, loss?, seed?, simd?, relaxed?, wasm? }');
+  checkKeys(where, 'options', options, ['optimizer', 'loss', 'seed', ...CORE]);
+  const pick = (keys) => Object.fromEntries(Object.entries(options).filter(([k]) => keys.includes(k)));
+  const { config, parameters } = readPyTorch(doc, pick(['optimizer', 'loss', 'seed']), where);
+  const net = await createNetwork(config, pick(CORE));
+  try {
+    net.setParameters(parameters);
+  } catch (err) {
+    net.dispose();
+    throw err;
+  }
+  return net;
 }

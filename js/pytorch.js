@@ -1,12 +1,24 @@
-// To PyTorch and back. toPyTorch(net) writes one self-contained Python script: an
+// To PyTorch and back. toPyTorch(json) writes one self-contained Python script: an
 // nn.Sequential with the same layers, the trained weights and running statistics,
 // the optimizer with its hyperparameters and state (momentum buffers, Adam moments,
 // step, learning-rate schedule position), the loss, and predict / train_step / train.
 // Every tensor is embedded as base64 float32 bytes, so values arrive bit for bit.
-// fromPyTorch(doc) reads what python/export_state_dict.py (shipped with the package)
-// writes from a PyTorch nn.Sequential; loadPyTorch(doc) builds the Network from it.
+// readPyTorch(doc) reads what python/export_state_dict.py (shipped with the package)
+// writes from a PyTorch nn.Sequential; network.js builds the Network from it
+// (loadPyTorch, loadNetwork). This module imports no Network: it takes documents and
+// returns text or { config, parameters }, so network.js can import it without a cycle.
+//
+// Trust: toPyTorch checks its input with loadNetwork's own validator (persist.js
+// parseState) and writes into the Python only numbers (num/int: finite, checked),
+// True/False, fixed identifiers from the tables below and base64 text; nothing from the
+// document reaches the script as text. The import checks every module field and every
+// tensor's shape and declared size before it decodes or allocates anything.
 
-import { createNetwork } from './network.js';
+import { LOSSES, normalizeConfig } from './config.js';
+import { checkTensor, parseState } from './persist.js';
+import { checkKeys, fail, integer, isPlainObject, number, oneOf, show } from './validate.js';
+
+export const PYTORCH_FORMAT = 'gradscope-pytorch-state-dict';
 
 const ACT = {
   linear: 'nn.Identity()',
@@ -20,6 +32,7 @@ const ACT = {
   silu: 'nn.SiLU()',
 };
 const LOSS = { mse: 'nn.MSELoss()', bce: 'nn.BCEWithLogitsLoss()', 'softmax-ce': 'nn.CrossEntropyLoss()' };
+const OPTIMIZER_CLASS = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' };
 
 /** base64 of little-endian float32 bytes, in browsers and Node alike */
 function base64(values) {
@@ -31,16 +44,21 @@ function base64(values) {
   return btoa(s);
 }
 
-function fromBase64(text) {
-  const s = atob(text);
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
-}
+// ---- what may enter the Python: each helper checks its value, so a wrong one is a bug
+// here (an Error), never code in the script
 
-/** Python literal of a number (float32 values are exact as doubles; repr keeps them) */
-const py = (v) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : v === null || v === undefined ? 'None' : Number.isInteger(v) ? `${v}` : `${v}`);
-const pyStr = (s) => JSON.stringify(s);
+const internal = (what, value) => {
+  throw new Error(`toPyTorch: ${what} is ${show(value)}; expected a checked value (a gradscope bug: please report it)`);
+};
+/** a finite number: JS and Python read the same double from String(v) ("1e-8", "0.1", "1e+21") */
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? (Object.is(v, -0) ? '-0.0' : String(v)) : internal('a number for the script', v));
+const int = (v) => (Number.isSafeInteger(v) ? String(v) : internal('an integer for the script', v));
+const bool = (v) => (v === true ? 'True' : v === false ? 'False' : internal('a boolean for the script', v));
+/** a fixed literal or identifier from one of this module's tables (own keys only) */
+const lit = (table, key) => (typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : internal('a name for the script', key));
+/** a Python string literal of text made only of [A-Za-z0-9_.+/=-] (names, base64), quoted */
+const str = (s) => (typeof s === 'string' && /^[\w.+/=-]*$/.test(s) ? `"${s}"` : internal('a string for the script', s));
+const ints = (list) => `[${list.map(int).join(', ')}]`;
 
 /**
  * The parameter layout of the core's flat optimizer buffers: per layer the weight
@@ -53,17 +71,17 @@ function layout(config) {
   config.layers.forEach((layer, i) => {
     const norm = layer.batchNorm || layer.layerNorm;
     const entries = [
-      ['weight', layer.units * inputs, [layer.units, inputs]],
-      ['bias', layer.units, [layer.units]],
-      ...(norm ? [['gamma', layer.units, [layer.units]], ['beta', layer.units, [layer.units]]] : []),
+      ['weight', layer.units * inputs],
+      ['bias', layer.units],
+      ...(norm ? [['gamma', layer.units], ['beta', layer.units]] : []),
     ];
-    for (const [name, length, shape] of entries) {
-      out.push({ layer: i, name, offset, length, shape });
+    for (const [name, length] of entries) {
+      out.push({ layer: i, name, offset, length });
       offset += length;
     }
     inputs = layer.units;
   });
-  return { entries: out, total: offset };
+  return out;
 }
 
 /** nn.Sequential indices: per layer Linear, then the norm, the activation, the dropout */
@@ -73,16 +91,16 @@ function modules(config) {
   let inputs = config.inputs;
   for (const layer of config.layers) {
     const at = { linear: list.length };
-    list.push(`nn.Linear(${inputs}, ${layer.units})`);
+    list.push(`nn.Linear(${int(inputs)}, ${int(layer.units)})`);
     if (layer.batchNorm) {
       at.norm = list.length;
-      list.push(`nn.BatchNorm1d(${layer.units}, eps=1e-5, momentum=0.1)`);
+      list.push(`nn.BatchNorm1d(${int(layer.units)}, eps=1e-5, momentum=0.1)`);
     } else if (layer.layerNorm) {
       at.norm = list.length;
-      list.push(`nn.LayerNorm(${layer.units}, eps=1e-5)`);
+      list.push(`nn.LayerNorm(${int(layer.units)}, eps=1e-5)`);
     }
-    if (layer.activation !== 'linear') list.push(ACT[layer.activation]);
-    if (layer.dropout > 0) list.push(`nn.Dropout(p=${py(layer.dropout)})`);
+    if (layer.activation !== 'linear') list.push(lit(ACT, layer.activation));
+    if (layer.dropout > 0) list.push(`nn.Dropout(p=${num(layer.dropout)})`);
     index.push(at);
     inputs = layer.units;
   }
@@ -103,32 +121,38 @@ function stateNames(o) {
 }
 
 function optimizerLine(o) {
-  const lr = py(o.learningRate);
+  const head = `torch.optim.${lit(OPTIMIZER_CLASS, o.type)}(groups, lr=${num(o.learningRate)}`;
   switch (o.type) {
     case 'sgd':
-      return `torch.optim.SGD(groups, lr=${lr}, momentum=${py(o.momentum)}, nesterov=${py(o.nesterov)})`;
+      return `${head}, momentum=${num(o.momentum)}, nesterov=${bool(o.nesterov)})`;
     case 'adam':
-      return `torch.optim.Adam(groups, lr=${lr}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)})`;
     case 'adamw':
-      return `torch.optim.AdamW(groups, lr=${lr}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)})`;
+      return `${head}, betas=(${num(o.beta1)}, ${num(o.beta2)}), eps=${num(o.eps)})`;
     default:
-      return `torch.optim.RMSprop(groups, lr=${lr}, alpha=${py(o.alpha)}, eps=${py(o.eps)}, momentum=${py(o.momentum)}, centered=${py(o.centered)})`;
+      return `${head}, alpha=${num(o.alpha)}, eps=${num(o.eps)}, momentum=${num(o.momentum)}, centered=${bool(o.centered)})`;
   }
 }
 
-/** A self-contained Python script (PyTorch) that continues this network's training. */
-export function toPyTorch(net) {
-  const json = typeof net.toJSON === 'function' ? net.toJSON() : net;
-  if (!json || json.format !== 'gradscope-network') throw new Error('toPyTorch: expected a Network (or its toJSON() output)');
-  const { config, parameters, optimizer: state } = json;
+const LOSS_NAME = { mse: '"mse"', bce: '"bce"', 'softmax-ce': '"softmax-ce"' };
+const DECAY_NAME = { none: '"none"', step: '"step"', exponential: '"exponential"', cosine: '"cosine"' };
+
+/**
+ * A self-contained Python script (PyTorch) that continues a network's training.
+ * json: a Network (anything with toJSON()), its toJSON() output or that as text, checked
+ * exactly as loadNetwork checks it.
+ */
+export function toPyTorch(json) {
+  const doc = json !== null && typeof json === 'object' && typeof json.toJSON === 'function' ? json.toJSON() : json;
+  const { config, parameters, step, buffers } = parseState(doc, 'toPyTorch');
   const o = config.optimizer;
+  const outputs = config.layers.at(-1).units;
   const { list, index } = modules(config);
-  const { entries, total } = layout(config);
   const tensors = [];
   config.layers.forEach((layer, i) => {
     const p = parameters[i];
     const at = index[i];
-    tensors.push([`${at.linear}.weight`, [layer.units, i === 0 ? config.inputs : config.layers[i - 1].units], p.weight]);
+    const fanIn = i === 0 ? config.inputs : config.layers[i - 1].units;
+    tensors.push([`${at.linear}.weight`, [layer.units, fanIn], p.weight]);
     tensors.push([`${at.linear}.bias`, [layer.units], p.bias]);
     if (at.norm !== undefined) {
       tensors.push([`${at.norm}.weight`, [layer.units], p.gamma]);
@@ -143,19 +167,16 @@ export function toPyTorch(net) {
     const at = index[e.layer];
     return e.name === 'weight' || e.name === 'bias' ? `${at.linear}.${e.name}` : `${at.norm}.${e.name === 'gamma' ? 'weight' : 'bias'}`;
   };
-  const names = stateNames(o);
-  const buffers = Object.entries(names).map(([torch, key]) => {
-    if (!state[key] || state[key].length !== total) throw new Error(`toPyTorch: the saved optimizer state has no ${key} buffer of ${total} numbers`);
-    return [torch, key];
-  });
+  const names = Object.entries(stateNames(o));
   const s = o.schedule ?? { warmupSteps: 0, decay: 'none' };
-  const tensorLines = tensors.map(([name, shape, values]) => `    ${pyStr(name)}: (${JSON.stringify(shape)}, ${pyStr(base64(values))}),`).join('\n');
-  const stateLines = entries
-    .map((e) => `    ${pyStr(torchName(e))}: {${buffers.map(([torch, key]) => `${pyStr(torch)}: ${pyStr(base64(state[key].slice(e.offset, e.offset + e.length)))}`).join(', ')}},`)
+  const tensorLines = tensors.map(([name, shape, values]) => `    ${str(name)}: (${ints(shape)}, ${str(base64(values))}),`).join('\n');
+  const stateLines = layout(config)
+    .map((e) => `    ${str(torchName(e))}: {${names.map(([torch, key]) => `${str(torch)}: ${str(base64(buffers[key].subarray(e.offset, e.offset + e.length)))}`).join(', ')}},`)
     .join('\n');
   const bnIndices = index.filter((at, i) => config.layers[i].batchNorm).map((at) => at.norm);
   const predictOut = config.loss === 'bce' ? 'torch.sigmoid(out)' : config.loss === 'softmax-ce' ? 'torch.softmax(out, dim=1)' : 'out';
-  const target = config.loss === 'softmax-ce' ? 'torch.as_tensor(y, dtype=torch.long).reshape(-1)' : `torch.as_tensor(y, dtype=torch.float32).reshape(-1, ${config.layers.at(-1).units})`;
+  const target = config.loss === 'softmax-ce' ? 'torch.as_tensor(y, dtype=torch.long).reshape(-1)' : `torch.as_tensor(y, dtype=torch.float32).reshape(-1, ${int(outputs)})`;
+  const produces = config.loss === 'mse' ? 'raw outputs' : config.loss === 'bce' ? 'sigmoid probabilities' : 'softmax probabilities';
   return `#!/usr/bin/env python3
 """A gradscope network, exported to PyTorch by gradscope's toPyTorch().
 
@@ -165,11 +186,11 @@ training continues where gradscope left it. Every tensor is float32, stored as b
 bytes. Use it as a script (python3 model.py prints a summary) or import it:
 
     import model
-    p = model.predict(x)              # eval mode: ${config.loss === 'mse' ? 'raw outputs' : config.loss === 'bce' ? 'sigmoid probabilities' : 'softmax probabilities'}, like gradscope's predict
+    p = model.predict(x)              # eval mode: ${produces}, like gradscope's predict
     loss = model.train_step(x, y)     # one update on a batch: returns the loss before it
     model.train(x, y, epochs=10, batch_size=32)
 
-x: (batch, ${config.inputs}) floats; y: ${config.loss === 'softmax-ce' ? 'class indices' : `(batch, ${config.layers.at(-1).units}) floats`}.
+x: (batch, ${int(config.inputs)}) floats; y: ${config.loss === 'softmax-ce' ? 'class indices' : `(batch, ${int(outputs)}) floats`}.
 Dropout draws from torch's generator, not gradscope's: with dropout the updates differ.
 """
 import base64
@@ -178,18 +199,18 @@ import math
 import torch
 from torch import nn
 
-INPUTS = ${config.inputs}
-LOSS = ${pyStr(config.loss)}
-CLIP_NORM = ${py(config.clipNorm)}
-L1 = ${py(o.l1 ?? 0)}  # adds L1 * sign(W) to dense weight gradients (after clipping)
-WEIGHT_DECAY = ${py(o.weightDecay)}  # dense weights only (biases and norm parameters: 0)
-BASE_LR = ${py(o.learningRate)}
-SCHEDULE = {"warmup_steps": ${py(s.warmupSteps ?? 0)}, "decay": ${pyStr(s.decay ?? 'none')}, "decay_steps": ${py(s.decaySteps ?? 0)}, "step_size": ${py(s.stepSize ?? 0)}, "gamma": ${py(s.gamma ?? 0)}, "min_lr": ${py(s.minLearningRate ?? 0)}}
+INPUTS = ${int(config.inputs)}
+LOSS = ${lit(LOSS_NAME, config.loss)}
+CLIP_NORM = ${num(config.clipNorm)}
+L1 = ${num(o.l1)}  # adds L1 * sign(W) to dense weight gradients (after clipping)
+WEIGHT_DECAY = ${num(o.weightDecay)}  # dense weights only (biases and norm parameters: 0)
+BASE_LR = ${num(o.learningRate)}
+SCHEDULE = {"warmup_steps": ${int(s.warmupSteps)}, "decay": ${lit(DECAY_NAME, s.decay)}, "decay_steps": ${int(s.decaySteps ?? 0)}, "step_size": ${int(s.stepSize ?? 0)}, "gamma": ${num(s.gamma ?? 0)}, "min_lr": ${num(s.minLearningRate ?? 0)}}
 
 model = nn.Sequential(
 ${list.map((m) => `    ${m},`).join('\n')}
 )
-loss_fn = ${LOSS[config.loss]}
+loss_fn = ${lit(LOSS, config.loss)}
 
 
 def _tensor(shape, data):
@@ -202,25 +223,25 @@ ${tensorLines}
 _state = model.state_dict()
 for _name, (_shape, _data) in PARAMETERS.items():
     _state[_name] = _tensor(_shape, _data)
-for _i in ${JSON.stringify(bnIndices)}:
-    _state[f"{_i}.num_batches_tracked"] = torch.tensor(${state.step}, dtype=torch.long)
+for _i in ${ints(bnIndices)}:
+    _state[f"{_i}.num_batches_tracked"] = torch.tensor(${int(step)}, dtype=torch.long)
 model.load_state_dict(_state)
 
 # weight decay on dense weights only, as gradscope: two parameter groups
 _named = dict(model.named_parameters())
-_dense = [_named[f"{i}.weight"] for i in ${JSON.stringify(index.map((at) => at.linear))}]
+_dense = [_named[f"{i}.weight"] for i in ${ints(index.map((at) => at.linear))}]
 _other = [p for p in model.parameters() if all(p is not w for w in _dense)]
 groups = [{"params": _dense, "weight_decay": WEIGHT_DECAY}, {"params": _other, "weight_decay": 0.0}]
 optimizer = ${optimizerLine(o)}
 
-step = ${state.step}  # optimizer steps taken: the schedule's position
+step = ${int(step)}  # optimizer steps taken: the schedule's position
 OPTIMIZER_STATE = {
 ${stateLines}
 }
 for _name, _buffers in OPTIMIZER_STATE.items():
     _p = _named[_name]
     _st = {k: _tensor(tuple(_p.shape), v) for k, v in _buffers.items()}
-    if ${py(o.type !== 'sgd')}:
+    if ${bool(o.type !== 'sgd')}:
         _st["step"] = torch.tensor(float(step))
     if step > 0 and _st:
         optimizer.state[_p] = _st
@@ -296,10 +317,197 @@ if __name__ == "__main__":
 
 // ---- back from PyTorch ---------------------------------------------------------------
 
-const FROM_ACT = { ReLU: 'relu', LeakyReLU: 'leaky-relu', Sigmoid: 'sigmoid', Tanh: 'tanh', ELU: 'elu', SELU: 'selu', GELU: 'gelu', SiLU: 'silu', Identity: 'linear' };
+/** the modules of an export, with the keys each has besides `type` (own-key lookups only) */
+const MODULE_KEYS = {
+  Linear: ['in_features', 'out_features', 'bias'],
+  BatchNorm1d: ['eps', 'momentum'],
+  LayerNorm: ['eps'],
+  Dropout: ['p'],
+  ReLU: [],
+  LeakyReLU: ['negative_slope'],
+  Sigmoid: [],
+  Tanh: [],
+  ELU: ['alpha'],
+  SELU: [],
+  GELU: ['approximate'],
+  SiLU: [],
+  Identity: [],
+};
+const MODULE_NAMES = Object.keys(MODULE_KEYS).map((k) => JSON.stringify(k)).join(', ');
+const FROM_ACT = { ReLU: 'relu', LeakyReLU: 'leaky-relu', Sigmoid: 'sigmoid', Tanh: 'tanh', ELU: 'elu', SELU: 'selu', GELU: 'gelu', SiLU: 'silu' };
+const ORDER = 'the order Linear -> BatchNorm1d or LayerNorm? -> activation? -> Dropout? per layer';
+const BASE64_CHAR = /[^A-Za-z0-9+/]/;
 
-function fail(what, expected) {
-  throw new Error(`fromPyTorch: ${what}; expected ${expected}`);
+/** a number a module field must equal (gradscope's fixed constant), within float rounding */
+function constant(where, name, value, expected, why) {
+  const ok = typeof value === 'number' && Math.abs(value - expected) <= 1e-9 * expected;
+  if (!ok) fail(where, name, value, `${expected === 1e-5 ? '0.00001 (1e-5)' : expected}${why}`);
+}
+
+/**
+ * One tensor of the state_dict: present, { shape, data } with exactly `shape`, and data
+ * (base64 float32 or a number array) of the size that shape declares, checked before it
+ * is decoded. -> Float32Array
+ */
+function readTensor(where, sd, key, shape, used, { nonNegative = false, hint = '' } = {}) {
+  const label = `doc.state_dict[${JSON.stringify(key)}]`;
+  const expected = `[${shape.join(', ')}]`;
+  if (!Object.hasOwn(sd, key)) fail(where, label, undefined, `{ shape: ${expected}, data } (the tensor of doc.modules[${key.split('.')[0]}])`);
+  used.add(key);
+  const t = sd[key];
+  if (!isPlainObject(t)) fail(where, label, t, `{ shape: ${expected}, data }`);
+  checkKeys(where, label, t, ['shape', 'data']);
+  const s = t.shape;
+  if (!Array.isArray(s) || s.length !== shape.length || s.some((v, k) => v !== shape[k])) {
+    const given = Array.isArray(s) && s.length <= 8 ? JSON.stringify(s) : show(s); // a short shape, as written
+    throw new Error(`${where}: ${label}.shape is ${given}; expected ${expected}${hint}`);
+  }
+  const n = shape.reduce((a, b) => a * b, 1);
+  let values;
+  if (typeof t.data === 'string') {
+    const chars = 4 * Math.ceil((4 * n) / 3);
+    if (t.data.length !== chars) fail(where, `${label}.data.length`, t.data.length, `${chars} base64 characters (${n} float32 values)`);
+    const pad = (3 - ((4 * n) % 3)) % 3;
+    const body = t.data.slice(0, chars - pad);
+    const bad = body.search(BASE64_CHAR);
+    if (bad >= 0) fail(where, `${label}.data[${bad}]`, t.data[bad], 'a base64 character (A-Z, a-z, 0-9, +, /)');
+    if (t.data.slice(chars - pad) !== '='.repeat(pad)) fail(where, `${label}.data[${chars - pad}]`, t.data[chars - pad], `"=" (base64 of ${4 * n} bytes ends in ${pad} "=")`);
+    const text = atob(t.data);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    values = new Float32Array(bytes.buffer); // little-endian hosts only, as base64() above
+  } else if (Array.isArray(t.data)) {
+    if (t.data.length !== n) fail(where, `${label}.data.length`, t.data.length, `${n} (shape ${expected})`);
+    values = t.data;
+  } else {
+    fail(where, `${label}.data`, t.data, `base64 of ${n} little-endian float32 values (or an array of ${n} numbers)`);
+  }
+  return checkTensor(where, `${label}.data`, values, n, expected, { nonNegative });
+}
+
+/**
+ * { config, parameters } from what python/export_state_dict.py writes (an object or its
+ * JSON text), checked in full: where names the caller in errors. The loss is
+ * options.loss, else the export's, else 'mse'; a final nn.Sigmoid with loss 'bce' (a model
+ * trained with nn.BCELoss) becomes 'bce' on the logits without that Sigmoid, so predict
+ * applies it once.
+ */
+export function readPyTorch(input, options, where) {
+  let doc = input;
+  if (typeof input === 'string') {
+    try {
+      doc = JSON.parse(input);
+    } catch (err) {
+      throw new Error(`${where}: doc is not valid JSON (${err.message}); expected what python/export_state_dict.py writes`);
+    }
+  }
+  if (!isPlainObject(options)) fail(where, 'options', options, 'an object { optimizer?, loss?, seed? }');
+  checkKeys(where, 'options', options, ['optimizer', 'loss', 'seed']);
+  if (options.loss !== undefined) oneOf(where, 'options.loss', options.loss, LOSSES);
+  if (!isPlainObject(doc)) fail(where, 'doc', doc, `what python/export_state_dict.py writes (format "${PYTORCH_FORMAT}")`);
+  if (doc.format !== PYTORCH_FORMAT) fail(where, 'doc.format', doc.format, `"${PYTORCH_FORMAT}" (written by python/export_state_dict.py)`);
+  checkKeys(where, 'doc', doc, ['format', 'version', 'modules', 'loss', 'state_dict']);
+  if (doc.version !== 1) fail(where, 'doc.version', doc.version, '1');
+  if (doc.loss !== undefined && doc.loss !== null && !LOSSES.includes(doc.loss)) fail(where, 'doc.loss', doc.loss, `null or one of ${LOSSES.map((l) => JSON.stringify(l)).join(', ')}`);
+  const mods = doc.modules;
+  if (!Array.isArray(mods) || mods.length === 0) fail(where, 'doc.modules', mods, "an array of the nn.Sequential's modules, at least one Linear");
+  const sd = doc.state_dict;
+  if (!isPlainObject(sd)) fail(where, 'doc.state_dict', sd, 'an object of tensors { shape, data }');
+  const loss = options.loss ?? doc.loss ?? 'mse';
+
+  // the structure: one gradscope layer per Linear and the modules after it
+  const layers = [];
+  let current = null; // { units, activation, batchNorm, layerNorm, dropout, stage, at: module indices }
+  for (let i = 0; i < mods.length; i++) {
+    const m = mods[i];
+    const name = `doc.modules[${i}]`;
+    if (!isPlainObject(m)) fail(where, name, m, 'an object { type, ... } as python/export_state_dict.py writes');
+    const type = m.type;
+    if (typeof type !== 'string' || !Object.hasOwn(MODULE_KEYS, type)) fail(where, `${name}.type`, type, `one of ${MODULE_NAMES}`);
+    checkKeys(where, name, m, ['type', ...MODULE_KEYS[type]]);
+    if (type === 'Identity') continue; // no parameters, no effect
+    if (type === 'Linear') {
+      const fanIn = integer(where, `${name}.in_features`, m.in_features, 1, 1 << 20);
+      const units = integer(where, `${name}.out_features`, m.out_features, 1, 1 << 20);
+      if (typeof m.bias !== 'boolean') fail(where, `${name}.bias`, m.bias, 'true or false (whether the Linear has a bias)');
+      if (!m.bias && Object.hasOwn(sd, `${i}.bias`)) fail(where, `${name}.bias`, false, `true, since doc.state_dict holds "${i}.bias"`);
+      if (current && fanIn !== current.units) fail(where, `${name}.in_features`, fanIn, `${current.units} (the out_features of the Linear before it)`);
+      current = { fanIn, units, activation: 'linear', batchNorm: false, layerNorm: false, dropout: 0, stage: 'linear', at: { linear: i, bias: m.bias } };
+      layers.push(current);
+      continue;
+    }
+    if (!current) fail(where, `${name}.type`, type, "a Linear first (each of gradscope's layers starts with nn.Linear)");
+    if (type === 'BatchNorm1d' || type === 'LayerNorm') {
+      if (current.stage !== 'linear') fail(where, `${name}.type`, type, `a norm right after its Linear (${ORDER})`);
+      constant(where, `${name}.eps`, m.eps, 1e-5, " (gradscope's norms use eps 1e-5)");
+      if (type === 'BatchNorm1d') {
+        if (m.momentum === null) {
+          fail(where, `${name}.momentum`, null, "0.1 (gradscope's batch norm keeps an exponential running average with momentum 0.1; momentum=None, PyTorch's cumulative average, is not supported)");
+        }
+        constant(where, `${name}.momentum`, m.momentum, 0.1, " (gradscope's batch norm momentum)");
+      }
+      current[type === 'BatchNorm1d' ? 'batchNorm' : 'layerNorm'] = true;
+      current.at.norm = i;
+      current.stage = 'norm';
+    } else if (type === 'Dropout') {
+      if (current.stage === 'dropout') fail(where, `${name}.type`, type, `at most one Dropout per layer (${ORDER}); two in a row are one Dropout of p = 1 - (1 - p1)(1 - p2)`);
+      current.dropout = number(where, `${name}.p`, m.p, { min: 0, max: 1, float32: true });
+      current.at.dropout = i;
+      current.stage = 'dropout';
+    } else {
+      if (current.stage === 'activation' || current.stage === 'dropout') fail(where, `${name}.type`, type, `one activation per layer (${ORDER})`);
+      if (type === 'LeakyReLU') constant(where, `${name}.negative_slope`, m.negative_slope, 0.01, " (gradscope's leaky-relu slope)");
+      if (type === 'ELU') constant(where, `${name}.alpha`, m.alpha, 1, " (gradscope's elu alpha)");
+      if (type === 'GELU') oneOf(where, `${name}.approximate`, m.approximate, ['none']);
+      current.activation = FROM_ACT[type];
+      current.at.activation = i;
+      current.stage = 'activation';
+    }
+  }
+  if (!layers.length) fail(where, 'doc.modules', mods, 'an nn.Sequential with at least one Linear');
+  // a final Sigmoid trained with nn.BCELoss: gradscope's bce is BCEWithLogits, which
+  // holds that sigmoid; keeping the layer would apply it twice
+  const last = layers.at(-1);
+  if (loss === 'bce' && last.activation === 'sigmoid') {
+    if (last.stage === 'dropout') {
+      fail(where, `doc.modules[${last.at.dropout}].type`, 'Dropout', "no Dropout after the final Sigmoid with loss 'bce': gradscope's bce takes logits, so the final Sigmoid becomes part of the loss, and a Dropout after it has no place");
+    }
+    last.activation = 'linear';
+  }
+  const config = normalizeConfig(
+    {
+      inputs: layers[0].fanIn,
+      layers: layers.map(({ units, activation, batchNorm, layerNorm, dropout }) => ({ units, activation, batchNorm, layerNorm, dropout })),
+      loss,
+      init: 'he',
+      optimizer: options.optimizer ?? { type: 'sgd', learningRate: 0.01 },
+      seed: options.seed ?? 0,
+    },
+    where,
+  );
+
+  // the tensors, each checked against its shape before it is decoded
+  const used = new Set();
+  const parameters = layers.map((layer) => {
+    const { linear, norm } = layer.at;
+    const p = {
+      weight: readTensor(where, sd, `${linear}.weight`, [layer.units, layer.fanIn], used, { hint: " (nn.Linear's weight is [out_features, in_features])" }),
+      bias: layer.at.bias ? readTensor(where, sd, `${linear}.bias`, [layer.units], used) : new Float32Array(layer.units),
+    };
+    if (norm !== undefined) {
+      p.gamma = readTensor(where, sd, `${norm}.weight`, [layer.units], used);
+      p.beta = readTensor(where, sd, `${norm}.bias`, [layer.units], used);
+    }
+    if (layer.batchNorm) {
+      p.runningMean = readTensor(where, sd, `${norm}.running_mean`, [layer.units], used);
+      p.runningVar = readTensor(where, sd, `${norm}.running_var`, [layer.units], used, { nonNegative: true });
+    }
+    return p;
+  });
+  for (const key of Object.keys(sd)) {
+    if (!used.has(key)) throw new Error(`${where}: doc.state_dict has a tensor ${JSON.stringify(key)} that no module has; expected only the tensors of doc.modules`);
+  }
+  return { config, parameters };
 }
 
 /**
@@ -309,85 +517,6 @@ function fail(what, expected) {
  * The optimizer starts fresh (step 0) with `optimizer` (default SGD 0.01), `loss` from
  * the export (default mse), `seed` for dropout.
  */
-export function fromPyTorch(doc, { optimizer, loss, seed = 0 } = {}) {
-  if (typeof doc === 'string') doc = JSON.parse(doc);
-  if (!doc || doc.format !== 'gradscope-pytorch-state-dict') fail(`format is ${JSON.stringify(doc?.format)}`, '"gradscope-pytorch-state-dict" (written by python/export_state_dict.py)');
-  const sd = doc.state_dict ?? fail('state_dict is missing', 'an object of tensors');
-  const tensor = (name, length) => {
-    const t = sd[name] ?? fail(`state_dict has no ${name}`, 'every parameter of the model');
-    const values = typeof t.data === 'string' ? fromBase64(t.data) : Float32Array.from(t.data);
-    if (values.length !== length) fail(`${name} has ${values.length} numbers`, `${length}`);
-    return Array.from(values);
-  };
-  const layers = [];
-  const parameters = [];
-  let inputs = null;
-  let current = null;
-  doc.modules.forEach((m, i) => {
-    if (m.type === 'Linear') {
-      if (inputs === null) inputs = m.in_features;
-      else if (m.in_features !== current.units) fail(`modules[${i}] (Linear) takes ${m.in_features} inputs after ${current.units} units`, 'matching sizes');
-      current = { units: m.out_features, activation: 'linear', batchNorm: false, layerNorm: false, dropout: 0, stage: 'linear' };
-      layers.push(current);
-      const p = { weight: tensor(`${i}.weight`, m.out_features * m.in_features), bias: m.bias ? tensor(`${i}.bias`, m.out_features) : new Array(m.out_features).fill(0) };
-      parameters.push(p);
-      return;
-    }
-    if (!current) fail(`modules[${i}] is ${m.type} before any Linear`, 'a Linear first');
-    const p = parameters.at(-1);
-    if (m.type === 'BatchNorm1d' || m.type === 'LayerNorm') {
-      if (current.stage !== 'linear') fail(`modules[${i}] (${m.type}) follows ${current.stage}`, 'the norm right after its Linear');
-      if (Math.abs(m.eps - 1e-5) > 1e-12) fail(`modules[${i}] eps is ${m.eps}`, '1e-5 (gradscope\'s)');
-      if (m.type === 'BatchNorm1d' && Math.abs((m.momentum ?? 0.1) - 0.1) > 1e-12) fail(`modules[${i}] momentum is ${m.momentum}`, '0.1');
-      current[m.type === 'BatchNorm1d' ? 'batchNorm' : 'layerNorm'] = true;
-      p.gamma = tensor(`${i}.weight`, current.units);
-      p.beta = tensor(`${i}.bias`, current.units);
-      if (m.type === 'BatchNorm1d') {
-        p.runningMean = tensor(`${i}.running_mean`, current.units);
-        p.runningVar = tensor(`${i}.running_var`, current.units);
-      }
-      current.stage = 'norm';
-    } else if (m.type in FROM_ACT) {
-      if (current.stage === 'activation' || current.stage === 'dropout') fail(`modules[${i}] (${m.type}) is a second activation`, 'one activation per layer');
-      if (m.type === 'LeakyReLU' && Math.abs(m.negative_slope - 0.01) > 1e-12) fail(`modules[${i}] negative_slope is ${m.negative_slope}`, '0.01');
-      if (m.type === 'ELU' && m.alpha !== 1) fail(`modules[${i}] alpha is ${m.alpha}`, '1');
-      if (m.type === 'GELU' && m.approximate && m.approximate !== 'none') fail(`modules[${i}] approximate is ${m.approximate}`, "'none' (exact erf)");
-      current.activation = FROM_ACT[m.type];
-      current.stage = 'activation';
-    } else if (m.type === 'Dropout') {
-      current.dropout = m.p;
-      current.stage = 'dropout';
-    } else {
-      fail(`modules[${i}] is ${m.type}`, 'Linear, BatchNorm1d, LayerNorm, Dropout or an activation (ReLU, LeakyReLU, Sigmoid, Tanh, ELU, SELU, GELU, SiLU, Identity)');
-    }
-  });
-  if (!layers.length) fail('no Linear layer', 'an nn.Sequential with at least one Linear');
-  const config = {
-    inputs,
-    layers: layers.map(({ stage, ...l }) => l),
-    loss: loss ?? doc.loss ?? 'mse',
-    init: { type: 'he' },
-    optimizer: optimizer ?? { type: 'sgd', learningRate: 0.01 },
-    clipNorm: 0,
-    seed,
-  };
-  return { config, parameters };
-}
-
-/**
- * A Network from python/export_state_dict.py output (an object or its JSON text):
- * fromPyTorch's config, built, then its parameters and running statistics set.
- * options: fromPyTorch's (optimizer, loss, seed) and createNetwork's (simd, wasm).
- */
-export async function loadPyTorch(doc, options = {}) {
-  const { optimizer, loss, seed, ...core } = options;
-  const { config, parameters } = fromPyTorch(doc, { optimizer, loss, seed });
-  const net = await createNetwork(config, core);
-  try {
-    net.setParameters(parameters);
-  } catch (err) {
-    net.dispose();
-    throw err;
-  }
-  return net;
+export function fromPyTorch(doc, options = {}) {
+  return readPyTorch(doc, options, 'fromPyTorch');
 }
