@@ -171,6 +171,10 @@ const uint8_t *gs_net_unit_alive(const gs_net *net, int which);
 void gs_net_reset_unit_alive(gs_net *net);
 /* eval mode over rows: out (sum of units) = per unit the share of rows with output != 0 */
 int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out);
+/* eval mode over rows: every hidden layer's output after its norm and activation, layer after
+ * layer, out is (rows, units of layer 0) then (rows, units of layer 1) ... up to the last
+ * hidden layer; the output layer is not written. Changes no parameter, statistic or RNG. */
+int gs_net_layer_outputs(gs_net *net, const float *x, int rows, float *out);
 int gs_net_nonfinite_layer(const gs_net *net); /* first layer with a non-finite value in the last pass, -1 none, L for the loss */
 int gs_net_nonfinite_kind(const gs_net *net);  /* gs_nonfinite of the last pass */
 /* bytes of workspace a training pass on `rows` rows needs (for error messages); 2^64-1 when absurd */

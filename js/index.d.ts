@@ -334,6 +334,13 @@ export declare class Network {
   layerHistograms(): LayerHistograms[];
   /** eval mode: per layer, each unit's share of rows of x with an output != 0 */
   unitActivity(x: Float32Array): Float32Array[];
+  /**
+   * eval mode, computed by the core's forward pass: per hidden layer (not the output layer) a
+   * Float32Array(rows × units), row-major, each unit's output after its norm and activation (dropout is
+   * off in eval); views into one buffer. Changes nothing (parameters, running statistics, RNG, layerStats,
+   * histograms, an open fit epoch). A network with one layer returns [].
+   */
+  layerOutputs(x: Float32Array): Float32Array[];
   getParameters(): LayerParameters[];
   setParameters(layers: Partial<Record<keyof LayerParameters, Float32Array | number[]>>[]): void;
   toJSON(): NetworkJSON;

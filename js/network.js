@@ -545,6 +545,30 @@ export class Network {
     }
   }
 
+  /**
+   * Eval mode over x: per hidden layer (not the output layer) a Float32Array(rows × units),
+   * row-major, each unit's output after its norm and activation, as the core's forward pass
+   * computes it (what the next layer reads; dropout is off in eval). Changes nothing.
+   */
+  layerOutputs(x) {
+    const where = 'layerOutputs';
+    const { rows, px } = this.#stage(where, x);
+    const hidden = this.#config.layers.slice(0, -1);
+    const units = hidden.reduce((n, layer) => n + layer.units, 0);
+    if (!units) return [];
+    const bytes = 4 * rows * units;
+    const out = bytes < LIMITS.maxBytes ? this.#core.exports.malloc(bytes) >>> 0 : 0;
+    if (!out) throw new Error(`${where}: ${count(rows)} rows × ${count(units)} hidden units = ${count(rows * units)} outputs need ${formatBytes(bytes)}; ${memoryVerdict(bytes)}; pass fewer rows at a time`);
+    try {
+      checkStatus(where, this.#core.exports.gs_net_layer_outputs(this.#handle, px, rows, out), this.#workspaceVerdict(Math.min(rows, 1024), 'a chunk'));
+      const all = this.#core.f32(out, rows * units).slice();
+      let at = 0;
+      return hidden.map((layer) => all.subarray(at, (at += rows * layer.units)));
+    } finally {
+      this.#core.exports.free(out);
+    }
+  }
+
   #readTensors(base, withRunning) {
     const e = this.#core.exports;
     return this.#config.layers.map((layer, l) => {

@@ -249,6 +249,25 @@ int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out) {
     return GS_OK;
 }
 
+int gs_net_layer_outputs(gs_net *net, const float *x, int rows, float *out) {
+    if (!net || !net->built) return GS_ERR_STATE;
+    if (!x || !out || rows < 1) return GS_ERR_ARG;
+    gs_hist_flush_activations(net);
+    const int chunk = eval_chunk(net, rows);
+    int status = gs_net_ensure_workspace(net, chunk);
+    if (status) return status;
+    for (int r0 = 0; r0 < rows; r0 += chunk) {
+        const int b = rows - r0 < chunk ? rows - r0 : chunk;
+        forward(net, x + (size_t)r0 * net->inputs, b, 0);
+        float *o = out; /* layer l's block is (rows, out) */
+        for (int l = 0; l < net->n_layers - 1; o += (size_t)rows * net->layers[l].out, l++) {
+            const gs_layer *L = &net->layers[l];
+            memcpy(o + (size_t)r0 * L->out, L->h, (size_t)b * L->out * sizeof(float));
+        }
+    }
+    return GS_OK;
+}
+
 int gs_net_evaluate(gs_net *net, const float *x, const float *y, int rows, float *loss_out,
                     float *accuracy_out) {
     if (!net || !net->built) return GS_ERR_STATE;
