@@ -71,7 +71,7 @@ export const importNode = (specifier) => import(/* @vite-ignore */ /* webpackIgn
 
 const FIX =
   'Bundlers: Vite 6/7 dev server — add `optimizeDeps: { exclude: [\'gradscope\'] }` to vite.config; esbuild / Rollup — copy ' +
-  'node_modules/gradscope/dist/*.wasm (and data/digits.csv.gz) next to your bundle; anywhere — serve those files and call ' +
+  'node_modules/gradscope/dist/*.wasm (and data/digits.csv.gz) to dist/ (and data/) one folder above your bundle, the first URL tried; anywhere — serve those files and call ' +
   "setWasmPaths('/their/folder/') before the first network (see the README's Bundlers table). " +
   'In a git checkout without dist/, run `npm run build`';
 
