@@ -1,15 +1,15 @@
-// The setup controls in the sidebar: filling the selects, showing a state in
-// them, the per-layer editors and the preset buttons. Built with DOM calls only
-// (web/dom.js): option texts, CSV column names and preset titles are text.
+// The setup controls in the sidebar, made from the field table (fields.js):
+// one control per field in its group, shown while the field applies, filled
+// from the state, and one edit handler for all of them. The per-layer editors
+// and the preset buttons are here too. Built with DOM calls only (web/dom.js):
+// option texts, CSV column names and preset titles are text.
 import { PRESET_NAMES, presets } from '../js/presets.js';
 import { DELIMITERS } from './csv.js';
 import { h, replaceChildren, setOptions } from './dom.js';
-import { ACTIVATIONS, DATASETS_2D, HISTOGRAM_EVERY, INITS, OPTIMIZERS, REGRESSION, SPEEDS, lossesFor, speedLabel } from './state.js';
+import { ACTIVATIONS, DATASETS_2D, FIELDS, FIELD, LAYER_LIMITS, REGRESSION, SPEEDS, applies, expected, format, parse, speedLabel } from './fields.js';
+import { fieldValue, hiddenLayers, linkDefault, lossesFor, normOf } from './state.js';
 
 const $ = (id) => document.getElementById(id);
-
-export const NUMBER_FIELDS = ['samples', 'learningRate', 'weightDecay', 'clipNorm', 'batchSize', 'seed', 'initStd'];
-export const RANGE_FIELDS = ['noise', 'testRatio', 'labelNoise'];
 
 /** what the gradient chart shows: every step, or a window that stays put while training goes on */
 export const WINDOWS = {
@@ -35,14 +35,42 @@ export const COMPARE_LABELS = {
   batchnorm: 'same, batch norm on',
 };
 
-/** the selects whose options never change, and the preset buttons */
-export function fillStaticControls(onPreset) {
-  setOptions($('dataset'), [...DATASETS_2D, 'digits', 'csv'], { regressionPlane: 'regression: plane', regressionGaussian: 'regression: gaussian', digits: 'digits (8×8, 10 classes)', csv: 'CSV upload…' });
-  setOptions($('init'), INITS);
-  setOptions($('optimizer'), OPTIMIZERS, { sgd: 'SGD', momentum: 'SGD + momentum 0.9', adam: 'Adam' });
-  setOptions($('speed'), SPEEDS.map(String), Object.fromEntries(SPEEDS.map((s) => [String(s), speedLabel(s)])));
+const NORM_LABELS = { '': 'none', batchNorm: 'batch norm', layerNorm: 'layer norm' };
+
+/** one control for a field: its element has the field's key as id; the label wraps it */
+function control(field) {
+  const attrs = { 'data-field': field.key };
+  let input;
+  if (field.kind === 'choice') input = h('select', { id: field.key });
+  else if (field.kind === 'bool') input = h('input', { id: field.key, type: 'checkbox' });
+  else {
+    const step = field.step ?? (field.kind === 'int' ? 1 : 'any');
+    input = h('input', { id: field.key, type: field.kind === 'range' ? 'range' : 'number', min: String(field.min), max: String(field.max), step: String(step) });
+  }
+  if (field.kind === 'bool') return h('label', { className: 'check', title: field.title ?? '', attrs }, input, ` ${field.label}`);
+  const label = h('span', { className: 'field-label' }, field.label);
+  return h('label', { title: field.title ?? '', attrs }, label, ' ', input, field.kind === 'range' ? h('output', { id: `${field.key}-out` }) : null);
+}
+
+/**
+ * Builds every control the table lists into its group's container
+ * ([data-fields=group]), fills the selects, and calls onField(key, value)
+ * with a parsed value, or onInvalid(message) for text that is not one.
+ */
+export function buildControls({ onField, onInvalid, onPreset }) {
+  for (const field of FIELDS) {
+    if (!field.static) document.querySelector(`[data-fields="${field.group}"]`).append(control(field));
+    const el = $(field.key);
+    if (field.kind === 'choice') setOptions(el, field.choices.map(String), Object.fromEntries(field.choices.map((c) => [String(c), field.key === 'speed' ? speedLabel(c) : field.labels?.[c] ?? String(c)])));
+    if (field.kind === 'range') el.addEventListener('input', () => ($(`${field.key}-out`).textContent = el.value));
+    el.addEventListener('change', () => {
+      const text = field.kind === 'bool' ? (el.checked ? '1' : '0') : el.value;
+      const value = parse(field, text);
+      if (value === undefined) return onInvalid(field, `${field.label} must be ${expected(field)}; got "${text}"`);
+      onField(field.key, value);
+    });
+  }
   setOptions($('smoothing'), SMOOTHING.map(String), Object.fromEntries(SMOOTHING.map((v) => [String(v), v === 0 ? 'off' : String(v)])));
-  setOptions($('histogram-every'), HISTOGRAM_EVERY.map(String));
   setOptions($('quick-activation'), ['', ...ACTIVATIONS], { '': 'mixed' });
   setOptions($('compare-with'), Object.keys(COMPARE_LABELS), COMPARE_LABELS);
   setOptions($('grad-window'), Object.keys(WINDOWS), Object.fromEntries(Object.entries(WINDOWS).map(([k, w]) => [k, w.label])));
@@ -64,66 +92,82 @@ export function showCsvColumns(header, label) {
   $('csv-column').value = String(label);
 }
 
-/** shows a state in the controls */
+/** the advanced group opens by itself when the setup uses one of its settings */
+export function usesAdvanced(state) {
+  return FIELDS.some((f) => f.group === 'advanced' && applies(f, state) && fieldValue(state, f.key) !== undefined && !linkDefault(f, state, fieldValue(state, f.key)));
+}
+
+/** shows a state in the controls: every field's value, which fields apply, the layers */
 export function renderControls(state, { csvTask, onLayerChange, onLayerRemove }) {
-  $('dataset').value = state.dataset;
-  for (const key of NUMBER_FIELDS) $(key).value = String(state[key]);
-  for (const key of RANGE_FIELDS) {
-    $(key).value = String(state[key]);
-    $(`${key}-out`).textContent = String(state[key]);
+  setOptions($('loss'), lossesFor(state.data.dataset, csvTask));
+  for (const field of FIELDS) {
+    const el = $(field.key);
+    const value = fieldValue(state, field.key);
+    const shown = applies(field, state);
+    const wrap = el.closest('[data-field]');
+    if (wrap && !field.static) wrap.hidden = !shown;
+    if (field.labelIf && wrap) wrap.querySelector('.field-label').textContent = field.labelIf(state);
+    if (value === undefined) continue;
+    if (field.kind === 'bool') el.checked = value;
+    else el.value = format(field, value);
+    if (field.kind === 'range') $(`${field.key}-out`).textContent = String(value);
   }
-  setOptions($('loss'), lossesFor(state.dataset, csvTask));
-  $('loss').value = state.loss;
-  $('init').value = state.init;
-  $('initStd-label').hidden = state.init !== 'normal';
-  $('optimizer').value = state.optimizer;
-  $('speed').value = String(state.speed);
-  $('standardize').checked = !!state.standardize;
-  $('histogram-every').value = String(state.histogramEvery);
-  $('quick-lr').value = String(state.learningRate);
-  const acts = [...new Set(state.layers.map((l) => l.activation))];
+  if (usesAdvanced(state)) $('advanced').open = true;
+  $('quick-lr').value = String(state.config.optimizer.learningRate);
+  const acts = [...new Set(hiddenLayers(state).map((l) => l.activation))];
   $('quick-activation').value = acts.length === 1 ? acts[0] : '';
-  const generated = DATASETS_2D.includes(state.dataset);
-  $('samples').disabled = !generated;
-  $('noise').disabled = !generated;
-  $('click-hint').hidden = !generated || REGRESSION.includes(state.dataset);
-  $('csv-controls').hidden = state.dataset !== 'csv';
+  const generated = DATASETS_2D.includes(state.data.dataset);
+  $('click-hint').hidden = !generated || REGRESSION.includes(state.data.dataset);
+  $('csv-controls').hidden = state.data.dataset !== 'csv';
   renderLayers(state, onLayerChange, onLayerRemove);
 }
 
-function layerEditor(layer, i, count, onChange, onRemove) {
-  const activation = h(
-    'select',
-    { dataset: { field: 'activation' } },
-    ACTIVATIONS.map((a) => new Option(a, a, a === layer.activation, a === layer.activation)),
-  );
+/** a layer's editor: units, activation, normalization, dropout; the output layer's units come from the data */
+function layerEditor(layer, i, state, onChange, onRemove) {
+  const hidden = hiddenLayers(state).length;
+  const output = i === hidden;
+  const select = (field, values, labels, value) => h('select', { dataset: { field } }, values.map((v) => new Option(labels[v] ?? v, v, v === value, v === value)));
+  const units = h('input', { type: 'number', min: '1', max: String(LAYER_LIMITS.units), step: '1', value: String(layer.units), disabled: output, dataset: { field: 'units' } });
   const fields = [
-    h('input', { type: 'number', min: '1', max: '512', value: String(layer.units), dataset: { field: 'units' } }),
-    activation,
-    h('input', { type: 'checkbox', checked: !!layer.batchNorm, dataset: { field: 'batchNorm' } }),
+    units,
+    select('activation', ACTIVATIONS, {}, layer.activation),
+    select('norm', Object.keys(NORM_LABELS), NORM_LABELS, normOf(layer)),
     h('input', { type: 'number', min: '0', max: '1', step: '0.1', value: String(layer.dropout), dataset: { field: 'dropout' } }),
   ];
-  const [units, , batchNorm, dropout] = fields;
   for (const input of fields) input.addEventListener('change', () => onChange(i, input));
-  const remove = h('button', { type: 'button', disabled: count <= 1, dataset: { remove: String(i) }, attrs: { 'aria-label': `Remove layer ${i}` } }, '✕');
-  remove.addEventListener('click', () => onRemove(i));
+  const remove = output ? null : h('button', { type: 'button', disabled: hidden <= 1, dataset: { remove: String(i) }, attrs: { 'aria-label': `Remove layer ${i}` } }, '✕');
+  remove?.addEventListener('click', () => onRemove(i));
+  const [u, act, norm, drop] = fields;
   return h(
     'div',
-    { className: 'layer', dataset: { layer: String(i) }, attrs: { role: 'group', 'aria-label': `Hidden layer ${i}` } },
-    h('span', { className: 'layer-name' }, `layer ${i}`),
-    h('label', {}, 'units ', units),
-    h('label', {}, 'activation ', activation),
-    h('label', { className: 'check' }, batchNorm, ' batch norm'),
-    h('label', {}, 'dropout ', dropout),
+    { className: `layer${output ? ' output-layer' : ''}`, dataset: { layer: String(i) }, attrs: { role: 'group', 'aria-label': output ? 'Output layer' : `Hidden layer ${i}` } },
+    h('span', { className: 'layer-name' }, output ? 'output (units: from the data)' : `layer ${i}`),
     remove,
+    h('label', {}, 'units ', u),
+    h('label', {}, 'activation ', act),
+    h('label', {}, 'norm ', norm),
+    h('label', {}, 'dropout ', drop),
   );
 }
 
 export function renderLayers(state, onChange, onRemove) {
   const el = $('layers');
   // keep the editors (and keyboard focus) when nothing about the layers changed
-  const key = JSON.stringify(state.layers);
+  const key = JSON.stringify(state.config.layers);
   if (el.dataset.key === key) return;
   el.dataset.key = key;
-  replaceChildren(el, state.layers.map((l, i) => layerEditor(l, i, state.layers.length, onChange, onRemove)));
+  replaceChildren(el, state.config.layers.map((l, i) => layerEditor(l, i, state, onChange, onRemove)));
 }
+
+/** a layer editor's text → { value } or { error } (what was expected) */
+export function layerValue(input) {
+  const field = input.dataset.field;
+  if (field === 'activation' || field === 'norm') return { field, value: input.value };
+  const v = Number(input.value);
+  if (field === 'units') {
+    return input.value !== '' && Number.isInteger(v) && v >= 1 && v <= LAYER_LIMITS.units ? { field, value: v } : { field, error: `units must be an integer in [1, ${LAYER_LIMITS.units}]; got "${input.value}"` };
+  }
+  return input.value !== '' && v >= 0 && v <= 1 ? { field, value: v } : { field, error: `dropout must be a number in [0, 1]; got "${input.value}"` };
+}
+
+export { FIELD };

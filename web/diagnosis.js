@@ -1,69 +1,32 @@
 // The diagnosis panel: live findings from diagnose() with the remedy in words
-// and a button that applies it to the setup.
+// and a button per single-change remedy, from the library's one catalogue
+// (remediesFor), applied with the library's applyChanges.
+import { remediesFor as libraryRemedies } from '../js/remedies.js';
 import { presets } from '../js/presets.js';
 import { h, replaceChildren } from './dom.js';
-import { stateFromPreset } from './state.js';
+import { applyChanges, stateFromPreset } from './state.js';
 
-/** a state with one remedy's changes (in the controls' names) applied; hidden-layer fields go to every hidden layer */
-export function applyChanges(state, changes) {
-  const out = { ...state, layers: state.layers.map((l) => ({ ...l })) };
-  for (const [key, value] of Object.entries(changes)) {
-    if (key === 'activation' || key === 'batchNorm' || key === 'dropout') out.layers = out.layers.map((l) => ({ ...l, [key]: value }));
-    else if (key === 'init' && typeof value === 'object') Object.assign(out, { init: value.type, initStd: value.std ?? out.initStd });
-    else out[key] = value;
-  }
-  return out;
+/** the preset whose failure this state is, or null */
+const presetFailure = (state) => (state.preset && !state.preset.includes(':') && Object.hasOwn(presets, state.preset) ? state.preset : null);
+
+/** The remedies the page offers for a finding: the library's list for this config (exactly one the seed's). */
+export function remediesFor(state, finding) {
+  return libraryRemedies(state.config, finding.kind, { preset: presetFailure(state) });
 }
-
-const lrDiv10 = (s) => ({ id: 'lr-div10', label: 'learning rate ÷10', changes: { learningRate: Number((s.learningRate / 10).toPrecision(6)) } });
 
 /**
- * The remedies the page offers for a finding, each changing ONE thing and named
- * after it; the seed's first. A preset's own failure gets the preset's list;
- * any other setup a list by kind.
+ * A new state with one remedy (by id; default the seed's) applied, or null.
+ * A preset's own remedy opens that run of the preset; any other changes the
+ * config through applyChanges. Either keeps the run's length (fit.epochs).
  */
-export function remediesFor(state, finding) {
-  const [name, side = 'failure'] = state.preset.split(':');
-  const preset = Object.hasOwn(presets, name) ? presets[name] : null;
-  if (preset && side === 'failure' && preset.expect === finding.kind && preset.remedies?.length) {
-    return preset.remedies.map((r, i) => ({ id: i === 0 ? 'remedy' : r.id, label: r.label, seed: !!r.seed, changes: r.changes, preset: name }));
-  }
-  switch (finding.kind) {
-    case 'vanishing-gradients':
-      if (state.layers.some((l) => l.dropout >= 1)) return [{ id: 'dropout-0.2', label: 'dropout 0.2', seed: true, changes: { dropout: 0.2 } }];
-      return [
-        { id: 'relu', label: 'ReLU', seed: true, changes: { activation: 'relu' } },
-        { id: 'relu-he', label: 'ReLU + He init', changes: { activation: 'relu', init: 'he' } },
-        { id: 'batch-norm', label: 'batch norm', changes: { batchNorm: true } },
-      ];
-    case 'exploding-gradients':
-    case 'non-finite':
-      return [{ ...lrDiv10(state), seed: true }, { id: 'batch-norm', label: 'batch norm', seed: true, changes: { batchNorm: true } }, { id: 'clip-norm-1', label: 'clip norm 1', changes: { clipNorm: 1 } }];
-    case 'dead-relu':
-      return [{ ...lrDiv10(state), seed: true }, { id: 'leaky-relu', label: 'leaky ReLU', changes: { activation: 'leaky-relu' } }];
-    case 'saturation':
-      return [
-        { id: 'batch-norm', label: 'batch norm', changes: { batchNorm: true } },
-        { id: 'xavier', label: 'Xavier init', changes: { init: 'xavier' } },
-      ];
-    case 'overfitting':
-      return [
-        { id: 'dropout', label: 'dropout 0.5', seed: true, changes: { dropout: 0.5 } },
-        { id: 'l2', label: 'L2 1e-2', changes: { weightDecay: 1e-2 } },
-      ];
-    default:
-      return [];
-  }
-}
-
-/** A new state with one remedy (by id; default the first, the seed's) applied; null when there is none. */
 export function applyRemedy(state, finding, id = null) {
   const list = remediesFor(state, finding);
-  const remedy = (id && list.find((r) => r.id === id)) || list[0];
+  const remedy = (id && list.find((r) => r.id === id)) || list.find((r) => r.seed) || list[0];
   if (!remedy) return null;
-  const next = remedy.preset
-    ? { ...stateFromPreset(remedy.preset, remedy.id, state), speed: state.speed }
-    : { ...applyChanges(state, remedy.changes), preset: '' };
+  const name = presetFailure(state);
+  const own = name && presets[name].remedies.some((r) => r.id === remedy.id) && presets[name].expect === finding.kind;
+  const next = own ? { ...stateFromPreset(name, remedy.id, state), view: state.view } : applyChanges(state, remedy.changes);
+  next.fit = { ...next.fit, epochs: state.fit.epochs };
   return { state: next, remedy };
 }
 

@@ -251,3 +251,60 @@ export function renderUnitBars(el, config, stats) {
     satNum.textContent = `sat. ${satText(layer, s)}`;
   });
 }
+
+/**
+ * The learning rate per optimizer step (the core's own schedule, sampled by the
+ * worker), with the step the run has reached marked.
+ */
+export function drawSchedule(canvas, caption, rates, step) {
+  const ctx = canvas.getContext('2d');
+  const { width: w, height: hgt } = canvas;
+  ctx.clearRect(0, 0, w, hgt);
+  if (!rates?.length) return;
+  let max = 0;
+  for (const r of rates) max = Math.max(max, r);
+  const x = (t) => 4 + ((w - 8) * t) / Math.max(1, rates.length - 1);
+  const y = (r) => hgt - 12 - ((hgt - 20) * r) / (max || 1);
+  ctx.strokeStyle = '#2563eb';
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  const stride = Math.max(1, Math.floor(rates.length / w));
+  for (let t = 0; t < rates.length; t += stride) (t === 0 ? ctx.moveTo : ctx.lineTo).call(ctx, x(t), y(rates[t]));
+  ctx.lineTo(x(rates.length - 1), y(rates[rates.length - 1]));
+  ctx.stroke();
+  const at = Math.min(step, rates.length - 1);
+  ctx.fillStyle = '#dc2626';
+  ctx.fillRect(x(at) - 1, 4, 2, hgt - 16);
+  ctx.fillStyle = '#4b5563';
+  ctx.font = '10px sans-serif';
+  ctx.fillText('0', 2, hgt - 1);
+  ctx.fillText(`step ${rates.length}`, w - 52, hgt - 1);
+  const now = step < rates.length ? `step ${step}: ${Number(rates[step].toPrecision(3))}` : `step ${step}: past the ${rates.length} steps drawn`;
+  caption.textContent = `Learning rate per step (the core's schedule): from ${Number(rates[0].toPrecision(3))}, peak ${Number(max.toPrecision(3))}, ${Number(rates[rates.length - 1].toPrecision(3))} at step ${rates.length - 1}. Now ${now}.`;
+}
+
+/** regression beyond 2-D: each test row's predicted value against its true value, the diagonal where they agree */
+export function drawScatter(canvas, { truth, predicted }) {
+  const ctx = canvas.getContext('2d');
+  const size = canvas.width;
+  ctx.clearRect(0, 0, size, size);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of truth) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  if (!(hi >= lo)) return;
+  const pad = 0.05 * (hi - lo || 1);
+  lo -= pad;
+  hi += pad;
+  const p = (v) => ((v - lo) / (hi - lo)) * size;
+  ctx.strokeStyle = '#9ca3af';
+  ctx.beginPath();
+  ctx.moveTo(0, size);
+  ctx.lineTo(size, 0);
+  ctx.stroke();
+  ctx.fillStyle = `rgb(${CLASS_COLORS[1].join(',')})`;
+  for (let i = 0; i < truth.length; i++) {
+    const y = predicted[i];
+    if (!Number.isFinite(y)) continue;
+    ctx.fillRect(p(truth[i]) - 1.5, size - Math.min(size + 3, Math.max(-3, p(y))) - 1.5, 3, 3);
+  }
+}

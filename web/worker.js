@@ -1,10 +1,12 @@
 // Training runs here, off the main thread: the page stays responsive while the
 // network trains. The worker owns one network and its dataset; it answers
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
+import { EarlyStopper } from '../js/early-stopping.js';
 import { createNetwork, diagnose, loadCore, loadNetwork, sweep as runSweep, tryRemedies } from '../js/index.js';
 import { loadDataset, presets } from '../js/presets.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize, prepareCsv } from './csv.js';
-import { DATASETS_2D, networkConfig, presetEpochs, stateFromPreset } from './state.js';
+import { DATASETS_2D } from './fields.js';
+import { fitOptions, networkConfig } from './state.js';
 import { unitOutputs } from './unitmap.js';
 
 const GRID = 64; // decision-boundary resolution
@@ -55,16 +57,27 @@ function emptyPending(layers) {
   return { loss: [], layers: Array.from({ length: layers }, () => Object.fromEntries(STEP_SERIES.map((k) => [k, []]))), epochs: [], histograms: [] };
 }
 
+/** per-column mean and std of the training split (std 0 counts as 1) */
+function columnStats(x, k, n) {
+  const mean = new Float64Array(k);
+  const sq = new Float64Array(k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) mean[j] += x[i * k + j];
+  for (let j = 0; j < k; j++) mean[j] /= n || 1;
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) sq[j] += (x[i * k + j] - mean[j]) ** 2;
+  return { mean, std: Array.from(sq, (v) => Math.sqrt(v / (n || 1)) || 1) };
+}
+
+/** a regression target to mean 0 and std 1 with the training split's statistics (train and test) */
+function standardizedTarget(d) {
+  const { mean, std } = columnStats(d.train.y, 1, d.train.y.length);
+  const apply = (y) => Float32Array.from(y, (v) => (v - mean[0]) / std[0]);
+  return { ...d, train: { ...d.train, y: apply(d.train.y) }, test: { ...d.test, y: apply(d.test.y) }, targetScaler: { mean: mean[0], std: std[0] } };
+}
+
 /** per-column mean and std of the training split, applied to train and test (new arrays; std 0 counts as 1) */
 function standardized(d) {
   const k = d.inputs;
-  const n = d.train.y.length ? d.train.x.length / k : 0;
-  const mean = new Float64Array(k);
-  const sq = new Float64Array(k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) mean[j] += d.train.x[i * k + j];
-  for (let j = 0; j < k; j++) mean[j] /= n || 1;
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) sq[j] += (d.train.x[i * k + j] - mean[j]) ** 2;
-  const std = Array.from(sq, (v) => Math.sqrt(v / (n || 1)) || 1);
+  const { mean, std } = columnStats(d.train.x, k, d.train.y.length ? d.train.x.length / k : 0);
   const apply = (x) => Float32Array.from(x, (v, i) => (v - mean[i % k]) / std[i % k]);
   return { ...d, train: { ...d.train, x: apply(d.train.x) }, test: { ...d.test, x: apply(d.test.x) }, scaler: { mean: Array.from(mean), std } };
 }
@@ -78,15 +91,19 @@ function sampleRows(x, inputs) {
   return out;
 }
 
-async function buildDataset(s, custom) {
+/** the data a state trains on: its dataset, standardized as asked, with the clicked points */
+async function buildDataset(state, custom) {
+  const s = state.data;
+  const seed = state.config.seed;
   let d;
   if (s.dataset === 'csv') {
     if (!custom.csv) throw new Error('no CSV data: choose a CSV file first');
     d = custom.csv;
-  }  else if (s.dataset === 'digits') d = await loadDataset({ name: 'digits', testRatio: s.testRatio, labelNoise: s.labelNoise }, s.seed);
-  else d = await loadDataset({ name: s.dataset, samples: s.samples, noise: s.noise, testRatio: s.testRatio, labelNoise: s.labelNoise }, s.seed);
+  } else if (s.dataset === 'digits') d = await loadDataset({ name: 'digits', testRatio: s.testRatio, labelNoise: s.labelNoise }, seed);
+  else d = await loadDataset({ name: s.dataset, samples: s.samples, noise: s.noise, testRatio: s.testRatio, labelNoise: s.labelNoise }, seed);
   // standardize with the generated / loaded training split only; clicked points are in the shown (standardized) plane
   if (s.standardize) d = standardized(d);
+  if (s.standardizeTarget && d.loss === 'mse') d = standardizedTarget(d);
   if (custom.points?.length && DATASETS_2D.includes(s.dataset)) {
     // clicked points join the training set
     const n = d.train.y.length;
@@ -122,7 +139,7 @@ function boundary() {
     }
   }
   const out = net.predict(x);
-  if (state.loss !== 'softmax-ce') return { kind: state.loss === 'mse' ? 'value' : 'probability', values: out };
+  if (state.config.loss !== 'softmax-ce') return { kind: state.config.loss === 'mse' ? 'value' : 'probability', values: out };
   // k outputs per cell: the predicted class and its probability, one pair per cell
   const k = data.outputs;
   const cls = new Uint8Array(GRID * GRID);
@@ -153,8 +170,8 @@ function report(force = false) {
   const now = performance.now();
   if (!force && now - lastReport < REPORT_MS) return;
   lastReport = now;
-  const msg = { type: 'progress', generation, epoch, steps: pending, stats: net.layerStats(), running };
-  pending = emptyPending(state.layers.length + 1);
+  const msg = { type: 'progress', generation, epoch, steps: pending, stats: net.layerStats(), running, learningRate: net.learningRate };
+  pending = emptyPending(state.config.layers.length);
   if (force || now - lastSlow > SLOW_MS) {
     lastSlow = now;
     data.diagX ??= sampleRows(data.train.x, data.inputs);
@@ -162,15 +179,38 @@ function report(force = false) {
     msg.histograms = net.layerHistograms().map((l) => ({ activation: l.activation, gradient: l.gradient }));
     msg.weights = net.getParameters().map((l) => l.weight);
     if (data.domain) msg.boundary = boundary();
-    if (state.loss === 'softmax-ce') msg.confusion = confusion();
+    if (state.config.loss === 'softmax-ce') msg.confusion = confusion();
+    else if (state.config.loss === 'mse' && !data.domain) msg.scatter = scatter();
   }
   post(msg);
 }
 
-function onEpoch(info) {
+const SCATTER_ROWS = 500;
+/** regression beyond 2-D: predicted against true values of (an even sample of) the test set */
+function scatter() {
+  const n = data.test.y.length;
+  const m = Math.min(n, SCATTER_ROWS);
+  const x = new Float32Array(m * data.inputs);
+  const truth = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    const j = Math.floor((i * n) / m);
+    x.set(data.test.x.subarray(j * data.inputs, (j + 1) * data.inputs), i * data.inputs);
+    truth[i] = data.test.y[j];
+  }
+  return { truth, predicted: m ? net.predict(x) : new Float32Array(0) };
+}
+
+/** an epoch ended (fit's onEpoch): its summary, its steps unless they were reported one by one, early stopping */
+function onEpoch(info, { stepsReported = false } = {}) {
   epoch++;
-  const s = info.steps;
-  // an epoch holds up to ~18k steps: appended by loops, not spread into push (arguments are limited)
+  if (!stepsReported) appendSteps(info.steps);
+  pending.epochs.push({ epoch, loss: info.loss, valLoss: info.valLoss, valAccuracy: info.valAccuracy, skippedSteps: info.skippedSteps });
+  if (stopper?.observe(epoch - 1, info.valLoss)) stopped = { epoch, best: stopper.bestEpoch + 1 };
+  report();
+}
+
+/** a fit's per-step series into the next report; an epoch holds up to ~18k steps: appended by loops, not spread into push */
+function appendSteps(s) {
   for (const v of s.loss) pending.loss.push(v);
   s.layers.forEach((layer, l) => {
     for (const k of STEP_SERIES) {
@@ -178,81 +218,52 @@ function onEpoch(info) {
       for (const v of layer[k]) into.push(v);
     }
   });
-  pending.epochs.push({ epoch, loss: info.loss, valLoss: info.valLoss, valAccuracy: info.valAccuracy, skippedSteps: info.skippedSteps });
-  report();
 }
 
 /** a histogram sample for the distributions view: per quantity [exact zeros, ...bin counts] */
 const snapshot = (l) => ({ activation: Uint32Array.of(l.activation.zeros, ...l.activation.counts), gradient: Uint32Array.of(l.gradient.zeros, ...l.gradient.counts) });
 
 let stepsDone = 0; // optimizer steps of this run (histogram snapshots are labelled with it)
+let stopper = null; // early stopping over the whole run (fit is called in chunks): the library's rule
+let stopped = null; // { epoch, best } once early stopping ended the run
 
-async function trainEpochs(epochs, signal) {
+/**
+ * Trains with the library's fit: `epochs` whole epochs, or (slow motion) one
+ * optimizer step. resume: an epoch left unfinished by a slow step goes on
+ * where it stopped, so slow and fast motion train the same steps.
+ */
+async function train({ epochs = 1, oneStep = false, signal } = {}) {
   const before = stepsDone;
-  const every = state.histogramEvery || 10;
-  const history = await net.fit(data.train.x, data.train.y, { epochs, batchSize: state.batchSize, validation: data.test, onEpoch, signal, histogramEvery: every });
-  stepsDone = before + history.steps.loss.length + history.droppedSteps;
-  for (const h of history.histograms ?? []) pending.histograms.push({ step: before + h.step + 1, layers: h.layers.map(snapshot) });
-}
-
-// ---- slow motion: one optimizer step at a time (trainStep), so a failure unfolds over seconds ----
-let stepper = null; // { order, pos, loss, steps, skipped } of the epoch under way
-
-function shuffled(n, seed) {
-  // a small LCG: the same seed and epoch give the same order
-  let r = (seed * 2654435761 + 12345) >>> 0;
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    r = (Math.imul(r, 1664525) + 1013904223) >>> 0;
-    const j = r % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
+  const every = state.view.histogramEvery || 10;
+  const options = { ...fitOptions(state), earlyStopping: undefined, validation: data.test, signal, resume: true };
+  delete options.earlyStopping;
+  if (oneStep) {
+    const history = await net.fit(data.train.x, data.train.y, { ...options, maxSteps: 1, onEpoch: (info) => onEpoch(info, { stepsReported: true }) });
+    appendSteps(history.steps);
+    stepsDone = before + history.steps.loss.length;
+    if (stepsDone % every === 0) pending.histograms.push({ step: stepsDone, layers: net.layerHistograms().map(snapshot) });
+  } else {
+    const history = await net.fit(data.train.x, data.train.y, { ...options, epochs, onEpoch, histogramEvery: every });
+    stepsDone = before + history.steps.loss.length + history.droppedSteps;
+    for (const h of history.histograms ?? []) pending.histograms.push({ step: before + h.step + 1, layers: h.layers.map(snapshot) });
   }
-  return order;
-}
-
-/** one trainStep on the next batch; an epoch ends (and is evaluated on the test set) when the training set is used up */
-function trainOneStep() {
-  const { x, y } = data.train;
-  const n = y.length / (data.loss === 'softmax-ce' ? 1 : data.outputs);
-  const k = data.inputs;
-  const ydim = y.length / n;
-  if (!stepper) stepper = { order: shuffled(n, state.seed + epoch), pos: 0, loss: 0, steps: 0, skipped: 0 };
-  const rows = stepper.order.slice(stepper.pos, stepper.pos + Math.min(state.batchSize, n));
-  const xb = new Float32Array(rows.length * k);
-  const yb = new y.constructor(rows.length * ydim);
-  rows.forEach((r, i) => {
-    xb.set(x.subarray(r * k, (r + 1) * k), i * k);
-    for (let j = 0; j < ydim; j++) yb[i * ydim + j] = y[r * ydim + j];
-  });
-  const result = net.trainStep(xb, yb);
-  stepsDone++;
-  const stats = net.layerStats();
-  pending.loss.push(result.loss);
-  stats.forEach((st, l) => {
-    for (const key of STEP_SERIES) pending.layers[l][key].push(st[key]);
-  });
-  if ((state.histogramEvery || 10) && stepsDone % (state.histogramEvery || 10) === 0) {
-    pending.histograms.push({ step: stepsDone, layers: net.layerHistograms().map(snapshot) });
-  }
-  stepper.pos += rows.length;
-  stepper.steps++;
-  if (result.skipped) stepper.skipped++;
-  else stepper.loss += result.loss;
-  if (stepper.pos >= n) {
-    epoch++;
-    const val = net.evaluate(data.test.x, data.test.y);
-    const done = stepper.steps - stepper.skipped;
-    pending.epochs.push({ epoch, loss: done ? stepper.loss / done : NaN, valLoss: val.loss, valAccuracy: val.accuracy, skippedSteps: stepper.skipped });
-    stepper = null;
-  }
-  return result;
+  if (stopped && stopper.restore && stopper.best && stopped.best !== stopped.epoch) net.setParameters(stopper.best);
 }
 
 function play({ untilEpoch: until = null } = {}) {
   if (running) return;
   if (!net) return post({ type: 'error', message: 'nothing to train: the setup has no network (see the message above)' });
+  if (stopped) return post({ type: 'finished', generation, epoch, early: stopped });
   untilEpoch = Number.isInteger(until) && until > epoch ? until : null;
   loop = playLoop();
+}
+
+/** the run reached its length or early stopping ended it: say so once */
+function finished() {
+  if (!stopped && (untilEpoch === null || epoch < untilEpoch)) return false;
+  running = false;
+  post({ type: 'finished', generation, epoch, early: stopped });
+  return true;
 }
 
 async function playLoop() {
@@ -263,28 +274,19 @@ async function playLoop() {
   try {
     while (running && mine === generation) {
       const t0 = performance.now();
-      const speed = state.speed;
+      const speed = state.view.speed;
       if (speed < 0) {
         // slow motion: -speed optimizer steps a second, each reported as it happens
-        trainOneStep();
+        await train({ oneStep: true, signal: controller.signal });
         report(-speed <= 10);
-        if (untilEpoch !== null && epoch >= untilEpoch) {
-          running = false;
-          post({ type: 'finished', generation, epoch });
-          break;
-        }
+        if (finished()) break;
         await sleep(Math.max(0, 1000 / -speed - (performance.now() - t0)));
         continue;
       }
-      stepper = null; // fit starts its epochs afresh
       // fast: several epochs per fit call; paced: one, then wait out the rest of its time slot
       const chunk = Math.min(speed === 0 ? 5 : 1, untilEpoch === null ? Infinity : untilEpoch - epoch);
-      await trainEpochs(chunk, controller.signal);
-      if (untilEpoch !== null && epoch >= untilEpoch) {
-        running = false;
-        post({ type: 'finished', generation, epoch });
-        break;
-      }
+      await train({ epochs: chunk, signal: controller.signal });
+      if (finished()) break;
       if (speed > 0) await sleep(Math.max(0, 1000 / speed - (performance.now() - t0)));
     }
   } catch (err) {
@@ -308,45 +310,78 @@ async function pause() {
   await loop;
 }
 
+const SCHEDULE_STEPS = 5000; // the schedule drawn: at most this many steps
+
+/** the learning rate of each step of the run, from the core's own schedule (a one-weight network stepped through it) */
+async function schedulePreview(s, d) {
+  const o = s.config.optimizer;
+  if (!o.schedule) return null;
+  const perEpoch = Math.max(1, Math.ceil(d.train.y.length / (d.loss === 'softmax-ce' ? 1 : d.outputs) / s.fit.batchSize));
+  const sch = o.schedule;
+  const planned = (s.fit.epochs || 100) * perEpoch;
+  const n = Math.min(SCHEDULE_STEPS, Math.max(planned, sch.warmupSteps + (sch.decaySteps ?? 0) + 1));
+  const probe = await createNetwork({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', optimizer: o, seed: 0 }, coreOptions);
+  try {
+    const rates = new Float32Array(n);
+    const x = new Float32Array(1);
+    const y = new Float32Array(1);
+    for (let t = 0; t < n; t++) {
+      rates[t] = probe.learningRate;
+      probe.trainStep(x, y);
+    }
+    return rates;
+  } finally {
+    probe.dispose();
+  }
+}
+
 async function setup({ state: s, custom = {}, request, useLoaded = false }) {
   await pause();
   generation++;
   state = s;
   epoch = 0;
   stepsDone = 0;
-  stepper = null;
+  stopped = null;
   net?.dispose();
   net = null;
   data = null;
   const model = useLoaded ? loaded : null;
   loaded = null;
+  let schedule = null;
   try {
     data = await buildDataset(s, custom);
     if (useLoaded && !model) throw new Error('the model file is no longer available; load it again');
-    if (model && (model.config.inputs !== data.inputs || model.config.layers.at(-1).units !== (s.loss === 'softmax-ce' ? data.outputs : 1))) {
-      throw new Error(`the model takes ${model.config.inputs} inputs and gives ${model.config.layers.at(-1).units} outputs; the ${s.dataset} data has ${data.inputs} inputs and ${data.outputs} outputs`);
+    const config = networkConfig(s, data);
+    if (model && (model.config.inputs !== config.inputs || model.config.layers.at(-1).units !== config.layers.at(-1).units)) {
+      throw new Error(`the model takes ${model.config.inputs} inputs and gives ${model.config.layers.at(-1).units} outputs; the ${s.data.dataset} data has ${data.inputs} inputs and ${data.outputs} outputs`);
     }
-    net = model ?? (await createNetwork(networkConfig(s, data), coreOptions));
+    net = model ?? (await createNetwork(config, coreOptions));
+    schedule = await schedulePreview(s, data);
   } catch (err) {
     model?.dispose();
-    post({ type: 'setup-failed', generation, request, noData: s.dataset === 'csv' && !custom.csv, message: err.message || String(err) });
+    post({ type: 'setup-failed', generation, request, noData: s.data.dataset === 'csv' && !custom.csv, message: err.message || String(err) });
     return;
   }
-  pending = emptyPending(s.layers.length + 1);
+  stopper = s.fit.earlyStopping ? new EarlyStopper(s.fit.earlyStopping, () => net.getParameters()) : null;
+  pending = emptyPending(s.config.layers.length);
   const points = data.inputs === 2 ? drawnPoints(data) : null;
-  post({ type: 'setup', generation, request, dataset: { name: s.dataset, inputs: data.inputs, outputs: data.outputs, loss: data.loss, classes: data.classes, classNames: data.classNames ?? null, trainSize: data.train.y.length, testSize: data.test.y.length }, points, config: net.config, simd: net.simd });
+  post({ type: 'setup', generation, request, dataset: { name: s.data.dataset, inputs: data.inputs, outputs: data.outputs, loss: data.loss, classes: data.classes, classNames: data.classNames ?? null, trainSize: data.train.y.length, testSize: data.test.y.length, targetScaler: data.targetScaler ?? null }, points, config: net.config, simd: net.simd, schedule });
   report(true);
 }
+
+/** a page setup as the library's scenario (a dataset already built, the config, fit's options) */
+const scenarioOf = (s, d, epochs) => ({ name: 'page', dataset: d, config: networkConfig(s, d), fit: { ...fitOptions(s), ...(epochs ? { epochs } : {}) } });
 
 /** the library's sweep() over one parameter (dropout or learning rate) of this setup, point by point */
 async function sweep({ state: s, custom = {}, param, values, epochs }) {
   const d = await buildDataset(s, custom);
-  const scenario = { name: 'page', dataset: d, config: networkConfig(s, d), fit: { batchSize: s.batchSize } };
+  const scenario = scenarioOf(s, d);
+  delete scenario.fit.earlyStopping; // a sweep compares the same number of epochs at each value
   await runSweep(scenario, {
     param,
     values,
     epochs,
-    seeds: [s.seed],
+    seeds: [s.config.seed],
     coreOptions,
     onPoint: (row) => post({ type: 'sweep-point', param, value: row.value, trainLoss: row.trainLoss, testLoss: row.testLoss, testAccuracy: row.testAccuracy, deadFraction: row.deadFraction, maxGradNorm: row.maxGradNorm, diverged: row.diverged }),
   });
@@ -361,23 +396,15 @@ async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request
   remedyController?.abort();
   remedyController = new AbortController();
   const signal = remedyController.signal;
-  const [name, side] = String(s.preset || '').split(':');
-  let scenario;
-  let epochs;
   const d = await buildDataset(s, custom);
-  // a preset's failure exactly as the preset defines it (a link may have changed a field): its own remedy list
-  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  const keys = ['dataset', 'samples', 'noise', 'testRatio', 'labelNoise', 'batchSize', 'standardize'];
-  const asPreset = name && !side && Object.hasOwn(presets, name) ? stateFromPreset(name, 'failure', s) : null;
-  if (asPreset && same(networkConfig(asPreset, d), networkConfig(s, d)) && keys.every((k) => same(asPreset[k], s[k])) && !custom.points?.length) {
-    scenario = name;
-    epochs = presetEpochs(name) ?? 30;
-  } else {
-    epochs = presetEpochs(s.preset) ?? 30;
-    scenario = { name: 'page', dataset: d, config: networkConfig(s, d), fit: { batchSize: s.batchSize, epochs } };
-  }
+  const epochs = s.fit.epochs || 30;
+  const scenario = scenarioOf(s, d, epochs);
+  delete scenario.fit.earlyStopping; // remedies are compared over the same budget
+  // a preset's failure as the preset defines it (the page clears state.preset on any change): the preset itself,
+  // so the library measures the preset's own remedy list, the one the page shows
+  const preset = s.preset && !s.preset.includes(':') && Object.hasOwn(presets, s.preset) && !custom.points?.length ? s.preset : null;
   const t0 = performance.now();
-  const out = await tryRemedies(scenario, kind, {
+  const out = await tryRemedies(preset ?? scenario, kind, {
     epochs,
     seeds,
     signal,
@@ -400,12 +427,9 @@ const handlers = {
     if (!net) return post({ type: 'error', message: 'nothing to train: the setup has no network (see the message above)' });
     await pause();
     // in slow motion, Step is one optimizer step; else one epoch
-    if (state.speed < 0) trainOneStep();
-    else {
-      stepper = null;
-      await trainEpochs(1);
-    }
+    await train(state.view.speed < 0 ? { oneStep: true } : { epochs: 1 });
     report(true);
+    if (stopped) post({ type: 'finished', generation, epoch, early: stopped });
   },
   /** the output of one hidden unit over the plane (2-D data): computed from the parameters, in JS */
   'unit-map'({ layer, unit, request }) {
@@ -442,8 +466,8 @@ const handlers = {
     }
   },
   speed({ speed, histogramEvery }) {
-    if (state) state.speed = speed;
-    if (state && histogramEvery) state.histogramEvery = histogramEvery;
+    if (state) state.view.speed = speed;
+    if (state && histogramEvery) state.view.histogramEvery = histogramEvery;
   },
   save({ format } = {}) {
     if (!net) return post({ type: 'error', message: 'nothing to save: the setup has no network' });
