@@ -159,7 +159,7 @@ export function setField(state, key, value) {
   } else {
     next = setPath(next, field.path, value);
   }
-  if (field.group !== 'view') next.preset = '';
+  if (field.group !== 'view' && key !== 'seed') next.preset = ''; // a preset is its data and network; the seed is the run's
   next.config = normalizeStateConfig(next.config);
   return next;
 }
@@ -412,6 +412,12 @@ export function stateFromHash(hash, base = defaultState()) {
   if (!lossesFor(state.data.dataset).includes(state.config.loss) && state.data.dataset !== 'csv') {
     if (params.has('loss')) skip('loss', `not a loss for the ${state.data.dataset} data`);
     state.config = { ...state.config, loss: lossesFor(state.data.dataset)[0] };
+  }
+  // the link's fields may restate the preset's own values: then it is still the preset
+  if (preset && !state.preset && presetSide(...preset.split(':'))) {
+    const [name, side = 'failure'] = preset.split(':');
+    const same = stateFromPreset(name, side, state);
+    if (['data', 'config', 'fit'].every((k) => JSON.stringify(same[k]) === JSON.stringify(state[k]))) state.preset = same.preset;
   }
   let error = null;
   try {
