@@ -7,6 +7,7 @@
 // the start of the record. One small detector per kind of finding (DETECTORS
 // below); every cut-off they use is in THRESHOLDS, and why:
 import { FINDING_KINDS, INPUT_KINDS } from './findings.js';
+import { deadShares } from './measure.js';
 import { compact as fmt, maxFinite, median } from './util.js';
 import { checkKeys, fail, integer, isPlainObject, number, rowsOf } from './validate.js';
 
@@ -172,8 +173,8 @@ function context(net, T) {
     updateNow: steps.layers.map((layer) => median(recent(layer.updateRatio))),
     deadNow: steps.layers.map((layer) => median(recent(layer.deadFraction))),
     deadStart: steps.layers.map((layer) => median(early(layer.deadFraction))),
-    // per layer, the share of ReLU units dead over the last fit epoch (null without fit)
-    deadEpoch: epochs.deadFraction?.length ? epochs.deadFraction[epochs.deadFraction.length - 1] : null,
+    // per layer, the dead share by its one definition (js/measure.js): over the last fit epoch, else per batch
+    dead: deadShares(record, config, w),
     saturatedNow: steps.layers.map((layer) => median(recent(layer.saturatedFraction))),
   };
 }
@@ -306,16 +307,29 @@ function vanishing(c) {
 
 function deadRelu(c) {
   const { T, config } = c;
-  const overEpoch = c.deadEpoch !== null;
-  const share = overEpoch ? c.deadEpoch : c.deadNow;
+  const { over, share, dead: counts, units } = c.dead;
+  const overEpoch = over === 'last epoch';
   const dead = range(c.nLayers).filter((l) => config.layers[l].activation === 'relu' && config.layers[l].dropout < 1 && share[l] > T.deadFraction);
   if (!dead.length) return null;
   const worst = dead.reduce((m, l) => Math.max(m, share[l]), 0);
+  // each layer's own count, so the text agrees with layerStats().deadUnits unit for unit
+  const perLayer = dead.map((l) => `${counts[l]} of ${units[l]} in layer ${l}`);
+  const listed = perLayer.length > 1 ? `${perLayer.slice(0, -1).join(', ')} and ${perLayer.at(-1)}` : perLayer[0];
+  const total = dead.length > 1 ? ` (${dead.reduce((n, l) => n + counts[l], 0)} of ${dead.reduce((n, l) => n + units[l], 0)})` : '';
   return {
     layers: dead,
     severity: worst > T.deadCritical ? 'critical' : 'warning',
-    evidence: { deadFraction: share.map(fmt), measuredOver: overEpoch ? 'last epoch' : 'batch', batchDeadFraction: c.deadNow.map(fmt), startDeadFraction: c.deadStart.map(fmt) },
-    message: `${Math.round(100 * worst)}% of the ReLU units in ${layerList(dead)} output 0 for every example ${overEpoch ? 'of the last epoch' : `of each batch (median over the last ${c.w} steps)`}; they get no gradient and cannot recover.`,
+    evidence: {
+      deadFraction: share.map(fmt),
+      deadUnits: counts,
+      units,
+      measuredOver: over,
+      batchDeadFraction: c.deadNow.map(fmt),
+      startDeadFraction: c.deadStart.map(fmt),
+    },
+    message: overEpoch
+      ? `ReLU units that output 0 for every example of the last epoch: ${listed}${total}; they get no gradient and cannot recover.`
+      : `ReLU units that output 0 for every example of a batch (median over the last ${c.w} steps): ${listed}; they get no gradient and cannot recover.`,
     remedy: 'Lower the learning rate (e.g. 10x). Leaky ReLU, ELU and SELU (with LeCun init) have no flat zero region, so no unit can die; but on their own they do not make a network learn at a learning rate that kills ReLUs (on the dead-ReLU preset they learn nothing or turn to NaN).',
   };
 }

@@ -168,7 +168,8 @@ export interface LayerStats {
   weightNorm: number;
   /** ||applied weight update|| / ||weight before||; 0 when no update was applied */
   updateRatio: number;
-  /** ReLU layers: share of units that output 0 for every example of the batch; else 0 */
+  /** ReLU layers: share of units that output 0 for every example of this ONE batch; else 0. Not the dead share
+   * diagnose reports (deadUnits, over the last epoch): never smaller than it, higher on small batches */
   deadFraction: number;
   /** sigmoid (< 0.01 or > 0.99) and tanh (|a| > 0.99): share of all activations; else 0 */
   saturatedFraction: number;
@@ -185,7 +186,8 @@ export interface LayerStats {
 /** layerStats() entries: the statistics, plus the dead-unit mask */
 export interface LayerStatsWithUnits extends LayerStats {
   /** per unit, 1 when a ReLU unit gave 0 for every example of the last completed fit epoch
-   * (before any epoch: of every update since creation or resetRecord()); 0 for other activations */
+   * (before any epoch: of every update since creation or resetRecord()); 0 for other activations.
+   * The dead share's one definition: diagnose's dead-relu finding counts these units (evidence.deadUnits) */
   deadUnits: Uint8Array;
 }
 
@@ -194,7 +196,8 @@ export interface Histogram {
   /** bins + 1 edges; for gradients, log10 |g| (bins by binary exponent) */
   edges: Float32Array;
   counts: Uint32Array;
-  /** exact zeros, counted apart (ReLU's spike; zero gradients) */
+  /** exact zeros, counted apart (ReLU's spike; zero gradients). For activations: output VALUES (unit × example)
+   * of the last batch, not dead units (layerStats().deadUnits); never a smaller share than those */
   zeros: number;
   below: number;
   above: number;
@@ -461,7 +464,31 @@ export interface RemediesForOptions {
  * dropout 0.2 alone. tryRemedies trains exactly these.
  */
 export declare function remediesFor(config: PresetRun['config'] | NetworkConfig | ResolvedConfig, kind: FindingKind | Finding, options?: RemediesForOptions): Remedy[];
-export interface RemedyRun { seed: number; found: boolean; firstToLastGradRatio: number; maxGradNorm: number; skippedSteps: number; deadFraction: number; saturatedFraction: number; trainLoss: number; testLoss: number; gap: number; testAccuracy?: number; firstEpochLoss: number; lastEpochLoss: number }
+/**
+ * The figures of one finished run (measureRun in js/measure.js), one definition for tryRemedies, sweep and the CLI.
+ * The dead share: a ReLU unit is dead when it output 0 for every example of the last completed fit epoch, the
+ * mask layerStats().deadUnits shows and diagnose's dead-relu finding counts (evidence.deadUnits of
+ * evidence.units). Other quantities, never smaller: layerStats().deadFraction (units silent on one batch) and
+ * the activation histogram's zeros (output values that are 0 in the last batch).
+ */
+export interface RunMeasurement {
+  firstToLastGradRatio: number;
+  maxGradNorm: number;
+  skippedSteps: number;
+  /** the worst hidden layer's dead share */
+  deadFraction: number;
+  /** dead hidden ReLU units (the same mask), of reluUnits */
+  deadUnits: number;
+  reluUnits: number;
+  saturatedFraction: number;
+  trainLoss: number;
+  testLoss: number;
+  gap: number;
+  testAccuracy?: number;
+  firstEpochLoss: number;
+  lastEpochLoss: number;
+}
+export type RemedyRun = RunMeasurement & { seed: number; found: boolean };
 export interface RemedyResult {
   id: string;
   label: string;
@@ -645,15 +672,8 @@ export declare function runScenario(scenario: Omit<Scenario, 'name' | 'label'>, 
 export declare function loadDataset(spec: DatasetSpec, seed?: number): Promise<Dataset>;
 
 // ---- sweep ---------------------------------------------------------------------
-export interface SweepRun {
-  seed: number;
-  trainLoss: number;
-  testLoss: number;
-  testAccuracy?: number;
-  deadFraction: number;
-  maxGradNorm: number;
-  skippedSteps: number;
-}
+/** one seed's figures: measureRun(), the same measurement tryRemedies reports */
+export type SweepRun = RunMeasurement & { seed: number };
 
 export interface SweepRow {
   value: number;
@@ -662,7 +682,7 @@ export interface SweepRow {
   testLoss: number;
   /** absent for mse */
   testAccuracy?: number;
-  /** share of hidden ReLU units dead over the last steps, weighted by units */
+  /** the worst hidden layer's share of ReLU units dead over the last epoch (as diagnose judges; see RunMeasurement) */
   deadFraction: number;
   maxGradNorm: number;
   skippedSteps: number;

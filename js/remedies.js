@@ -8,14 +8,13 @@
 import { FINDING_KINDS, FINDING_METRICS, FINDINGS, applyChanges, changesNothing, checkKind, dropsEverything, namedRemedy } from './findings.js';
 import { presets, runScenario } from './presets.js';
 import { checkScenario, checkSeeds } from './sweep.js';
-import { maxFinite, median, sum } from './util.js';
+import { measureRun } from './measure.js';
+import { median } from './util.js';
 import { checkKeys, fail, integer, isPlainObject } from './validate.js';
 
-export { FINDING_KINDS, FINDING_METRICS };
+export { FINDING_KINDS, FINDING_METRICS, measureRun };
 const WHERE = 'tryRemedies';
 const EPOCHS_MAX = 1_000_000;
-// the figures are judged on the last steps, like diagnose()'s window
-const RECENT_STEPS = 20;
 
 /**
  * The single-change remedies offered for a finding of `kind` on a network
@@ -56,49 +55,6 @@ export function remediesFor(config, kind, options = {}) {
     if (!changesNothing(config, r.changes)) out.push({ id, label: r.label, seed: out.length === 0, changes: r.changes });
   }
   return out;
-}
-
-const recent = (series) => series.subarray(Math.max(0, series.length - RECENT_STEPS));
-const squashing = (a) => a === 'sigmoid' || a === 'tanh';
-
-/**
- * The figures of one finished run ({ net, dataset, history } from runScenario):
- * firstToLastGradRatio, maxGradNorm, skippedSteps, deadFraction,
- * saturatedFraction, trainLoss, testLoss, gap, testAccuracy (classification),
- * firstEpochLoss, lastEpochLoss. Shares and ratios are recent medians per layer.
- */
-export function measureRun({ net, dataset, history }) {
-  const record = net.trainingRecord();
-  const { layers } = record.steps;
-  const config = net.config;
-  const last = layers.length - 1;
-  const grad = layers.map((l) => median(recent(l.gradNorm)));
-  let maxGradNorm = 0;
-  for (const l of layers) maxGradNorm = Math.max(maxGradNorm, maxFinite(l.gradNorm, 0));
-  // dead share as diagnose() judges it: over the last fit epoch when recorded, else per batch
-  const perEpoch = record.epochs.deadFraction;
-  const deadEpoch = perEpoch?.length ? perEpoch[perEpoch.length - 1] : null;
-  let deadFraction = 0;
-  let saturatedFraction = 0;
-  for (let l = 0; l < last; l++) {
-    deadFraction = Math.max(deadFraction, deadEpoch ? deadEpoch[l] : median(recent(layers[l].deadFraction)));
-    if (squashing(config.layers[l].activation)) saturatedFraction = Math.max(saturatedFraction, median(recent(layers[l].saturatedFraction)));
-  }
-  const train = net.evaluate(dataset.train.x, dataset.train.y);
-  const test = dataset.test.y.length ? net.evaluate(dataset.test.x, dataset.test.y) : { loss: NaN };
-  return {
-    firstToLastGradRatio: grad[0] / grad[last],
-    maxGradNorm,
-    skippedSteps: sum(history.skippedSteps),
-    deadFraction,
-    saturatedFraction,
-    trainLoss: train.loss,
-    testLoss: test.loss,
-    gap: test.loss - train.loss,
-    ...(test.accuracy !== undefined ? { testAccuracy: test.accuracy } : {}),
-    firstEpochLoss: history.loss[0],
-    lastEpochLoss: history.loss.at(-1),
-  };
 }
 
 /** median where a diverged run (non-finite loss) counts as the worst, +Infinity */

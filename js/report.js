@@ -11,12 +11,15 @@ const padEnd = (s, n) => String(s).padEnd(n);
 const widest = (cells) => cells.reduce((w, cell) => Math.max(w, String(cell).length), 0);
 const pct = (v) => `${(100 * v).toFixed(0)}%`;
 
+/** the dead share by its one definition (js/measure.js): layerStats().deadUnits, the last epoch's mask; a batch's share without it */
+const deadShare = (s) => (s.deadUnits ? sum(s.deadUnits) / s.deadUnits.length : s.deadFraction);
+
 export function layerTable(config, stats) {
   const rows = [['layer', 'units', 'activation', 'grad norm', 'dead', 'saturated', 'update/weight']];
   config.layers.forEach((layer, l) => {
     const s = stats[l];
     const kind = `${layer.activation}${layer.batchNorm ? '+bn' : ''}${layer.dropout ? ` drop ${layer.dropout}` : ''}`;
-    rows.push([l, layer.units, kind, sci(s.gradNorm), pct(s.deadFraction), pct(s.saturatedFraction), sci(s.updateRatio)]);
+    rows.push([l, layer.units, kind, sci(s.gradNorm), pct(deadShare(s)), pct(s.saturatedFraction), sci(s.updateRatio)]);
   });
   const widths = rows[0].map((_, c) => widest(rows.map((r) => r[c])));
   return rows.map((r) => r.map((cell, c) => (c === 2 ? padEnd(cell, widths[c]) : pad(cell, widths[c]))).join('  ')).join('\n');
@@ -47,7 +50,7 @@ export function compareText(a, b) {
   const each = (run, l, f) => (run.stats[l] ? f(run, l) : '-');
   const gradNow = (run, l) => sci(run.stats[l].gradNorm);
   const gradMax = (run, l) => sci(maxFinite(run.record.steps.layers[l].gradNorm, 0));
-  const deadSat = (run, l) => `${pct(run.stats[l].deadFraction)} / ${pct(run.stats[l].saturatedFraction)}`;
+  const deadSat = (run, l) => `${pct(deadShare(run.stats[l]))} / ${pct(run.stats[l].saturatedFraction)}`;
   for (let l = 0; l < n; l++) row(`layer ${l} grad norm`, each(a, l, gradNow), each(b, l, gradNow));
   for (let l = 0; l < n; l++) row(`layer ${l} max in run`, each(a, l, gradMax), each(b, l, gradMax));
   for (let l = 0; l < n; l++) row(`layer ${l} dead/sat.`, each(a, l, deadSat), each(b, l, deadSat));

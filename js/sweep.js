@@ -3,16 +3,17 @@
 // measure each final network. The CLI's sweep command, the playground's sweeps
 // and the tests all use it. Per value it reports the median over seeds of the
 // final train and test loss (eval mode: no dropout noise), test accuracy, the
-// dead-ReLU share and the largest gradient norm of the run.
+// dead-ReLU share (the worst hidden layer's share of units dead over the last
+// epoch, as diagnose() judges it) and the largest gradient norm of the run,
+// each measured by measureRun() (js/measure.js), as tryRemedies() measures.
 import { presetScenario, runScenario } from './presets.js';
-import { maxFinite, median } from './util.js';
+import { measureRun } from './measure.js';
+import { median } from './util.js';
 import { checkKeys, fail, integer, isPlainObject, number } from './validate.js';
 
 const WHERE = 'sweep';
 export const SWEEP_PARAMS = Object.freeze(['dropout', 'learningRate']);
 const LIMITS = { values: 100, seeds: 100, epochs: 1_000_000, learningRate: 1e6 };
-// the dead-ReLU share is judged on the last steps, like diagnose()'s window
-const RECENT_STEPS = 20;
 
 /** a preset name (its failure run) or { dataset, config, fit } -> a scenario with `fit` */
 export function checkScenario(scenario, where = WHERE) {
@@ -60,42 +61,6 @@ export function withParam(scenario, param, value) {
     config.optimizer = { ...(config.optimizer ?? { type: 'sgd' }), learningRate: value };
   }
   return { ...scenario, name: `${scenario.name ?? 'scenario'} ${param}=${value}`, config };
-}
-
-/** share of the hidden ReLU units that gave 0 for every example (median over the last steps), weighted by units */
-function deadShare(config, steps) {
-  let dead = 0;
-  let units = 0;
-  const last = config.layers.length - 1;
-  config.layers.forEach((layer, l) => {
-    if (l === last || layer.activation !== 'relu') return;
-    const series = steps.layers[l].deadFraction;
-    const share = median(series.subarray(Math.max(0, series.length - RECENT_STEPS)));
-    if (Number.isFinite(share)) {
-      dead += share * layer.units;
-      units += layer.units;
-    }
-  });
-  return units ? dead / units : 0;
-}
-
-/** measurements of one finished run */
-function measureRun({ net, dataset, history }) {
-  const train = net.evaluate(dataset.train.x, dataset.train.y);
-  const test = dataset.test.y.length ? net.evaluate(dataset.test.x, dataset.test.y) : { loss: NaN };
-  const { steps } = net.trainingRecord();
-  let maxGradNorm = 0;
-  for (const layer of steps.layers) maxGradNorm = Math.max(maxGradNorm, maxFinite(layer.gradNorm, 0));
-  let skippedSteps = 0;
-  for (const s of history.skippedSteps) skippedSteps += s;
-  return {
-    trainLoss: train.loss,
-    testLoss: test.loss,
-    testAccuracy: test.accuracy,
-    deadFraction: deadShare(net.config, steps),
-    maxGradNorm,
-    skippedSteps,
-  };
 }
 
 /** median where a run that diverged (non-finite) counts as the worst (+Infinity) */

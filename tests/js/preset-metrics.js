@@ -1,11 +1,11 @@
 // Measures the phenomenon each preset is about, from a finished run. Used by the
 // preset tests and by scripts/preset-figures.mjs (the figures in the README).
-import { measureRun } from '../../js/remedies.js';
+import { measureRun } from '../../js/measure.js';
 
 /**
  * firstToLastGradRatio (first layer's gradient norm over the output layer's,
  * recent median), maxGradNorm (largest finite norm of any layer at any step),
- * skippedSteps, deadFraction (worst hidden layer's recent median),
+ * skippedSteps, deadFraction (worst hidden layer's share of units dead over the last epoch),
  * saturatedFraction, eval-mode trainLoss / testLoss / gap (no dropout noise),
  * testAccuracy, firstEpochLoss, lastEpochLoss: the library's own measurement,
  * the one tryRemedies() reports.
