@@ -213,7 +213,13 @@ void gs_hist_linear(uint32_t *slots, const float *x, size_t n, const gs_hist_ran
 void gs_hist_exponent(uint32_t *slots, const float *x, size_t n);
 void gs_hist_activation_range(int act, float *lo, float *hi);
 
-/* ---- train.c ----------------------------------------------------------------- */
+/* ---- net.c (besides the public API) ------------------------------------------- */
 void gs_hist_flush_activations(gs_net *net); /* counts the last training pass's activations now */
+
+/* ---- train.c ----------------------------------------------------------------- */
+/* x (B, inputs) -> the last layer's output (B, outputs); training mode uses batch statistics and dropout */
+const float *gs_forward(gs_net *net, const float *x, int B, int train);
+/* softmax-ce targets must be class indices in [0, outputs); 1 when y is valid */
+int gs_valid_targets(const gs_net *net, const float *y, int rows);
 
 #endif

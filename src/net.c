@@ -1,4 +1,7 @@
-/* Network construction, the parameter arena and the workspace.
+/* Network construction, the parameter arena, the workspace, and what the JS
+ * side reads of a network (statistics, histogram slots, unit masks, staging
+ * and dataset buffers). The passes build on this file (train.c, then infer.c
+ * and fit.c); it calls none of them.
  *
  * Arena (one allocation, offsets from a size table; every size in 64 bits):
  *   params (P) | next params (P) | grads (P) | m (P) | next m (P) | v (P) | next v (P)
@@ -329,6 +332,19 @@ int gs_net_set_opt_step(gs_net *net, int step) {
 }
 uint32_t *gs_net_rng_state(gs_net *net) { return net ? net->rng.s : NULL; }
 const float *gs_net_layer_stats(const gs_net *net) { return net ? net->stats : NULL; }
+
+/* The activation histograms of the last training pass are counted lazily:
+ * when asked for, or just before an eval pass (or a larger workspace) would
+ * overwrite the activations they describe. Training itself pays nothing. */
+void gs_hist_flush_activations(gs_net *net) {
+    if (!net->hist_rows) return;
+    for (int l = 0; l < net->n_layers; l++) {
+        const gs_layer *L = &net->layers[l];
+        gs_hist_linear(net->hist + ((size_t)l * GS_HIST_QUANTITIES + GS_HIST_ACTIVATION) * GS_HIST_SLOTS, L->h,
+                       (size_t)net->hist_rows * L->out, &net->hist_ranges[l]);
+    }
+    net->hist_rows = 0;
+}
 
 const uint32_t *gs_net_layer_histograms(gs_net *net) {
     if (!net || !net->built) return NULL;
