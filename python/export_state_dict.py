@@ -5,7 +5,17 @@ Supported modules, in gradscope's per-layer order Linear -> norm? -> activation?
 Dropout?: nn.Linear, nn.BatchNorm1d (eps 1e-5, momentum 0.1), nn.LayerNorm (eps 1e-5),
 nn.ReLU, nn.LeakyReLU(0.01), nn.Sigmoid, nn.Tanh, nn.ELU(1.0), nn.SELU,
 nn.GELU (exact), nn.SiLU, nn.Identity, nn.Dropout. Tensors are written as base64
-float32 bytes, so the values arrive bit for bit.
+float32 bytes, so the values arrive bit for bit. This writes what the model is; the
+import (fromPyTorch / loadPyTorch / loadNetwork) checks every field and shape and
+refuses, with a sentence, what gradscope cannot represent exactly: other modules or
+constants, BatchNorm1d(momentum=None) (PyTorch's cumulative average), two Dropouts in
+a row. A Linear with bias=False loads with a zero (trainable) bias.
+
+loss: the loss the model was trained with, "mse", "bce" or "softmax-ce" (or None:
+the import's default, mse). "bce" on a model ending in nn.Sigmoid means nn.BCELoss on
+its probabilities: the import folds that Sigmoid into gradscope's bce, which takes
+logits (so the sigmoid is applied once); on any other model it means
+nn.BCEWithLogitsLoss. "softmax-ce" is nn.CrossEntropyLoss on logits.
 
 As a module:   from export_state_dict import export
                json.dump(export(model, loss="softmax-ce"), open("model.json", "w"))
@@ -29,6 +39,8 @@ def _data(t):
 
 def export(model, loss=None):
     """the JSON-ready document for gradscope's loadPyTorch"""
+    if loss not in (None, "mse", "bce", "softmax-ce"):
+        raise ValueError("export: loss is %r; expected None, 'mse', 'bce' or 'softmax-ce'" % (loss,))
     if not isinstance(model, nn.Sequential):
         raise TypeError("export: expected an nn.Sequential, got %s" % type(model).__name__)
     modules = []

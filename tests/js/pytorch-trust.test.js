@@ -196,6 +196,11 @@ for i, (name, loss, fn, y, m) in enumerate(cases):
     train(m, fn, x, y)
     torch.save(m, "%s/rt%d.pt" % (out_dir, i))
     res["round_trip"].append({"name": name, "loss": loss, "model": "%s/rt%d.pt" % (out_dir, i), "doc": export(m, loss=loss)})
+try:
+    export(nn.Sequential(nn.Linear(3, 1)), loss="hinge")
+    res["bad_loss"] = None
+except ValueError as e:
+    res["bad_loss"] = str(e)
 print(json.dumps(res))
 `;
 
@@ -270,6 +275,10 @@ test('PyTorch through torch and back', { skip: noTorch, timeout: 60_000 }, async
     assert.equal(net.config.layers.at(-1).activation, 'sigmoid');
     assert.ok(maxDiff(net.predict(x), p) < 1e-6);
     net.dispose();
+  });
+
+  await t.test('export_state_dict.py refuses a loss gradscope does not have', () => {
+    assert.equal(generated.bad_loss, "export: loss is 'hinge'; expected None, 'mse', 'bce' or 'softmax-ce'");
   });
 
   await t.test('BatchNorm1d(momentum=None) (a cumulative average) is refused, not loaded as momentum 0.1', async () => {
