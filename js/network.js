@@ -5,9 +5,10 @@
 // record.js, saving and loading in persist.js.
 import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, normalizeConfig } from './config.js';
 import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
+import { EarlyStopper, checkEarlyStopping } from './early-stopping.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
-import { PYTORCH_FORMAT, readPyTorch, toPyTorch } from './pytorch.js';
+import { asPyTorchExport, readPyTorch, toPyTorch } from './pytorch.js';
 import { EpochLog, StepLog, firstNonFinite } from './record.js';
 import { boolean, checkKeys, checkTargets, fail, given, integer, isPlainObject, number, rowsOf } from './validate.js';
 
@@ -827,7 +828,8 @@ export async function createNetwork(config, options = {}) {
 /** A network from toJSON() output (an object or its JSON text), checked in full before anything is built. */
 export async function loadNetwork(json, options = {}) {
   // a state_dict exported from PyTorch by python/export_state_dict.py loads too
-  if (typeof json === 'string' ? json.includes(PYTORCH_FORMAT) : isPlainObject(json) && json.format === PYTORCH_FORMAT) return buildPyTorch(json, options, 'loadNetwork');
+  const pytorch = asPyTorchExport(json);
+  if (pytorch) return buildPyTorch(pytorch, options, 'loadNetwork');
   const state = parseState(json, 'loadNetwork');
   if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, relaxed?, wasm? }');
   checkKeys('loadNetwork', 'options', options, ['simd', 'relaxed', 'wasm']);

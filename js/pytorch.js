@@ -338,6 +338,23 @@ const FROM_ACT = { ReLU: 'relu', LeakyReLU: 'leaky-relu', Sigmoid: 'sigmoid', Ta
 const ORDER = 'the order Linear -> BatchNorm1d or LayerNorm? -> activation? -> Dropout? per layer';
 const BASE64_CHAR = /[^A-Za-z0-9+/]/;
 
+/**
+ * The export json holds (an object, or its JSON text), or null when json is something
+ * else: loadNetwork's switch between its two formats.
+ */
+export function asPyTorchExport(json) {
+  let doc = json;
+  if (typeof json === 'string') {
+    if (!json.includes(PYTORCH_FORMAT)) return null;
+    try {
+      doc = JSON.parse(json);
+    } catch {
+      return null; // not JSON: loadNetwork's own check says so
+    }
+  }
+  return isPlainObject(doc) && doc.format === PYTORCH_FORMAT ? doc : null;
+}
+
 /** a number a module field must equal (gradscope's fixed constant), within float rounding */
 function constant(where, name, value, expected, why) {
   const ok = typeof value === 'number' && Math.abs(value - expected) <= 1e-9 * expected;

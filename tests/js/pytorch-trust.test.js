@@ -423,6 +423,12 @@ test('malformed documents and odd names get the library\'s error grammar, never 
       await assert.rejects(loadPyTorch(doc), (err) => isStandardError(err) && err.message.startsWith('loadPyTorch: '));
     }
   }
+  // a saved network that merely mentions the export format is still a saved network
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 1 }] });
+  const saved = { ...net.toJSON(), note: 'gradscope-pytorch-state-dict' };
+  net.dispose();
+  await assert.rejects(loadNetwork(JSON.stringify(saved)), /^Error: loadNetwork: json has an unknown key "note"; expected one of format/);
+  await assert.rejects(loadNetwork(saved), /^Error: loadNetwork: json has an unknown key "note"/);
   // options are checked too
   refuses(() => fromPyTorch(good, { loss: 'hinge' }), /fromPyTorch: options\.loss is "hinge"; expected one of/);
   refuses(() => fromPyTorch(good, { lr: 1 }), /fromPyTorch: options has an unknown key "lr"/);
