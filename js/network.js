@@ -5,7 +5,6 @@
 // record.js, saving and loading in persist.js.
 import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, normalizeConfig } from './config.js';
 import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
-import { EarlyStopper, checkEarlyStopping } from './early-stopping.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { asPyTorchExport, readPyTorch, toPyTorch } from './pytorch.js';
