@@ -358,7 +358,7 @@ export function asPyTorchExport(json) {
 /** a number a module field must equal (gradscope's fixed constant), within float rounding */
 function constant(where, name, value, expected, why) {
   const ok = typeof value === 'number' && Math.abs(value - expected) <= 1e-9 * expected;
-  if (!ok) fail(where, name, value, `${expected === 1e-5 ? '0.00001 (1e-5)' : expected}${why}`);
+  if (!ok) fail(where, name, value, `${expected}${why}`);
 }
 
 /**
