@@ -77,6 +77,12 @@ export const THRESHOLDS = Object.freeze({
   // that badly scaled inputs cause (INPUT_KINDS).
   inputMean: 0.2,
   inputStd: 10,
+  // a regression target (diagnose(net, thresholds, { x, y }), loss 'mse'): unscaled
+  // when its std or |mean| is above targetScale. The squared error is in the
+  // target's units squared: house prices (std ~5e4) start at a loss of ~3e9 and
+  // gradients to match, which reads as exploding gradients whatever the inputs.
+  // Then "Scale the target" leads the advice.
+  targetScale: 10,
 });
 
 // What each threshold may be: the range where it still means what the comment
@@ -105,6 +111,7 @@ const RANGES = {
   overfitMinEpochs: { integer: true, min: 2, max: 1_000_000 },
   inputMean: { min: 0 },
   inputStd: { min: 0, minOpen: true },
+  targetScale: { min: 0, minOpen: true },
 };
 
 /** THRESHOLDS with the caller's overrides, each checked against RANGES. */
@@ -465,22 +472,68 @@ function inputAdvice(findings, scale) {
   );
 }
 
+/** per target column mean and std (finite values only); the largest |mean| and std */
+function targetScale(y, outputs, T) {
+  const rows = y.length / outputs;
+  let maxAbsMean = 0;
+  let maxStd = 0;
+  for (let j = 0; j < outputs; j++) {
+    let n = 0;
+    let sum = 0;
+    let sq = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = y[i * outputs + j];
+      if (!Number.isFinite(v)) continue;
+      n++;
+      sum += v;
+      sq += v * v;
+    }
+    const mean = n ? sum / n : 0;
+    maxAbsMean = Math.max(maxAbsMean, Math.abs(mean));
+    maxStd = Math.max(maxStd, n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0);
+  }
+  return { maxAbsMean, maxStd, unscaled: maxStd > T.targetScale || maxAbsMean > T.targetScale };
+}
+
+/** "Scale the target" at the head of the remedies that a badly scaled regression target explains */
+function targetAdvice(findings, scale) {
+  if (!scale.unscaled) return findings;
+  const evidence = { maxAbsMean: fmt(scale.maxAbsMean), maxStd: fmt(scale.maxStd) };
+  const squared = fmt(scale.maxStd ** 2 + scale.maxAbsMean ** 2);
+  return findings.map((f) =>
+    INPUT_KINDS.includes(f.kind)
+      ? {
+          ...f,
+          evidence: { ...f.evidence, targetScale: evidence },
+          remedy: `Scale the target (to mean 0 and std 1 with the training set's statistics; undo it on the predictions): its std is ${fmt(scale.maxStd)} and |mean| ${fmt(scale.maxAbsMean)}, so the squared error starts near ${squared} and the gradients are that large, whatever the inputs. Then, if it persists: ${f.remedy}`,
+        }
+      : f,
+  );
+}
+
 /**
  * @param net a Network that has trained (trainStep or fit)
  * @param thresholds overrides for THRESHOLDS (checked: unknown keys, ranges)
  * @param options { x }: the training inputs (Float32Array, rows x net.config.inputs); when
  *   they are far from centred or unscaled (THRESHOLDS.inputMean / inputStd), the findings
  *   badly scaled inputs cause (INPUT_KINDS) get evidence.inputScale and a remedy that
- *   starts with "Standardize the inputs"
+ *   starts with "Standardize the inputs"; { y }: the training targets (loss 'mse' only,
+ *   Float32Array rows x outputs): when their std or |mean| is above THRESHOLDS.targetScale,
+ *   those findings get evidence.targetScale and a remedy that starts with "Scale the target"
  * @returns findings: [{ kind, layers, severity: 'warning' | 'critical', evidence, message, remedy }]
  */
 export function diagnose(net, thresholds, options) {
   const T = checkThresholds(thresholds);
   if (net === null || typeof net !== 'object' || typeof net.trainingRecord !== 'function') fail('diagnose', 'net', net, 'a Network');
   if (options !== undefined) {
-    if (!isPlainObject(options)) fail('diagnose', 'options', options, 'an object { x }');
-    checkKeys('diagnose', 'options', options, ['x']);
+    if (!isPlainObject(options)) fail('diagnose', 'options', options, 'an object { x?, y? }');
+    checkKeys('diagnose', 'options', options, ['x', 'y']);
     if (options.x !== undefined) rowsOf('diagnose', 'options.x', options.x, net.config.inputs);
+    if (options.y !== undefined) {
+      if (net.config.loss !== 'mse') fail('diagnose', 'options.y', options.y, `absent for loss '${net.config.loss}' (the target's scale is read for regression, loss 'mse')`);
+      if (!(options.y instanceof Float32Array)) fail('diagnose', 'options.y', options.y, 'a Float32Array of targets, rows x outputs');
+      rowsOf('diagnose', 'options.y', options.y, net.config.layers.at(-1).units);
+    }
   }
   const c = context(net, T);
   if (c.total === 0) return [];
@@ -489,5 +542,8 @@ export function diagnose(net, thresholds, options) {
     const found = detect(c);
     if (found) findings.push({ kind, ...found });
   }
-  return options?.x !== undefined && findings.length ? inputAdvice(findings, inputScale(options.x, net.config.inputs, T)) : findings;
+  if (!findings.length) return findings;
+  // the target's advice leads when both apply: added last, it goes first
+  const withInputs = options?.x !== undefined ? inputAdvice(findings, inputScale(options.x, net.config.inputs, T)) : findings;
+  return options?.y !== undefined ? targetAdvice(withInputs, targetScale(options.y, net.config.layers.at(-1).units, T)) : withInputs;
 }

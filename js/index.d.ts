@@ -415,12 +415,16 @@ export interface Thresholds {
   inputMean: number;
   /** inputs unscaled when a column's std is above this */
   inputStd: number;
+  /** a regression target (diagnose's options.y) is unscaled when its std or |mean| is above this */
+  targetScale: number;
 }
 
 /** Findings about what the network recorded while training; [] for a healthy run. */
 export interface DiagnoseOptions {
   /** training inputs, rows x net.config.inputs: adds "standardize the inputs" advice when they are off-centre or unscaled */
   x?: Float32Array;
+  /** training targets, rows x outputs, loss 'mse' only: adds "scale the target" advice (first) when their std or |mean| is above thresholds.targetScale */
+  y?: Float32Array;
 }
 export declare function diagnose(net: Network, thresholds?: Partial<Thresholds>, options?: DiagnoseOptions): Finding[];
 export interface InputScale { rows: number; meanAbsMean: number; maxAbsMean: number; maxStd: number; maxStdColumn: number; nonFinite: number; offCentre: boolean; unscaled: boolean }

@@ -69,7 +69,7 @@ test('thresholds are validated at the boundary: unknown keys, ranges, NaN, non-i
   const net = await createNetwork({ inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], loss: 'bce' });
   net.trainStep(data.train.x, data.train.y);
   const cases = [
-    [{ windw: 5 }, /^Error: diagnose: thresholds has an unknown key "windw"; expected one of window, vanishingRatio, .*overfitMinEpochs, inputMean, inputStd$/],
+    [{ windw: 5 }, /^Error: diagnose: thresholds has an unknown key "windw"; expected one of window, vanishingRatio, .*overfitMinEpochs, inputMean, inputStd, targetScale$/],
     [{ window: 0 }, /^Error: diagnose: thresholds\.window is 0; expected an integer in \[1, 1000000\]$/],
     [{ window: -3 }, /thresholds\.window is -3; expected an integer in \[1, /],
     [{ window: 2.5 }, /thresholds\.window is 2\.5; expected an integer/],
@@ -195,8 +195,8 @@ test('inputs far from centred or unscaled: "Standardize the inputs" heads the re
     assert.ok(plain.every((f) => !/^Standardize/.test(f.remedy) && !f.evidence.inputScale));
     // the same findings with the inputs given explicitly
     assert.deepEqual(diagnose(run.net, undefined, { x: raw.train.x }), run.findings);
-    assert.throws(() => diagnose(run.net, undefined, { y: 1 }), /diagnose: options has an unknown key "y"; expected one of x/);
-    assert.throws(() => diagnose(run.net, undefined, null), /diagnose: options is null; expected an object \{ x \}/);
+    assert.throws(() => diagnose(run.net, undefined, { z: 1 }), /diagnose: options has an unknown key "z"; expected one of x, y/);
+    assert.throws(() => diagnose(run.net, undefined, null), /diagnose: options is null; expected an object \{ x\?, y\? \}/);
     assert.throws(() => diagnose(run.net, undefined, { x: new Float32Array(3) }), /diagnose: options\.x\.length is 3; expected a positive multiple of 2/);
     assert.throws(() => diagnose(run.net, { inputStd: 0 }, { x: raw.train.x }), /diagnose: thresholds\.inputStd is 0; expected a finite number > 0/);
     // a looser cut-off: nothing to say about these inputs
@@ -279,4 +279,39 @@ test('exploding: clip advice from the 90th percentile of the gradient norm befor
   assert.equal(t.evidence.clippedShare, 1);
   assert.match(t.remedy, /clipNorm 1 clipped 100% of the updates, more than half: too aggressive/);
   tight.dispose();
+});
+
+test('a regression target in the tens of thousands: "Scale the target" leads the advice, and scaling it cures the run (house prices)', async () => {
+  const n = 200;
+  const x = new Float32Array(n * 3);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 3; j++) x[3 * i + j] = Math.sin(i * (j + 1));
+    y[i] = 180000 + 50000 * Math.sin(i * 0.7) + 20000 * x[3 * i];
+  }
+  let mean = 0;
+  for (const v of y) mean += v / n;
+  let sq = 0;
+  for (const v of y) sq += (v - mean) ** 2 / n;
+  const scaled = y.map((v) => (v - mean) / Math.sqrt(sq));
+  const run = async (target) => {
+    const net = await createNetwork({ inputs: 3, layers: [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: 1 }], loss: 'mse', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 1 });
+    await net.fit(x, target, { epochs: 30, batchSize: 20 });
+    const findings = diagnose(net, undefined, { x, y: target });
+    net.dispose();
+    return findings;
+  };
+  const raw = await run(y);
+  assert.ok(raw.length > 0, 'the raw target raises a finding');
+  for (const f of raw.filter((f) => f.evidence.targetScale)) assert.match(f.remedy, /^Scale the target .*std is 3\.\de\+4/);
+  assert.ok(raw.some((f) => f.evidence.targetScale), raw.map((f) => f.kind).join(', '));
+  assert.deepEqual(await run(scaled), [], 'the standardized target trains healthy');
+  // y is read for regression only, and checked
+  const bce = await createNetwork({ inputs: 3, layers: [{ units: 1 }], loss: 'bce' });
+  await bce.fit(x, new Float32Array(n), { epochs: 1, batchSize: 20 });
+  assert.throws(() => diagnose(bce, undefined, { y }), /diagnose: options\.y is .*; expected absent for loss 'bce'/);
+  bce.dispose();
+  const mse = await createNetwork({ inputs: 3, layers: [{ units: 2 }], loss: 'mse' });
+  assert.throws(() => diagnose(mse, undefined, { y: new Float32Array(3) }), /options\.y/);
+  mse.dispose();
 });
