@@ -5,6 +5,7 @@
 // record.js, saving and loading in persist.js.
 import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, normalizeConfig } from './config.js';
 import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
+import { EarlyStopper, checkEarlyStopping } from './early-stopping.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { asPyTorchExport, readPyTorch, toPyTorch } from './pytorch.js';
@@ -688,50 +689,6 @@ function boundHistory(history) {
   const cut = history.loss.length - EPOCH_RECORD_LIMIT;
   for (const key of ['loss', 'skippedSteps', 'valLoss', 'valAccuracy']) history[key]?.splice(0, cut);
   history.droppedEpochs += cut;
-}
-
-function checkEarlyStopping(where, value, valRows) {
-  const name = 'options.earlyStopping';
-  if (!isPlainObject(value)) fail(where, name, value, 'an object { patience, minDelta?, restoreBest? }');
-  checkKeys(where, name, value, ['patience', 'minDelta', 'restoreBest']);
-  if (!valRows) fail(where, name, value, 'to come with options.validation (it watches the validation loss)');
-  return {
-    patience: integer(where, `${name}.patience`, given(value.patience, 10), 1, 1e9),
-    minDelta: number(where, `${name}.minDelta`, given(value.minDelta, 0), { min: 0 }),
-    restoreBest: boolean(where, `${name}.restoreBest`, given(value.restoreBest, true)),
-  };
-}
-
-/**
- * Early stopping on validation loss: an epoch improves when valLoss < best -
- * minDelta (NaN never does); stop after `patience` epochs in a row without one.
- */
-class EarlyStopper {
-  bestEpoch = null;
-  best = null; // the best epoch's parameters, when restoring
-  #bestLoss = Infinity;
-  #waited = 0;
-  #options;
-  #snapshot;
-
-  constructor(options, snapshot) {
-    this.#options = options;
-    this.#snapshot = snapshot;
-  }
-  get restore() {
-    return this.#options.restoreBest;
-  }
-  /** true when training should stop after this epoch */
-  observe(epoch, valLoss) {
-    if (valLoss < this.#bestLoss - this.#options.minDelta) {
-      this.#bestLoss = valLoss;
-      this.bestEpoch = epoch;
-      this.#waited = 0;
-      if (this.restore) this.best = this.#snapshot();
-      return false;
-    }
-    return ++this.#waited >= this.#options.patience;
-  }
 }
 
 function setOptimizer(e, handle, o) {

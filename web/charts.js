@@ -215,6 +215,15 @@ class Series {
     };
     if (zones) hooks.drawClear = [shadeZones];
     const plot = new uPlot({ title, width: widthOf(this.el), height, series, axes, scales, legend: { live: true, markers: { width: 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } }, hooks }, data, this.el);
+    // two sides: the legend names each line once (side A's entries; the dashed side shares their colours), so
+    // a comparison of N layers does not list 2N entries and squeeze the plot
+    if (this.sides > 1) {
+      const rows = plot.root.querySelectorAll('.u-legend .u-series');
+      rows.forEach((row, i) => {
+        if (i > this.names.length) row.hidden = true; // row 0 is x
+      });
+      this.el.dataset.legendEntries = String(this.names.length);
+    }
     plot.over.addEventListener('dblclick', () => {
       this.zoomed = false;
       this.window = null;
@@ -413,6 +422,9 @@ export function unitsChart(el, layers) {
   };
 }
 
+/** where the update:data chart draws an update of exactly 0 */
+export const NO_UPDATE = -12;
+
 /** log10 of each layer's update:data ratio (std of the update over std of the weights) per step, a guide at −3 */
 export function ratioChart(el, nLayers, sides = 1, sideNames = ['A', 'B']) {
   const names = Array.from({ length: nLayers }, (_, l) => ({ label: `layer ${l}${l === nLayers - 1 ? ' (out)' : ''}`, color: layerColor(l) }));
@@ -421,7 +433,18 @@ export function ratioChart(el, nLayers, sides = 1, sideNames = ['A', 'B']) {
     yRange: (u, min, max) => [Math.floor(Math.min(Number.isFinite(min) ? min : -4, -4)), Math.ceil(Math.max(Number.isFinite(max) ? max : -2, -2))],
   });
   chart.guides.push({ y: -3, label: '−3: about a thousandth per step', color: '#111827' });
-  const log10 = (v) => (Number.isFinite(v) && v > 0 ? Math.log10(v) : null);
+  // an update of exactly 0 (a dead layer, dropout 1) is drawn on a line of its own, not as a gap where the line stops
+  let zeroShown = false;
+  const log10 = (v) => {
+    if (v === 0) {
+      if (!zeroShown) {
+        zeroShown = true;
+        chart.guides.push({ y: NO_UPDATE, label: `${NO_UPDATE}: no update at all (exactly 0: the layer gets no gradient)`, color: '#6b7280' });
+      }
+      return NO_UPDATE;
+    }
+    return Number.isFinite(v) && v > 0 ? Math.log10(v) : null;
+  };
   return {
     chart,
     push(side, layers) {

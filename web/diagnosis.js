@@ -1,6 +1,7 @@
 // The diagnosis panel: live findings from diagnose() with the remedy in words
 // and a button per single-change remedy, from the library's one catalogue
 // (remediesFor), applied with the library's applyChanges.
+import { FINDINGS } from '../js/findings.js';
 import { remediesFor as libraryRemedies } from '../js/remedies.js';
 import { presets } from '../js/presets.js';
 import { h, replaceChildren } from './dom.js';
@@ -9,9 +10,16 @@ import { applyChanges, stateFromPreset } from './state.js';
 /** the preset whose failure this state is, or null */
 const presetFailure = (state) => (state.preset && !state.preset.includes(':') && Object.hasOwn(presets, state.preset) ? state.preset : null);
 
-/** The remedies the page offers for a finding: the library's list for this config (exactly one the seed's). */
+/**
+ * The remedies the page offers for a finding: a change of the data the
+ * diagnosis names first (scale the target, standardize the inputs), then the
+ * library's list for this config (exactly one marked the seed's).
+ */
 export function remediesFor(state, finding) {
-  return libraryRemedies(state.config, finding.kind, { preset: presetFailure(state) });
+  const data = [];
+  if (finding.evidence?.targetScale && !state.data.standardizeTarget) data.push({ id: 'standardize-target', label: 'standardize the target', seed: false, data: { standardizeTarget: true } });
+  if (finding.evidence?.inputScale && !state.data.standardize) data.push({ id: 'standardize-inputs', label: 'standardize the inputs', seed: false, data: { standardize: true } });
+  return [...data, ...libraryRemedies(state.config, finding.kind, { preset: presetFailure(state) })];
 }
 
 /**
@@ -25,12 +33,17 @@ export function applyRemedy(state, finding, id = null) {
   if (!remedy) return null;
   const name = presetFailure(state);
   const own = name && presets[name].remedies.some((r) => r.id === remedy.id) && presets[name].expect === finding.kind;
-  const next = own ? { ...stateFromPreset(name, remedy.id, state), view: state.view } : applyChanges(state, remedy.changes);
+  const next = remedy.data
+    ? { ...state, data: { ...state.data, ...remedy.data }, preset: '' }
+    : own
+      ? { ...stateFromPreset(name, remedy.id, state), view: state.view }
+      : applyChanges(state, remedy.changes);
   next.fit = { ...next.fit, epochs: state.fit.epochs };
   return { state: next, remedy };
 }
 
-const title = (f) => `${f.severity === 'critical' ? '✗' : '!'} ${String(f.kind).replace(/-/g, ' ')}`;
+/** a finding's title from the library's catalogue of findings */
+const title = (f) => `${f.severity === 'critical' ? '✗' : '!'} ${Object.hasOwn(FINDINGS, f.kind) ? FINDINGS[f.kind].title : String(f.kind)}`;
 
 /** the two parts of the panel: messages (errors, notes) that findings never replace, and the findings */
 export function panelParts(el) {

@@ -157,6 +157,8 @@ export class Distributions {
       let latestSum = 0;
       for (const v of latest) latestSum += v;
       cell.dataset.zeros = String(latestSum ? latest[0] / latestSum : 0);
+      // a dead layer is one grey row at the bottom: say it, or the map looks blank
+      if (latestSum && latest[0] / latestSum > 0.99) cap.textContent += ` · now ${q === 'activation' ? 'every output' : 'every gradient'} is exactly 0 (the grey bottom row): this layer is dead`;
       // one pixel per (sample, bin) in an image, scaled up: cheap however many samples
       const rows = bins + 1; // the bottom row: exact zeros; a gap row; then the bins upwards
       const img = new ImageData(cols, rows);

@@ -57,7 +57,7 @@ const remedyRuns = createRemedyRuns({ getSetup: currentSetup, onError: showNote,
 const sweeps = createSweeps({ getSetup: currentSetup, showError, simd });
 
 // ---- the training sides: A = this setup, B = the comparison ----------------------------
-const sides = [makeSide(0), null];
+const sides = [null, null]; // side A is made at the start, below (its handlers are defined first)
 let panels = [];
 let view = { config: null, stats: null, weights: null, points: null, boundary: null, scatter: null, regression: false };
 
@@ -202,7 +202,7 @@ function onProgress(side, msg) {
   if (msg.confusion) renderConfusion($('confusion'), msg.confusion, view.dataset.outputs, view.dataset.classNames);
   if (msg.findings) {
     renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce'), remedies: (f) => remediesFor(state, f) });
-    if (trained && currentSetup().ready === true) remedyRuns.measure(msg.findings, (f) => remediesFor(state, f).length > 0);
+    if (trained && currentSetup().ready === true) remedyRuns.measure(msg.findings, (f) => remediesFor(state, f));
     else remedyRuns.show();
   }
   // the canvases and bars follow the slower reports (a few a second): enough to watch, cheap to paint
@@ -292,7 +292,7 @@ function drawViews() {
   if (instrumentsVisible) renderUnitGrid($('unit-grid'), view.config, view.stats, pickUnit);
   const kind = mapKind();
   $('boundary').hidden = kind === 'confusion';
-  $('confusion').hidden = kind !== 'confusion';
+  $('confusion').hidden = state.config.loss !== 'softmax-ce'; // classes: the matrix, under the map on 2-D data
   $('map-card').dataset.kind = kind;
   $('map-title').textContent = { map: 'Decision map', confusion: 'Confusion matrix', scatter: 'Predicted vs true (test set)' }[kind];
   if (kind === 'map') drawBoundary($('boundary'), { points: view.points, boundary: view.boundary, regression: view.regression, domain: view.points.domain });
@@ -443,6 +443,7 @@ function setup({ play = false, useLoaded = false, notes = [] } = {}) {
   renderFindings($('findings'), [], { trained: false });
   $('confusion').replaceChildren();
   $('epoch').textContent = '0';
+  $('epoch').dataset.epoch = '0';
   $('step-count').textContent = '0';
   showStepMode();
   for (const id of ['train-loss', 'test-loss', 'test-acc']) $(id).textContent = '–';
@@ -564,8 +565,9 @@ function openPreset(name) {
   setup({ play: true });
 }
 
-const CHANGE_NAMES = { activation: 'activation', batchNorm: 'batch norm', dropout: 'dropout', learningRate: 'learning rate', weightDecay: 'L2', init: 'init', clipNorm: 'clip norm' };
+const CHANGE_NAMES = { activation: 'activation', batchNorm: 'batch norm', dropout: 'dropout', learningRate: 'learning rate', weightDecay: 'L2', init: 'init', clipNorm: 'clip norm', standardize: 'standardize inputs', standardizeTarget: 'standardize the target' };
 function valueOf(s, key) {
+  if (key === 'standardize' || key === 'standardizeTarget') return s.data[key] ? 'on' : 'off';
   if (['activation', 'batchNorm', 'dropout'].includes(key)) return [...new Set(hiddenLayers(s).map((l) => String(l[key])))].join('/');
   if (key === 'learningRate' || key === 'weightDecay') return String(s.config.optimizer[key]);
   if (key === 'init') return s.config.init.type === 'normal' ? `normal(std ${s.config.init.std})` : s.config.init.type;
@@ -576,7 +578,7 @@ function valueOf(s, key) {
 function onApply(finding, id) {
   const applied = applyRemedy(state, finding, id);
   if (!applied) return showError(`No remedy to apply for ${finding.kind}.`);
-  const keys = Object.keys(applied.remedy.changes);
+  const keys = Object.keys(applied.remedy.changes ?? applied.remedy.data);
   const what = keys.map((k) => `${CHANGE_NAMES[k] ?? k} ${valueOf(state, k)} → ${valueOf(applied.state, k)}`).join(', ');
   const notes = [];
   const mode = $('compare-with').value;
@@ -781,6 +783,7 @@ function linkNotes(link) {
 }
 
 // ---- start ----------------------------------------------------------------------
+sides[0] = makeSide(0);
 bindSetup();
 bindTransport();
 bindFiles();

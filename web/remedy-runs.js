@@ -29,7 +29,7 @@ export function measuredText(r, epochs) {
     return `${label} ${f(before)} → ${f(after)}`;
   });
   const still = r.stillFound ? `; still found on ${r.stillFound} of ${r.seeds.length} seeds` : '';
-  return `${r.label}: ${parts.join(', ')}${still} (medians of seeds ${r.seeds.join(', ')}, ${epochs} epochs each, not the run on screen; ${(r.ms / 1000).toFixed(1)} s)`;
+  return `${r.label}: ${parts.join(', ')}${still} (medians of seeds ${r.seeds.join(', ')}, ${epochs} epochs each, not the run on screen; ${r.ms < 1000 ? `${Math.round(r.ms)} ms` : `${(r.ms / 1000).toFixed(1)} s`})`;
 }
 
 /** getSetup() -> { state, custom }; onError(text) */
@@ -82,15 +82,17 @@ export function createRemedyRuns({ getSetup, onError, simd, metrics }) {
       asked.clear();
       worker?.send(TO_WORKER.abortRemedies, { request });
     },
-    /** measures the remedies of findings not asked for yet on this setup (hasRemedies(finding): the page offers some) */
-    measure(findings, hasRemedies) {
+    /** measures the remedies of findings not asked for yet on this setup (offered(finding): what the page offers) */
+    measure(findings, offered) {
       for (const f of findings) {
-        if (asked.has(f.kind) || !hasRemedies(f)) continue;
+        const list = offered(f);
+        if (asked.has(f.kind) || !list.length) continue;
         asked.add(f.kind);
         pending.add(f.kind);
         worker ??= new Trainer(handlers, { simd });
         const { state, custom } = getSetup();
-        worker.send(TO_WORKER.tryRemedies, { state, custom, kind: f.kind, seeds: SEEDS, request });
+        const dataRemedies = list.filter((r) => r.data).map(({ id, label, data }) => ({ id, label, data }));
+        worker.send(TO_WORKER.tryRemedies, { state, custom, kind: f.kind, seeds: SEEDS, request, dataRemedies });
       }
       show();
     },

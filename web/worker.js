@@ -3,13 +3,14 @@
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
 import { EarlyStopper } from '../js/early-stopping.js';
 import { createNetwork, diagnose, loadCore, loadNetwork, sweep as runSweep, tryRemedies } from '../js/index.js';
-import { loadDataset, presets } from '../js/presets.js';
+import { measureRun } from '../js/measure.js';
+import { loadDataset, presets, runScenario } from '../js/presets.js';
+import { median } from '../js/util.js';
 import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize, prepareCsv } from './csv.js';
 import { DATASETS_2D } from './fields.js';
 import { fitOptions, networkConfig } from './state.js';
-import { unitOutputs } from './unitmap.js';
 
-const GRID = 64; // decision-boundary resolution
+const GRID = 64; // the decision map's and a unit's output map's resolution
 const REPORT_MS = 60; // at most ~16 progress messages a second
 const SLOW_MS = 300; // findings, weights and the boundary: a few times a second
 
@@ -128,17 +129,22 @@ async function buildDataset(state, custom) {
   return d;
 }
 
-function boundary() {
+/** the centres of a grid x grid raster over the data's domain, row 0 at the top */
+function gridPoints(grid = GRID) {
   const [lo, hi] = data.domain;
-  const x = new Float32Array(GRID * GRID * 2);
-  for (let r = 0; r < GRID; r++) {
-    for (let c = 0; c < GRID; c++) {
-      const i = r * GRID + c;
-      x[2 * i] = lo + ((c + 0.5) / GRID) * (hi - lo);
-      x[2 * i + 1] = hi - ((r + 0.5) / GRID) * (hi - lo); // row 0 at the top
+  const x = new Float32Array(grid * grid * 2);
+  for (let r = 0; r < grid; r++) {
+    for (let c = 0; c < grid; c++) {
+      const i = r * grid + c;
+      x[2 * i] = lo + ((c + 0.5) / grid) * (hi - lo);
+      x[2 * i + 1] = hi - ((r + 0.5) / grid) * (hi - lo);
     }
   }
-  const out = net.predict(x);
+  return x;
+}
+
+function boundary() {
+  const out = net.predict(gridPoints(GRID));
   if (state.config.loss !== 'softmax-ce') return { kind: state.config.loss === 'mse' ? 'value' : 'probability', values: out };
   // k outputs per cell: the predicted class and its probability, one pair per cell
   const k = data.outputs;
@@ -175,7 +181,9 @@ function report(force = false) {
   if (force || now - lastSlow > SLOW_MS) {
     lastSlow = now;
     data.diagX ??= sampleRows(data.train.x, data.inputs);
-    msg.findings = diagnose(net, undefined, { x: data.diagX });
+    // a regression target's scale too (diagnose says "scale the target" when it is what is off)
+    if (data.loss === 'mse') data.diagY ??= sampleRows(data.train.y, data.outputs);
+    msg.findings = diagnose(net, undefined, data.loss === 'mse' ? { x: data.diagX, y: data.diagY } : { x: data.diagX });
     msg.histograms = net.layerHistograms().map((l) => ({ activation: l.activation, gradient: l.gradient }));
     msg.weights = net.getParameters().map((l) => l.weight);
     if (data.domain) msg.boundary = boundary();
@@ -224,6 +232,7 @@ function appendSteps(s) {
 const snapshot = (l) => ({ activation: Uint32Array.of(l.activation.zeros, ...l.activation.counts), gradient: Uint32Array.of(l.gradient.zeros, ...l.gradient.counts) });
 
 let stepsDone = 0; // optimizer steps of this run (histogram snapshots are labelled with it)
+let openEpoch = false; // a slow-motion step left an epoch unfinished: the next fit resumes it (same data)
 let stopper = null; // early stopping over the whole run (fit is called in chunks): the library's rule
 let stopped = null; // { epoch, best } once early stopping ended the run
 
@@ -235,15 +244,18 @@ let stopped = null; // { epoch, best } once early stopping ended the run
 async function train({ epochs = 1, oneStep = false, signal } = {}) {
   const before = stepsDone;
   const every = state.view.histogramEvery || 10;
-  const options = { ...fitOptions(state), earlyStopping: undefined, validation: data.test, signal, resume: true };
-  delete options.earlyStopping;
+  // early stopping runs over the whole run here (stopper), not per fit call; an epoch a slow step left open goes on
+  const { earlyStopping, ...fitted } = fitOptions(state);
+  const options = { ...fitted, validation: data.test, signal, resume: openEpoch };
   if (oneStep) {
     const history = await net.fit(data.train.x, data.train.y, { ...options, maxSteps: 1, onEpoch: (info) => onEpoch(info, { stepsReported: true }) });
+    openEpoch = history.partialEpoch !== null;
     appendSteps(history.steps);
     stepsDone = before + history.steps.loss.length;
     if (stepsDone % every === 0) pending.histograms.push({ step: stepsDone, layers: net.layerHistograms().map(snapshot) });
   } else {
     const history = await net.fit(data.train.x, data.train.y, { ...options, epochs, onEpoch, histogramEvery: every });
+    openEpoch = history.partialEpoch !== null;
     stepsDone = before + history.steps.loss.length + history.droppedSteps;
     for (const h of history.histograms ?? []) pending.histograms.push({ step: before + h.step + 1, layers: h.layers.map(snapshot) });
   }
@@ -341,6 +353,7 @@ async function setup({ state: s, custom = {}, request, useLoaded = false }) {
   state = s;
   epoch = 0;
   stepsDone = 0;
+  openEpoch = false;
   stopped = null;
   net?.dispose();
   net = null;
@@ -391,7 +404,7 @@ async function sweep({ state: s, custom = {}, param, values, epochs }) {
 /** the library's tryRemedies() for one finding of this setup, each remedy's measured effect posted as it comes */
 let remedyController = null;
 let remediesFrom = 0; // requests older than this were for a setup the page has left: skipped
-async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request }) {
+async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request, dataRemedies = [] }) {
   if (request < remediesFrom) return;
   remedyController?.abort();
   remedyController = new AbortController();
@@ -411,7 +424,39 @@ async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request
     coreOptions,
     onResult: (r) => post({ type: 'remedy-result', request, kind, epochs, result: { id: r.id, label: r.label, metrics: r.metrics, stillFound: r.stillFound, seeds: r.seeds, ms: r.ms, error: r.error ?? null } }),
   });
-  post({ type: 'remedies-done', request, kind, aborted: out.aborted, ms: performance.now() - t0 });
+  // a change of the data (standardize the target or the inputs), measured on the same seeds and budget
+  for (const r of out.aborted ? [] : dataRemedies) {
+    const result = await measureDataRemedy(out, s, custom, r, epochs, signal);
+    if (!result) break;
+    post({ type: 'remedy-result', request, kind, epochs, result });
+  }
+  post({ type: 'remedies-done', request, kind, aborted: out.aborted || signal.aborted, ms: performance.now() - t0 });
+}
+
+/**
+ * A data remedy ({ id, label, data: { standardizeTarget | standardize: true } }) trained on
+ * tryRemedies' seeds and epochs and measured as it measures (measureRun), against its
+ * "before". The test loss is left out: standardizing the target changes its units.
+ */
+async function measureDataRemedy(out, s, custom, remedy, epochs, signal) {
+  const t0 = performance.now();
+  const d = await buildDataset({ ...s, data: { ...s.data, ...remedy.data } }, custom);
+  const scenario = scenarioOf(s, d, epochs);
+  delete scenario.fit.earlyStopping;
+  const runs = [];
+  for (const seed of out.seeds) {
+    if (signal.aborted) return null;
+    const run = await runScenario(scenario, { seed, epochs, signal, coreOptions });
+    try {
+      if (run.history.aborted) return null;
+      runs.push({ metrics: measureRun(run), found: run.findings.some((f) => f.kind === out.kind) });
+    } finally {
+      run.net.dispose();
+    }
+  }
+  const names = out.metrics.filter((n) => n !== 'testLoss');
+  const metrics = Object.fromEntries(names.map((n) => [n, { before: out.before[n], after: median(runs.map((r) => r.metrics[n])) }]));
+  return { id: remedy.id, label: remedy.label, metrics, stillFound: runs.filter((r) => r.found).length, seeds: out.seeds, ms: performance.now() - t0, error: null };
 }
 
 const handlers = {
@@ -431,10 +476,14 @@ const handlers = {
     report(true);
     if (stopped) post({ type: 'finished', generation, epoch, early: stopped });
   },
-  /** the output of one hidden unit over the plane (2-D data): computed from the parameters, in JS */
+  /** the output of one hidden unit over the plane (2-D data), by the core's own forward pass (eval mode) */
   'unit-map'({ layer, unit, request }) {
-    if (!net || !data?.domain) return;
-    post({ type: 'unit-map', request, layer, unit, grid: GRID, values: unitOutputs(net.config, net.getParameters(), layer, unit, data.domain, GRID) });
+    if (!net || !data?.domain || layer >= net.config.layers.length - 1) return;
+    const units = net.config.layers[layer].units;
+    const outputs = net.layerOutputs(gridPoints())[layer];
+    const values = new Float32Array(GRID * GRID);
+    for (let i = 0; i < values.length; i++) values[i] = outputs[i * units + unit];
+    post({ type: 'unit-map', request, layer, unit, grid: GRID, values });
   },
   'try-remedies': tryRemediesHere,
   /** reads a CSV file here, off the main thread */
@@ -481,6 +530,7 @@ const handlers = {
     const wasRunning = running;
     await pause();
     data = await buildDataset(state, custom);
+    openEpoch = false; // new data: the next fit starts a new epoch
     post({ type: 'points', points: drawnPoints(data) });
     if (wasRunning) play();
   },

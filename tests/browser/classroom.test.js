@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { presets } from '../../js/presets.js';
+import { remediesFor } from '../../js/remedies.js';
 import { drawn, epochOf, open, press, shots, upload, useBrowser } from './harness.js';
 
 useBrowser();
@@ -12,7 +13,7 @@ const playing = (page) => page.getAttribute('#play', 'aria-pressed').then((v) =>
 const text = (page, selector) => page.$eval(selector, (el) => el.textContent);
 
 // 8 sigmoid layers, PyTorch init: vanishing gradients that keep going (no preset length)
-const VANISHING = `#layers=${Array(8).fill('16:sigmoid::0').join(',')}&init=pytorch&optimizer=momentum&learningRate=0.1&speed=0`;
+const VANISHING = `#layers=${Array(8).fill('16:sigmoid::0').join(',')}&init=pytorch&optimizer=sgd&momentum=0.9&learningRate=0.1&speed=0`;
 
 test('any worker error stops the run visibly, says why, and the button shows Play', async () => {
   const { page } = await open('#play=1&speed=0');
@@ -309,8 +310,8 @@ test('a model saved on digits loads as a digits model whatever dataset is select
   await page.setInputFiles('#load', digitsModel);
   await page.waitForFunction(() => document.getElementById('dataset').value === 'digits');
   assert.equal(await page.$eval('#loss', (s) => s.value), 'softmax-ce');
-  assert.deepEqual(await page.$$eval('#layers [data-field="units"]', (els) => els.map((e) => e.value)), ['32']);
-  assert.match(await page.textContent('#findings .note'), /Loaded model "[^"]+": 1 hidden layers, 64 inputs/);
+  assert.deepEqual(await page.$$eval('#layers .layer:not(.output-layer) [data-field="units"]', (els) => els.map((e) => e.value)), ['32']);
+  assert.match(await page.textContent('#findings .note'), /Loaded model "[^"]+": 64 inputs, 1 hidden layers \(relu\)/);
   // the loaded weights, not fresh ones: the same test-set confusion matrix as when it was saved
   await page.waitForSelector('#confusion table');
   assert.equal(await page.textContent('#confusion caption'), caption);
@@ -422,7 +423,7 @@ test('each single remedy applies on its own: the failing run stays dashed as "be
   if (!(await playing(page))) await page.click('#play');
   await page.waitForSelector('#findings [data-kind="exploding-gradients"] button[data-remedy="batch-norm"]', { timeout: 20_000 });
   const labels = await page.$$eval('#findings [data-kind="exploding-gradients"] button', (bs) => bs.map((b) => b.textContent));
-  const expected = presets['exploding-gradients'].remedies.map((r) => `Apply: ${r.label}${r.seed ? " (the seed's remedy)" : ''}`);
+  const expected = remediesFor(presets['exploding-gradients'].failure.config, 'exploding-gradients', { preset: 'exploding-gradients' }).map((r) => `Apply: ${r.label}${r.seed ? " (the seed's remedy)" : ''}`);
   assert.deepEqual(labels, expected);
   await press(page, '#findings [data-kind="exploding-gradients"] button[data-remedy="batch-norm"]');
   await page.waitForFunction(() => decodeURIComponent(location.hash).includes('preset=exploding-gradients:batch-norm'));
@@ -435,7 +436,7 @@ test('each single remedy applies on its own: the failing run stays dashed as "be
   assert.ok(await page.$eval('#grad-chart', (el) => el.textContent.includes('layer 0 (before)')));
   // only the batch-norm checkboxes are outlined, and only batch norm differs from the failure
   assert.equal(await page.$$eval('#layers .changed', (els) => els.length), 6);
-  assert.deepEqual(await page.$$eval('.controls .changed', (els) => [...new Set(els.map((e) => e.querySelector('[data-field]')?.dataset.field ?? e.id))]), ['batchNorm']);
+  assert.deepEqual(await page.$$eval('.controls .changed', (els) => [...new Set(els.map((e) => e.querySelector('[data-field]')?.dataset.field ?? e.id))]), ['norm']);
   assert.equal(await page.$eval('#learningRate', (e) => e.value), '0.05');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('Stopped at epoch'), null, { timeout: 30_000 });
   assert.equal(await page.$('#findings [data-kind="exploding-gradients"]'), null, 'batch norm alone did not cure it');

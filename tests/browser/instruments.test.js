@@ -188,8 +188,8 @@ test('remedies measured before they are clicked: each button shows its effect ov
   console.log(`remedies measured in ${seconds.toFixed(1)} s (worker ${(await page.evaluate(() => window.__gradscope.remedyMs)).toFixed(0)} ms); longest page timer gap ${gap.toFixed(0)} ms; worst frame ${worstFrame.toFixed(1)} ms`);
   assert.ok(gap < 250, `the page stalled ${gap} ms while remedies were measured`);
   // the button text itself is unchanged (the effect is its description)
-  assert.equal(await text(page, '#findings [data-kind="dead-relu"] button[data-remedy="remedy"]'), "Apply: learning rate ÷10 (the seed's remedy)");
-  assert.equal(await page.$eval('#findings [data-kind="dead-relu"] button[data-remedy="remedy"]', (b) => document.getElementById(b.getAttribute('aria-describedby')).textContent), measuredTexts[0]);
+  assert.equal(await text(page, '#findings [data-kind="dead-relu"] button[data-remedy="lr-div10"]'), "Apply: learning rate ÷10 (the seed's remedy)");
+  assert.equal(await page.$eval('#findings [data-kind="dead-relu"] button[data-remedy="lr-div10"]', (b) => document.getElementById(b.getAttribute('aria-describedby')).textContent), measuredTexts[0]);
   await page.locator('#findings').screenshot({ path: `${shots}/remedies-measured.png` });
   // a longer measurement (the exploding preset: 4 remedies, 3 seeds each) while this run trains on
   await page.evaluate(() => {

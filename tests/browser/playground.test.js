@@ -44,8 +44,8 @@ for (const name of PRESET_NAMES) {
     await page.screenshot({ path: `${shots}/preset-${name}.png`, fullPage: true });
     if (expect) {
       // the remedy button applies the preset's remedy; its run must not raise the finding
-      await page.click(`#findings [data-kind="${expect}"] button`);
-      assert.match(page.url(), new RegExp(`preset=${name}%3Aremedy|preset=${name}:remedy`));
+      await page.click(`#findings [data-kind="${expect}"] button.seed`);
+      assert.match(page.url(), new RegExp(`preset=${name}(%3A|:)${presets[name].remedy.id}(&|$)`));
       await page.waitForFunction((n) => Number(document.getElementById('epoch').textContent) >= n, epochs, { timeout: 60_000 });
       await page.waitForTimeout(400); // one more slow report (findings come a few times a second)
       assert.equal(await page.$(`#findings [data-kind="${expect}"]`), null, `${expect} still shown after the remedy`);
@@ -65,15 +65,19 @@ test('URL state round-trips: a copied link restores the setup', async () => {
   await page.selectOption('#layers [data-layer="0"] [data-field="activation"]', 'tanh');
   await page.fill('#learningRate', '0.05');
   await page.press('#learningRate', 'Tab');
-  await page.selectOption('#optimizer', 'momentum');
+  await page.selectOption('#optimizer', 'sgd');
+  await page.fill('#momentum', '0.9');
+  await page.press('#momentum', 'Tab');
   const hash = new URL(page.url()).hash;
   assert.match(hash, /dataset=xor/);
+  assert.match(hash, /optimizer=sgd&learningRate=0\.05&momentum=0\.9/);
   assert.match(decodeURIComponent(hash), /layers=8:tanh::0,8:relu::0,8:relu::0\.3/);
   const copy = await open(hash);
   const read = (p) => p.evaluate(() => ({
     dataset: document.getElementById('dataset').value,
     lr: document.getElementById('learningRate').value,
     optimizer: document.getElementById('optimizer').value,
+    momentum: document.getElementById('momentum').value,
     layers: [...document.querySelectorAll('#layers .layer')].map((l) => [...l.querySelectorAll('[data-field]')].map((i) => (i.type === 'checkbox' ? i.checked : i.value)).join('/')),
   }));
   assert.deepEqual(await read(copy.page), await read(page));
@@ -89,14 +93,14 @@ test('#preset=NAME&play=1 opens a preset, starts it and stops at its length', as
   const epochs = presets['dead-relu'].failure.fit.epochs;
   await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false', null, { timeout: 30_000 });
   assert.equal(Number(await page.textContent('#epoch')), epochs);
-  assert.match(await page.textContent('#status'), new RegExp(`Stopped at epoch ${epochs}: the length of this preset`));
+  assert.match(await page.textContent('#status'), new RegExp(`Stopped at epoch ${epochs}: the length of this run`));
   assert.match(await page.textContent('#preset-text'), new RegExp(`Runs ${epochs} epochs`));
   await page.waitForTimeout(500);
   assert.equal(Number(await page.textContent('#epoch')), epochs, 'the preset trained past its length');
   // Play trains on past it, and says so
   await page.click('#play');
   await page.waitForFunction((n) => Number(document.getElementById('epoch').textContent) > n, epochs);
-  assert.match(await page.textContent('#status'), /past the preset's/);
+  assert.match(await page.textContent('#status'), /past this run's/);
   await page.close();
 });
 
