@@ -60,6 +60,14 @@ typedef enum {
     GS_INIT_ZEROS = 6
 } gs_init;
 
+/* How a layer's dense bias starts (gs_net_set_init_bias), drawn after the layer's weights. */
+typedef enum {
+    GS_BIAS_DEFAULT = 0,    /* the init kind's own: U(+-1/sqrt(fan_in)) for GS_INIT_PYTORCH, else 0 */
+    GS_BIAS_ZEROS = 1,
+    GS_BIAS_UNIFORM = 2,    /* U(+-1/sqrt(fan_in)), as nn.Linear */
+    GS_BIAS_NORMAL = 3      /* N(0, std^2) */
+} gs_bias_init;
+
 typedef enum { GS_OPT_SGD = 0, GS_OPT_ADAM = 1, GS_OPT_ADAMW = 2, GS_OPT_RMSPROP = 3 } gs_optimizer;
 
 /* Learning-rate decay after warmup (gs_net_set_schedule). */
@@ -121,6 +129,7 @@ typedef enum { GS_HIST_ZEROS = GS_HIST_BINS, GS_HIST_BELOW, GS_HIST_ABOVE, GS_HI
 gs_net *gs_net_create(int inputs, int loss, uint32_t seed);
 int gs_net_add_layer(gs_net *net, int units, int activation, int norm, float dropout); /* norm: gs_norm */
 int gs_net_set_init(gs_net *net, int kind, float scale);
+int gs_net_set_init_bias(gs_net *net, int kind, float std); /* kind: gs_bias_init; std for GS_BIAS_NORMAL */
 int gs_net_set_sgd(gs_net *net, float lr, float momentum, int nesterov, float weight_decay);
 int gs_net_set_adam(gs_net *net, float lr, float beta1, float beta2, float eps, float weight_decay);
 int gs_net_set_clip_norm(gs_net *net, float clip_norm); /* clip_grad_norm_ over all parameters; 0 = off */

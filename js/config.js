@@ -21,6 +21,22 @@ const OPTIMIZER_KEYS = {
 // which schedule keys each decay uses (besides warmupSteps and decay)
 const DECAY_KEYS = { none: [], step: ['stepSize', 'gamma'], exponential: ['gamma'], cosine: ['decaySteps', 'minLearningRate'] };
 
+/** the bias an init type draws when init.bias is absent: nn.Linear's U(±1/√fan_in) for 'pytorch', else zeros */
+export const defaultBias = (type) => (type === 'pytorch' ? 'uniform' : 'zeros');
+
+/**
+ * init.bias: 'zeros', 'uniform' (U(±1/√fan_in)) or a number, the std of N(0, std²). The
+ * normalized init keeps it only when it differs from the type's default (defaultBias), so
+ * a config without it and one that restates the default are the same config.
+ */
+function normalizeBias(where, init, type) {
+  if (init.bias === undefined) return {};
+  const bias = init.bias;
+  if (typeof bias === 'number') return { bias: number(where, 'init.bias', bias, { min: 0, float32: true }) };
+  if (bias !== 'zeros' && bias !== 'uniform') fail(where, 'init.bias', bias, `'zeros', 'uniform' (U(±1/√fan_in)) or a number >= 0 (the std of N(0, std²) biases)`);
+  return bias === defaultBias(type) ? {} : { bias };
+}
+
 function normalizeInit(where, init) {
   if (typeof init === 'string') {
     oneOf(where, 'init', init, INITS.filter((n) => n !== 'normal' && n !== 'uniform'));
@@ -28,16 +44,16 @@ function normalizeInit(where, init) {
   }
   if (!isPlainObject(init)) fail(where, 'init', init, `one of ${INITS.join(', ')}, {type:'normal', std} or {type:'uniform', limit}`);
   if (init.type === 'normal') {
-    checkKeys(where, 'init', init, ['type', 'std']);
-    return { type: 'normal', std: number(where, 'init.std', init.std, { min: 0, float32: true }) };
+    checkKeys(where, 'init', init, ['type', 'std', 'bias']);
+    return { type: 'normal', std: number(where, 'init.std', init.std, { min: 0, float32: true }), ...normalizeBias(where, init, 'normal') };
   }
   if (init.type === 'uniform') {
-    checkKeys(where, 'init', init, ['type', 'limit']);
-    return { type: 'uniform', limit: number(where, 'init.limit', init.limit, { min: 0, float32: true }) };
+    checkKeys(where, 'init', init, ['type', 'limit', 'bias']);
+    return { type: 'uniform', limit: number(where, 'init.limit', init.limit, { min: 0, float32: true }), ...normalizeBias(where, init, 'uniform') };
   }
-  checkKeys(where, 'init', init, ['type']);
+  checkKeys(where, 'init', init, ['type', 'bias']);
   oneOf(where, 'init.type', init.type, INITS);
-  return { type: init.type };
+  return { type: init.type, ...normalizeBias(where, init, init.type) };
 }
 
 function normalizeSchedule(where, schedule, learningRate) {

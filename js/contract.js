@@ -40,6 +40,9 @@ export const NONFINITE_KINDS = Object.freeze([null, 'activation', 'loss', 'gradi
 /** gs_norm codes */
 export const NORMS = Object.freeze({ none: 0, batch: 1, layer: 2 });
 
+/** gs_bias_init codes: how dense biases start (default: the init type's own) */
+export const BIAS_CODES = Object.freeze({ default: 0, zeros: 1, uniform: 2, normal: 3 });
+
 /** gs_decay order */
 export const DECAY_CODES = Object.freeze(['none', 'step', 'exponential', 'cosine']);
 
@@ -70,6 +73,7 @@ export const EXPORTS = Object.freeze([
   'gs_net_create',
   'gs_net_add_layer',
   'gs_net_set_init',
+  'gs_net_set_init_bias',
   'gs_net_set_sgd',
   'gs_net_set_adam',
   'gs_net_set_adamw',

@@ -19,15 +19,21 @@ export type AbortSignalLike = Global extends { AbortSignal: { prototype: infer S
 /** leaky-relu: slope 0.01; elu: alpha 1; selu: PyTorch's constants; gelu: exact (erf); silu: z sigmoid(z) */
 export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'silu';
 export type Loss = 'mse' | 'bce' | 'softmax-ce';
+/**
+ * How a layer's dense biases start, drawn after its weights: 'zeros'; 'uniform', U(±1/√fan_in) as
+ * nn.Linear's default; or a number >= 0, the std of N(0, std²) biases. Default: 'uniform' for init
+ * 'pytorch', 'zeros' for every other type ({ type: 'pytorch', bias: 'zeros' } is Glorot's "standard" init).
+ */
+export type BiasInit = 'zeros' | 'uniform' | number;
 export type Init =
   | 'he'
   | 'xavier'
   | 'lecun'
   | 'pytorch'
   | 'zeros'
-  | { type: 'normal'; std: number }
-  | { type: 'uniform'; limit: number }
-  | { type: 'he' | 'xavier' | 'lecun' | 'pytorch' | 'zeros' };
+  | { type: 'normal'; std: number; bias?: BiasInit }
+  | { type: 'uniform'; limit: number; bias?: BiasInit }
+  | { type: 'he' | 'xavier' | 'lecun' | 'pytorch' | 'zeros'; bias?: BiasInit };
 
 export interface LayerConfig {
   /** number of units (>= 1) */
@@ -123,7 +129,8 @@ export interface NetworkConfig {
 export type ResolvedConfig = Required<Omit<NetworkConfig, 'layers' | 'optimizer' | 'init'>> & {
   layers: Required<LayerConfig>[];
   optimizer: (Required<Omit<SgdConfig, 'schedule'>> | Required<Omit<AdamConfig, 'schedule'>> | Required<Omit<RmspropConfig, 'schedule'>>) & { schedule?: Schedule };
-  init: { type: string; std?: number; limit?: number };
+  /** bias is present only when it differs from the type's default */
+  init: { type: string; std?: number; limit?: number; bias?: BiasInit };
 };
 
 export interface CoreOptions {

@@ -4,7 +4,7 @@
 // a view that memory growth could detach. The training record lives in
 // record.js, saving and loading in persist.js.
 import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, normalizeConfig } from './config.js';
-import { C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
+import { BIAS_CODES, C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
 import { EarlyStopper, checkEarlyStopping } from './early-stopping.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
@@ -83,6 +83,8 @@ export class Network {
       }
       const { init, optimizer: o } = config;
       checkStatus(where, e.gs_net_set_init(handle, INITS.indexOf(init.type), init.std ?? init.limit ?? 0));
+      const bias = init.bias ?? 'default';
+      checkStatus(where, e.gs_net_set_init_bias(handle, typeof bias === 'number' ? BIAS_CODES.normal : BIAS_CODES[bias], typeof bias === 'number' ? bias : 0));
       checkStatus(where, setOptimizer(e, handle, o));
       checkStatus(where, e.gs_net_set_l1(handle, o.l1));
       const s = o.schedule ?? { warmupSteps: 0, decay: 'none' };

@@ -1,5 +1,6 @@
 /* Parameter initializers, drawn from the network's RNG in layer order
- * (weights, then biases). Batch and layer norm start at gamma 1, beta 0, batch
+ * (a layer's weights, then its biases when they are drawn: GS_BIAS_UNIFORM,
+ * GS_BIAS_NORMAL, or GS_BIAS_DEFAULT with GS_INIT_PYTORCH). Batch and layer norm start at gamma 1, beta 0, batch
  * norm's running mean at 0 and running variance at 1, as in PyTorch. */
 #include <math.h>
 
@@ -24,15 +25,17 @@ void gs_init_params(gs_net *net) {
         case GS_INIT_HE: fill_normal(w, nw, sqrtf(2.0f / fan_in), &net->rng); break;
         case GS_INIT_XAVIER: fill_uniform(w, nw, sqrtf(6.0f / (fan_in + fan_out)), &net->rng); break;
         case GS_INIT_LECUN: fill_normal(w, nw, sqrtf(1.0f / fan_in), &net->rng); break;
-        case GS_INIT_PYTORCH:
-            /* kaiming_uniform(a=sqrt(5)) reduces to U(+-1/sqrt(fan_in)); the bias too */
+        case GS_INIT_PYTORCH: /* kaiming_uniform(a=sqrt(5)) reduces to U(+-1/sqrt(fan_in)) */
             fill_uniform(w, nw, 1.0f / sqrtf(fan_in), &net->rng);
-            fill_uniform(b, L->out, 1.0f / sqrtf(fan_in), &net->rng);
             break;
         case GS_INIT_NORMAL: fill_normal(w, nw, net->init_scale, &net->rng); break;
         case GS_INIT_UNIFORM: fill_uniform(w, nw, net->init_scale, &net->rng); break;
         default: for (int i = 0; i < nw; i++) w[i] = 0.0f; break;
         }
+        const int bias = net->bias_kind != GS_BIAS_DEFAULT ? net->bias_kind
+                         : net->init_kind == GS_INIT_PYTORCH ? GS_BIAS_UNIFORM : GS_BIAS_ZEROS;
+        if (bias == GS_BIAS_UNIFORM) fill_uniform(b, L->out, 1.0f / sqrtf(fan_in), &net->rng);
+        else if (bias == GS_BIAS_NORMAL) fill_normal(b, L->out, net->bias_std, &net->rng);
         if (L->g_off >= 0) /* batch or layer norm */
             for (int o = 0; o < L->out; o++) net->params[L->g_off + o] = 1.0f, net->params[L->be_off + o] = 0.0f;
         if (L->bn)

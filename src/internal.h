@@ -79,8 +79,8 @@ typedef struct {
 struct gs_net {
     int inputs, loss, n_layers, built;
     gs_layer layers[GS_MAX_LAYERS];
-    int init_kind;
-    float init_scale;
+    int init_kind, bias_kind;  /* gs_init, gs_bias_init */
+    float init_scale, bias_std;
     int opt, nesterov, centered;
     float lr, momentum, beta1, beta2, eps, alpha, weight_decay, l1, clip_norm;
     gs_schedule schedule;

@@ -60,6 +60,14 @@ int gs_net_set_init(gs_net *net, int kind, float scale) {
     return GS_OK;
 }
 
+int gs_net_set_init_bias(gs_net *net, int kind, float std) {
+    if (!net || net->built) return GS_ERR_STATE;
+    if (kind < GS_BIAS_DEFAULT || kind > GS_BIAS_NORMAL || !(std >= 0.0f) || isinf(std)) return GS_ERR_ARG;
+    net->bias_kind = kind;
+    net->bias_std = std;
+    return GS_OK;
+}
+
 static int valid_rate(float x) { return x >= 0.0f && isfinite(x); }
 static int valid_beta(float b) { return b >= 0.0f && b < 1.0f; }
 static int valid_eps(float e) { return e > 0.0f && isfinite(e); }

@@ -168,7 +168,47 @@ static void test_init_statistics(void) {
     }
 }
 
+/* init bias: the type's default (pytorch: U(+-1/sqrt(fan_in)), others 0), zeros, uniform,
+ * normal(std); weights are drawn first, so a layer's weights do not depend on its bias kind */
+static void test_init_bias(void) {
+    enum { FAN_IN = 500, UNITS = 4000 };
+    const int units[] = {UNITS, 3}, acts[] = {GS_ACT_RELU, GS_ACT_LINEAR};
+    const int kinds[][2] = {{GS_INIT_PYTORCH, GS_BIAS_DEFAULT}, {GS_INIT_PYTORCH, GS_BIAS_ZEROS}, {GS_INIT_HE, GS_BIAS_DEFAULT},
+                            {GS_INIT_HE, GS_BIAS_UNIFORM}, {GS_INIT_LECUN, GS_BIAS_NORMAL}, {GS_INIT_ZEROS, GS_BIAS_NORMAL}};
+    const double limit = 1.0 / sqrt(FAN_IN);
+    const double want_std[] = {limit / sqrt(3.0), 0.0, 0.0, limit / sqrt(3.0), 0.3, 0.3};
+    float *first_w = malloc(sizeof(float) * FAN_IN * UNITS);
+    for (int k = 0; k < 6; k++) {
+        gs_net *net = gs_net_create(FAN_IN, GS_LOSS_MSE, 11);
+        gs_net_set_init(net, kinds[k][0], 0.0f);
+        CHECK(gs_net_set_init_bias(net, kinds[k][1], 0.3f) == GS_OK, "set_init_bias %d", k);
+        for (int l = 0; l < 2; l++) gs_net_add_layer(net, units[l], acts[l], 0, 0.0f);
+        gs_net_build(net);
+        const float *w = gs_net_params(net), *b = w + gs_net_param_offset(net, 0, GS_P_BIAS);
+        double s = 0, s2 = 0, most = 0;
+        for (int i = 0; i < UNITS; i++) s += b[i], s2 += (double)b[i] * b[i], most = fmax(most, fabs(b[i]));
+        const double mean = s / UNITS, std = sqrt(s2 / UNITS - mean * mean);
+        printf("  init bias case %d: std %.5f (expected %.5f), max |b| %.5f\n", k, std, want_std[k], most);
+        CHECK(fabs(std - want_std[k]) <= 0.05 * want_std[k], "case %d bias std %g want %g", k, std, want_std[k]);
+        CHECK(fabs(mean) <= 0.1 * want_std[k], "case %d bias mean %g", k, mean);
+        if (kinds[k][1] == GS_BIAS_UNIFORM || (kinds[k][0] == GS_INIT_PYTORCH && kinds[k][1] == GS_BIAS_DEFAULT))
+            CHECK(most <= limit && most > 0.99 * limit, "case %d max |b| %g, limit %g", k, most, limit);
+        /* the pytorch weights of layer 0 are the same with either bias */
+        if (k == 0) memcpy(first_w, w, sizeof(float) * FAN_IN * UNITS);
+        if (k == 1) CHECK(memcmp(first_w, w, sizeof(float) * FAN_IN * UNITS) == 0, "pytorch weights changed with bias zeros");
+        gs_net_free(net);
+    }
+    free(first_w);
+    gs_net *net = gs_net_create(3, GS_LOSS_MSE, 1);
+    CHECK(gs_net_set_init_bias(net, 4, 0.0f) == GS_ERR_ARG, "unknown bias kind accepted");
+    CHECK(gs_net_set_init_bias(net, GS_BIAS_NORMAL, -1.0f) == GS_ERR_ARG, "negative bias std accepted");
+    CHECK(gs_net_set_init_bias(net, GS_BIAS_NORMAL, NAN) == GS_ERR_ARG, "NaN bias std accepted");
+    CHECK(gs_net_set_init_bias(net, GS_BIAS_NORMAL, INFINITY) == GS_ERR_ARG, "infinite bias std accepted");
+    gs_net_free(net);
+}
+
 int main(void) {
+    test_init_bias();
     test_dropout_statistics();
     test_dropout_one_in_network();
     test_dropout_eval_identity();

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { ACTIVATIONS, DECAYS, INITS, LOSSES, OPTIMIZERS } from '../../js/config.js';
-import { C_ERRORS, DECAY_CODES, EXPORTS, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from '../../js/contract.js';
+import { BIAS_CODES, C_ERRORS, DECAY_CODES, EXPORTS, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from '../../js/contract.js';
 
 const read = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const header = read('include/gradscope.h');
@@ -108,6 +108,7 @@ test('status codes, statistics, parameters and non-finite kinds match gradscope.
 });
 
 test('norms, decays and the step row head match gradscope.h', () => {
+  assert.deepEqual(Object.fromEntries(cEnum('gs_bias_init').map(([n, v]) => [n.replace(/^GS_BIAS_/, '').toLowerCase(), v])), { ...BIAS_CODES });
   assert.deepEqual(Object.fromEntries(cEnum('gs_norm').map(([n, v]) => [n.replace(/^GS_NORM_/, '').toLowerCase(), v])), { ...NORMS });
   assert.deepEqual(cEnum('gs_decay').map(([n]) => n.replace(/^GS_DECAY_/, '').toLowerCase()), [...DECAY_CODES]);
   // config.js validates against the contract's list itself, not a copy

