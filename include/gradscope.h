@@ -41,7 +41,8 @@ typedef enum {
     GS_ACT_ELU = 5,        /* alpha 1 */
     GS_ACT_SELU = 6,       /* PyTorch's lambda 1.0507009873554805, alpha 1.6732632423543772 */
     GS_ACT_GELU = 7,       /* exact: 0.5 z (1 + erf(z / sqrt 2)) */
-    GS_ACT_SILU = 8        /* z sigmoid(z) */
+    GS_ACT_SILU = 8,       /* z sigmoid(z) */
+    GS_ACT_SOFTSIGN = 9    /* z / (1 + |z|) */
 } gs_activation;
 
 typedef enum {
@@ -114,7 +115,7 @@ typedef enum {
  * successive passes compare: GS_HIST_SLOTS uint32 per quantity = GS_HIST_BINS
  * counts, then exact zeros, values below the first edge, above the last, and
  * non-finite values (all five sum to the number of values).
- *   activation: linear bins on [0, 1] (sigmoid), [-1, 1] (tanh), [-GS_HIST_ACT_LIMIT, +] (others)
+ *   activation: linear bins on [0, 1] (sigmoid), [-1, 1] (tanh, softsign), [-GS_HIST_ACT_LIMIT, +] (others)
  *   gradient:   |g| of the dense weights by binary exponent: bin k holds [2^(min+k), 2^(min+k+1))
  *   weight:     linear bins on [-GS_HIST_WEIGHT_LIMIT, +GS_HIST_WEIGHT_LIMIT] */
 #define GS_HIST_BINS 48

@@ -2,7 +2,7 @@
 import { DECAY_CODES, LIMITS } from './contract.js';
 import { boolean, checkKeys, fail, given, integer, isPlainObject, number, oneOf } from './validate.js';
 
-export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'silu'];
+export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'silu', 'softsign'];
 export const LOSSES = ['mse', 'bce', 'softmax-ce'];
 export const INITS = ['he', 'xavier', 'lecun', 'pytorch', 'normal', 'uniform', 'zeros'];
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'];

@@ -16,8 +16,8 @@ export type URLLike = Global extends { URL: { prototype: infer U } } ? U : { rea
 /** an AbortSignal */
 export type AbortSignalLike = Global extends { AbortSignal: { prototype: infer S } } ? S : { readonly aborted: boolean; readonly reason?: unknown };
 
-/** leaky-relu: slope 0.01; elu: alpha 1; selu: PyTorch's constants; gelu: exact (erf); silu: z sigmoid(z) */
-export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'silu';
+/** leaky-relu: slope 0.01; elu: alpha 1; selu: PyTorch's constants; gelu: exact (erf); silu: z sigmoid(z); softsign: z / (1 + |z|), nn.Softsign */
+export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'silu' | 'softsign';
 export type Loss = 'mse' | 'bce' | 'softmax-ce';
 /**
  * How a layer's dense biases start, drawn after its weights: 'zeros'; 'uniform', U(±1/√fan_in) as

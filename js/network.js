@@ -720,7 +720,7 @@ function histogramEdges(quantity, activation) {
     } else {
       let lo = -HIST.weightLimit;
       let hi = HIST.weightLimit;
-      if (quantity === 'activation') [lo, hi] = activation === 'sigmoid' ? [0, 1] : activation === 'tanh' ? [-1, 1] : [-HIST.actLimit, HIST.actLimit];
+      if (quantity === 'activation') [lo, hi] = activation === 'sigmoid' ? [0, 1] : activation === 'tanh' || activation === 'softsign' ? [-1, 1] : [-HIST.actLimit, HIST.actLimit];
       for (let k = 0; k <= HIST.bins; k++) edges[k] = lo + ((hi - lo) * k) / HIST.bins;
     }
     EDGES.set(key, edges);

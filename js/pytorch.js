@@ -30,6 +30,7 @@ const ACT = {
   selu: 'nn.SELU()',
   gelu: "nn.GELU(approximate='none')",
   silu: 'nn.SiLU()',
+  softsign: 'nn.Softsign()',
 };
 const LOSS = { mse: 'nn.MSELoss()', bce: 'nn.BCEWithLogitsLoss()', 'softmax-ce': 'nn.CrossEntropyLoss()' };
 const OPTIMIZER_CLASS = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' };
@@ -331,10 +332,11 @@ const MODULE_KEYS = {
   SELU: [],
   GELU: ['approximate'],
   SiLU: [],
+  Softsign: [],
   Identity: [],
 };
 const MODULE_NAMES = Object.keys(MODULE_KEYS).map((k) => JSON.stringify(k)).join(', ');
-const FROM_ACT = { ReLU: 'relu', LeakyReLU: 'leaky-relu', Sigmoid: 'sigmoid', Tanh: 'tanh', ELU: 'elu', SELU: 'selu', GELU: 'gelu', SiLU: 'silu' };
+const FROM_ACT = { ReLU: 'relu', LeakyReLU: 'leaky-relu', Sigmoid: 'sigmoid', Tanh: 'tanh', ELU: 'elu', SELU: 'selu', GELU: 'gelu', SiLU: 'silu', Softsign: 'softsign' };
 const ORDER = 'the order Linear -> BatchNorm1d or LayerNorm? -> activation? -> Dropout? per layer';
 const BASE64_CHAR = /[^A-Za-z0-9+/]/;
 

@@ -4,7 +4,7 @@
 Supported modules, in gradscope's per-layer order Linear -> norm? -> activation? ->
 Dropout?: nn.Linear, nn.BatchNorm1d (eps 1e-5, momentum 0.1), nn.LayerNorm (eps 1e-5),
 nn.ReLU, nn.LeakyReLU(0.01), nn.Sigmoid, nn.Tanh, nn.ELU(1.0), nn.SELU,
-nn.GELU (exact), nn.SiLU, nn.Identity, nn.Dropout. Tensors are written as base64
+nn.GELU (exact), nn.SiLU, nn.Softsign, nn.Identity, nn.Dropout. Tensors are written as base64
 float32 bytes, so the values arrive bit for bit. This writes what the model is; the
 import (fromPyTorch / loadPyTorch / loadNetwork) checks every field and shape and
 refuses, with a sentence, what gradscope cannot represent exactly: other modules or

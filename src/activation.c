@@ -1,8 +1,10 @@
 /* Element-wise activations. Backward uses the output h where it determines
  * the derivative exactly (relu: h > 0 iff z > 0; sigmoid, tanh), and the
- * pre-activation z for elu, selu, gelu and silu (the layer keeps z for them:
+ * pre-activation z for elu, selu, gelu, silu and softsign (the layer keeps z for them:
  * gs_activation_needs_z): elu's h + alpha would lose every digit of alpha e^z
- * below z = -12, where expm1f(z) is -1 to float precision.
+ * below z = -12, where expm1f(z) is -1 to float precision, and softsign's
+ * (1 - |h|)^2 keeps only log10(|z|) fewer digits than 1 / (1 + |z|)^2 (at z = 1e4,
+ * 1 - |h| has 4 of float's 7).
  *
  * tanh (and sigmoid, as 0.5 + 0.5 tanh(z/2)) use a rational approximation
  * (Eigen's generic_fast_tanh_float) instead of libm: it vectorizes, and
@@ -89,7 +91,7 @@ static inline v128_t sigmoid4(v128_t z) {
 #define INV_SQRT_2PI 0.39894228040143267794f
 
 int gs_activation_needs_z(int act) {
-    return act == GS_ACT_ELU || act == GS_ACT_SELU || act == GS_ACT_GELU || act == GS_ACT_SILU;
+    return act == GS_ACT_ELU || act == GS_ACT_SELU || act == GS_ACT_GELU || act == GS_ACT_SILU || act == GS_ACT_SOFTSIGN;
 }
 
 /* exp-based activations run the same scalar code in both builds (libm expf,
@@ -141,6 +143,9 @@ void gs_activation_forward(float *h, int n, int act) {
     case GS_ACT_SILU:
         for (int i = 0; i < n; i++) h[i] = h[i] * logistic(h[i]);
         break;
+    case GS_ACT_SOFTSIGN: /* as torch's x / (1 + |x|): +-Inf gives NaN there too */
+        for (int i = 0; i < n; i++) h[i] = h[i] / (1.0f + fabsf(h[i]));
+        break;
     default: /* linear */
         break;
     }
@@ -179,6 +184,12 @@ void gs_activation_backward(float *d, const float *h, const float *z, int n, int
         for (int i = 0; i < n; i++) {
             const float s = logistic(z[i]);
             d[i] *= s * (1.0f + z[i] * (1.0f - s));
+        }
+        break;
+    case GS_ACT_SOFTSIGN: /* 1 / (1 + |z|)^2 */
+        for (int i = 0; i < n; i++) {
+            const float a = 1.0f + fabsf(z[i]);
+            d[i] /= a * a;
         }
         break;
     default:

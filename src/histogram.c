@@ -8,8 +8,9 @@
 #include "internal.h"
 
 void gs_hist_activation_range(int act, float *lo, float *hi) {
-    *lo = act == GS_ACT_SIGMOID ? 0.0f : act == GS_ACT_TANH ? -1.0f : -(float)GS_HIST_ACT_LIMIT;
-    *hi = act == GS_ACT_SIGMOID || act == GS_ACT_TANH ? 1.0f : (float)GS_HIST_ACT_LIMIT;
+    const int bounded = act == GS_ACT_TANH || act == GS_ACT_SOFTSIGN; /* (-1, 1) */
+    *lo = act == GS_ACT_SIGMOID ? 0.0f : bounded ? -1.0f : -(float)GS_HIST_ACT_LIMIT;
+    *hi = act == GS_ACT_SIGMOID || bounded ? 1.0f : (float)GS_HIST_ACT_LIMIT;
 }
 
 /* the published edges (the library's `edges`): lo + (hi - lo) k / bins in

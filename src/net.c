@@ -37,7 +37,7 @@ gs_net *gs_net_create(int inputs, int loss, uint32_t seed) {
 int gs_net_add_layer(gs_net *net, int units, int activation, int norm, float dropout) {
     if (!net || net->built) return GS_ERR_STATE;
     if (net->n_layers >= GS_MAX_LAYERS || units < 1 || units > GS_MAX_UNITS ||
-        activation < GS_ACT_LINEAR || activation > GS_ACT_SILU || norm < GS_NORM_NONE ||
+        activation < GS_ACT_LINEAR || activation > GS_ACT_SOFTSIGN || norm < GS_NORM_NONE ||
         norm > GS_NORM_LAYER || !(dropout >= 0.0f && dropout <= 1.0f))
         return GS_ERR_ARG;
     gs_layer *L = &net->layers[net->n_layers];

@@ -182,11 +182,24 @@ static void test_exact_saturation(void) {
         CHECK(fabs(tail[i] - expected) <= tolerance * expected, "sigmoid(%g) = %g, libm %g", zs[i], tail[i], expected);
     }
     /* NaN through every activation */
-    for (int act = GS_ACT_LINEAR; act <= GS_ACT_TANH; act++) {
+    for (int act = GS_ACT_LINEAR; act <= GS_ACT_SOFTSIGN; act++) {
         float v[5] = {NAN, NAN, NAN, NAN, NAN};
         gs_activation_forward(v, 5, act);
         for (int i = 0; i < 5; i++) CHECK(isnan(v[i]), "activation %d lane %d maps NaN to %g", act, i, v[i]);
     }
+    /* softsign: z / (1 + |z|) and 1 / (1 + |z|)^2 from z, exact where float allows;
+     * +-Inf gives NaN as torch's x / (1 + |x|) does */
+    const float sz[6] = {3.0f, -3.0f, 0.0f, 1e4f, -1e30f, INFINITY};
+    float sh[6], sd[6] = {1, 1, 1, 1, 1, 1};
+    memcpy(sh, sz, sizeof sz);
+    gs_activation_forward(sh, 6, GS_ACT_SOFTSIGN);
+    gs_activation_backward(sd, sh, sz, 6, GS_ACT_SOFTSIGN);
+    CHECK(sh[0] == 0.75f && sh[1] == -0.75f && sh[2] == 0.0f && sh[4] == -1.0f && isnan(sh[5]), "softsign %g %g %g %g %g",
+          sh[0], sh[1], sh[2], sh[4], sh[5]);
+    CHECK(fabsf(sh[3] - 10000.0f / 10001.0f) <= 6e-8f, "softsign(1e4) = %.9g", sh[3]);
+    CHECK(sd[0] == 1.0f / 16 && sd[1] == 1.0f / 16 && sd[2] == 1.0f && sd[4] == 0.0f, "softsign' %g %g %g %g", sd[0], sd[1], sd[2], sd[4]);
+    /* from z, the derivative at 1e4 keeps float precision ((1 - |h|)^2 would be off by 1e-4 relative) */
+    CHECK(fabs(sd[3] - 1.0 / (10001.0 * 10001.0)) <= 1e-6 / (10001.0 * 10001.0), "softsign'(1e4) = %.9g", sd[3]);
 }
 
 /* evaluate never counts a NaN output as a correct prediction */

@@ -77,10 +77,10 @@ static void gradcheck(const char *name, int loss, int n_layers, const int *units
 }
 
 int main(void) {
-    enum { N_ACTS = 9 };
+    enum { N_ACTS = 10 };
     const int acts_all[N_ACTS] = {GS_ACT_LINEAR, GS_ACT_RELU, GS_ACT_LEAKY_RELU, GS_ACT_SIGMOID, GS_ACT_TANH,
-                                  GS_ACT_ELU, GS_ACT_SELU, GS_ACT_GELU, GS_ACT_SILU};
-    const char *act_names[N_ACTS] = {"linear", "relu", "leaky-relu", "sigmoid", "tanh", "elu", "selu", "gelu", "silu"};
+                                  GS_ACT_ELU, GS_ACT_SELU, GS_ACT_GELU, GS_ACT_SILU, GS_ACT_SOFTSIGN};
+    const char *act_names[N_ACTS] = {"linear", "relu", "leaky-relu", "sigmoid", "tanh", "elu", "selu", "gelu", "silu", "softsign"};
     const char *loss_names[] = {"mse", "bce", "softmax-ce"};
     char name[96];
     for (int a = 0; a < N_ACTS; a++)

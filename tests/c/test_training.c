@@ -126,7 +126,7 @@ static void test_bad_arguments(void) {
     gs_net *net = gs_net_create(2, GS_LOSS_MSE, 1);
     CHECK(gs_net_build(net) == GS_ERR_STATE, "build without layers");
     CHECK(gs_net_add_layer(net, 0, GS_ACT_RELU, 0, 0.0f) == GS_ERR_ARG, "zero units");
-    CHECK(gs_net_add_layer(net, 4, 9, 0, 0.0f) == GS_ERR_ARG, "unknown activation");
+    CHECK(gs_net_add_layer(net, 4, GS_ACT_SOFTSIGN + 1, 0, 0.0f) == GS_ERR_ARG, "unknown activation");
     CHECK(gs_net_add_layer(net, 4, GS_ACT_RELU, 0, 1.5f) == GS_ERR_ARG, "dropout 1.5");
     CHECK(gs_net_add_layer(net, 4, GS_ACT_RELU, 0, NAN) == GS_ERR_ARG, "dropout NaN");
     CHECK(gs_net_set_sgd(net, -0.1f, 0, 0, 0) == GS_ERR_ARG, "negative lr");

@@ -38,6 +38,7 @@ const ACT = {
   selu: (v) => SELU.lambda * (v > 0 ? v : SELU.alpha * Math.expm1(v)),
   gelu: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
   silu: (v) => v / (1 + Math.exp(-v)),
+  softsign: (v) => v / (1 + Math.abs(v)),
 };
 
 /** float64 eval-mode forward from getParameters: per hidden layer Float64Array(rows × units) */

@@ -87,6 +87,7 @@ const BATTERY = [
   { inputs: 64, layers: [{ units: 16, activation: 'relu' }, { units: 10 }], loss: 'softmax-ce', init: 'lecun', optimizer: { type: 'adam', learningRate: 0.001, weightDecay: 1e-3 }, seed: 123 },
   { inputs: 2, layers: [{ units: 4, activation: 'linear' }, { units: 1 }], loss: 'bce', init: 'pytorch', optimizer: { type: 'sgd', learningRate: 0.1 } },
   { inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], loss: 'bce', init: 'zeros', optimizer: { type: 'sgd', learningRate: 0.1, schedule: { warmupSteps: 5 } } },
+  { inputs: 2, layers: [{ units: 5, activation: 'softsign' }, { units: 1 }], loss: 'bce', init: 'xavier', optimizer: { type: 'sgd', learningRate: 0.1 } },
 ];
 
 test('battery of model files: load, Reset, a step, Save and a link round trip keep the config unchanged', async () => {

@@ -44,6 +44,12 @@ const CASES = {
     loss: 'softmax-ce',
     optimizer: { type: 'adamw', learningRate: 0.02 },
   },
+  'adam; softsign, softsign + batch norm; bce': {
+    inputs: 3,
+    layers: [{ units: 7, activation: 'softsign' }, { units: 5, activation: 'softsign', batchNorm: true }, { units: 2 }],
+    loss: 'bce',
+    optimizer: { type: 'adam', learningRate: 0.02 },
+  },
   'sgd without momentum (no state), dropout configured at 0': {
     inputs: 3,
     layers: [{ units: 5, activation: 'tanh', dropout: 0 }, { units: 1 }],

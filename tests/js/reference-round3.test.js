@@ -31,8 +31,57 @@ const moments = (values) => {
   return { mean, std: Math.sqrt(s2 / values.length - mean * mean) };
 };
 
+/**
+ * A fixture training run (generate_round3.py train_case) on one build: first-pass loss and
+ * gradients, every step's loss, final parameters, eval predictions and loss; also that the
+ * state round-trips and training continues identically. Returns the final parameters.
+ */
+async function trainCase(feature, c, simd, extra = () => {}) {
+  const net = await createNetwork({ ...c.config, seed: 1 }, { simd });
+  net.setParameters(c.initial);
+  const x = Float32Array.from(c.x);
+  const y = labels(c.config, c.y);
+  const g = net.computeGradients(x, y);
+  record(feature, 'loss', `${c.name} loss0`, relative(g.loss, c.loss0));
+  let gradScale = 0;
+  for (const layer of c.grads0) for (const values of Object.values(layer)) gradScale = Math.max(gradScale, maxAbs(values));
+  c.grads0.forEach((layer, l) => {
+    for (const [name, expected] of Object.entries(layer)) record(feature, 'gradient', `${c.name} layers[${l}].${name}`, tensorDiff(g.layers[l][name], expected, 0.01 * gradScale));
+  });
+  c.losses.forEach((expected, s) => {
+    const { loss, skipped } = net.trainStep(x, y);
+    assert.equal(skipped, undefined);
+    record(feature, 'loss', `${c.name} step ${s}`, relative(loss, expected));
+    extra(net, s);
+  });
+  const params = net.getParameters();
+  c.final.forEach((layer, l) => {
+    for (const [name, expected] of Object.entries(layer)) record(feature, 'parameter', `${c.name} final layers[${l}].${name}`, tensorDiff(params[l][name], expected));
+  });
+  record(feature, 'prediction', `${c.name} predictions`, tensorDiff(net.predict(Float32Array.from(c.xTest)), c.predictions));
+  record(feature, 'loss', `${c.name} eval loss`, relative(net.evaluate(Float32Array.from(c.xTest), labels(c.config, c.yTest)).loss, c.evalLoss));
+  const copy = await loadNetwork(JSON.stringify(net.toJSON()), { simd });
+  assert.deepEqual(copy.config, net.config);
+  assert.deepEqual(copy.trainStep(x, y), net.trainStep(x, y));
+  assert.deepEqual(copy.getParameters(), net.getParameters());
+  copy.dispose();
+  net.dispose();
+  return params;
+}
+
+const finals = new Map(); // case name -> final parameters of the SIMD build
+
 for (const simd of [true, false]) {
   const build = simd ? 'SIMD' : 'scalar';
+
+  for (const c of round3.softsign) {
+    test(`${c.name} trains as nn.Softsign in PyTorch ${round3.torch} (${build})`, async () => {
+      const params = await trainCase('softsign', c, simd);
+      // the SIMD and scalar builds train bit for bit alike
+      if (simd) finals.set(c.name, params);
+      else assert.deepEqual(params, finals.get(c.name));
+    });
+  }
 
   test(`init 'pytorch' draws its biases as nn.Linear does, and bias: 'zeros' | 'uniform' | std changes only the biases (${build})`, async () => {
     for (const t of round3.initBias) {

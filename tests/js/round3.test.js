@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { normalizeConfig } from '../../js/config.js';
-import { createNetwork } from '../../js/index.js';
+import { createNetwork, fromPyTorch, loadPyTorch, toPyTorch } from '../../js/index.js';
 import { isStandardError } from './helpers.js';
 
 const base = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }] };
@@ -33,4 +33,37 @@ test('init.bias: zeros, uniform or a float32 std >= 0; the default is not stored
     await refused({ ...base, init: { type: 'he', bias } }, 'init.bias', bias === 1e39 || bias === 1e-50 ? 'float32' : undefined);
   }
   await refused({ ...base, init: { type: 'he', bias: 'zeros', gain: 1 } }, 'init', 'unknown key "gain"');
+});
+
+test("softsign: a layer's activation, nn.Softsign in toPyTorch's script and in the state_dict import", async () => {
+  const net = await createNetwork({ inputs: 2, layers: [{ units: 3, activation: 'softsign' }, { units: 1 }], seed: 2 });
+  assert.match(toPyTorch(net), /nn\.Softsign\(\)/);
+  // z / (1 + |z|) of the dense output, from the network's own parameters
+  const [{ weight, bias }] = net.getParameters();
+  const x = Float32Array.of(0.5, -2);
+  const [h] = net.layerOutputs(x);
+  for (let u = 0; u < 3; u++) {
+    const z = Math.fround(Math.fround(bias[u] + Math.fround(weight[2 * u] * x[0])) + Math.fround(weight[2 * u + 1] * x[1]));
+    assert.ok(Math.abs(h[u] - z / (1 + Math.abs(z))) < 1e-6, `unit ${u}: ${h[u]} vs ${z / (1 + Math.abs(z))}`);
+  }
+  const p = net.getParameters();
+  const doc = {
+    format: 'gradscope-pytorch-state-dict',
+    version: 1,
+    loss: 'mse',
+    modules: [{ type: 'Linear', in_features: 2, out_features: 3, bias: true }, { type: 'Softsign' }, { type: 'Linear', in_features: 3, out_features: 1, bias: true }],
+    state_dict: {
+      '0.weight': { shape: [3, 2], data: Array.from(p[0].weight) },
+      '0.bias': { shape: [3], data: Array.from(p[0].bias) },
+      '2.weight': { shape: [1, 3], data: Array.from(p[1].weight) },
+      '2.bias': { shape: [1], data: Array.from(p[1].bias) },
+    },
+  };
+  const { config } = fromPyTorch(doc);
+  assert.equal(config.layers[0].activation, 'softsign');
+  const back = await loadPyTorch(doc);
+  assert.deepEqual(back.predict(x), net.predict(x));
+  await refused({ ...base, layers: [{ units: 3, activation: 'soft-sign' }, { units: 1 }] }, 'layers[0].activation', '"softsign"');
+  back.dispose();
+  net.dispose();
 });
