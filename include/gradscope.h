@@ -141,6 +141,10 @@ int gs_net_set_rmsprop(gs_net *net, float lr, float alpha, float eps, float mome
                        float weight_decay);
 /* adds l1 * sign(W) to the dense weight gradients in the optimizer (after clipping) */
 int gs_net_set_l1(gs_net *net, float l1);
+/* max-norm constraint: after each update, every unit's incoming dense weight row whose L2 norm
+ * exceeds max_norm is scaled by max_norm / (norm + 1e-7), as torch.renorm(W, 2, 0, max_norm)
+ * after the optimizer step; 0 = off */
+int gs_net_set_max_norm(gs_net *net, float max_norm);
 /* lr(t) = base * w(t) * d(t - warmup_steps) for optimizer step t (0-based):
  * w(t) = min(1, (t + 1) / warmup_steps) (1 without warmup); d(s) = 1 for s < 0
  * or GS_DECAY_NONE; step: gamma^floor(s / step_size); exponential: gamma^s;

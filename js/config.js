@@ -11,7 +11,7 @@ export const DECAYS = DECAY_CODES;
 
 const CONFIG_KEYS = ['inputs', 'layers', 'loss', 'init', 'optimizer', 'clipNorm', 'seed', 'throwOnNonFinite'];
 const LAYER_KEYS = ['units', 'activation', 'batchNorm', 'layerNorm', 'dropout'];
-const COMMON_KEYS = ['type', 'learningRate', 'weightDecay', 'l1', 'schedule'];
+const COMMON_KEYS = ['type', 'learningRate', 'weightDecay', 'l1', 'maxNorm', 'schedule'];
 const OPTIMIZER_KEYS = {
   sgd: [...COMMON_KEYS, 'momentum', 'nesterov'],
   adam: [...COMMON_KEYS, 'beta1', 'beta2', 'eps'],
@@ -103,6 +103,8 @@ function normalizeOptimizer(where, opt) {
   }
   out.weightDecay = rate('weightDecay', type === 'adamw' ? 0.01 : 0);
   out.l1 = rate('l1', 0);
+  // present only when given (a normalized config never holds an "off" value that validation refuses)
+  if (opt.maxNorm !== undefined) out.maxNorm = rate('maxNorm', undefined, { min: 0, minOpen: true });
   if (opt.schedule !== undefined) out.schedule = normalizeSchedule(where, opt.schedule, out.learningRate);
   return out;
 }

@@ -79,6 +79,7 @@ export const EXPORTS = Object.freeze([
   'gs_net_set_adamw',
   'gs_net_set_rmsprop',
   'gs_net_set_l1',
+  'gs_net_set_max_norm',
   'gs_net_set_schedule',
   'gs_net_learning_rate',
   'gs_net_last_learning_rate',

@@ -87,6 +87,7 @@ export class Network {
       checkStatus(where, e.gs_net_set_init_bias(handle, typeof bias === 'number' ? BIAS_CODES.normal : BIAS_CODES[bias], typeof bias === 'number' ? bias : 0));
       checkStatus(where, setOptimizer(e, handle, o));
       checkStatus(where, e.gs_net_set_l1(handle, o.l1));
+      checkStatus(where, e.gs_net_set_max_norm(handle, o.maxNorm ?? 0));
       const s = o.schedule ?? { warmupSteps: 0, decay: 'none' };
       checkStatus(where, e.gs_net_set_schedule(handle, s.warmupSteps, DECAY_CODES.indexOf(s.decay), s.decaySteps ?? 0, s.stepSize ?? 0, s.gamma ?? 0, s.minLearningRate ?? 0));
       checkStatus(where, e.gs_net_set_clip_norm(handle, config.clipNorm));

@@ -204,6 +204,7 @@ INPUTS = ${int(config.inputs)}
 LOSS = ${lit(LOSS_NAME, config.loss)}
 CLIP_NORM = ${num(config.clipNorm)}
 L1 = ${num(o.l1)}  # adds L1 * sign(W) to dense weight gradients (after clipping)
+MAX_NORM = ${num(o.maxNorm ?? 0)}  # after each step: torch.renorm(W, 2, 0, MAX_NORM) on every Linear weight (0: off)
 WEIGHT_DECAY = ${num(o.weightDecay)}  # dense weights only (biases and norm parameters: 0)
 BASE_LR = ${num(o.learningRate)}
 SCHEDULE = {"warmup_steps": ${int(s.warmupSteps)}, "decay": ${lit(DECAY_NAME, s.decay)}, "decay_steps": ${int(s.decaySteps ?? 0)}, "step_size": ${int(s.stepSize ?? 0)}, "gamma": ${num(s.gamma ?? 0)}, "min_lr": ${num(s.minLearningRate ?? 0)}}
@@ -290,6 +291,10 @@ def train_step(x, y):
         for w in _dense:
             w.grad.add_(torch.sign(w.detach()), alpha=L1)
     optimizer.step()
+    if MAX_NORM > 0:
+        with torch.no_grad():
+            for w in _dense:
+                w.copy_(torch.renorm(w, 2, 0, MAX_NORM))
     step += 1
     return loss.item()
 

@@ -82,7 +82,7 @@ struct gs_net {
     int init_kind, bias_kind;  /* gs_init, gs_bias_init */
     float init_scale, bias_std;
     int opt, nesterov, centered;
-    float lr, momentum, beta1, beta2, eps, alpha, weight_decay, l1, clip_norm;
+    float lr, momentum, beta1, beta2, eps, alpha, weight_decay, l1, clip_norm, max_norm;
     gs_schedule schedule;
     float last_lr;            /* the rate the last training pass used (or would have) */
     int step;                 /* updates applied so far */

@@ -124,6 +124,13 @@ int gs_net_set_l1(gs_net *net, float l1) {
     return GS_OK;
 }
 
+int gs_net_set_max_norm(gs_net *net, float max_norm) {
+    if (!net) return GS_ERR_STATE;
+    if (!valid_rate(max_norm)) return GS_ERR_ARG;
+    net->max_norm = max_norm;
+    return GS_OK;
+}
+
 int gs_net_set_schedule(gs_net *net, int warmup_steps, int decay, int decay_steps, int step_size,
                         float gamma, float min_lr) {
     if (!net) return GS_ERR_STATE;

@@ -1,6 +1,6 @@
 /* Gradient clipping, learning-rate schedules and optimizers as torch.optim
  * (SGD with momentum / Nesterov, Adam, AdamW, RMSprop), as loops over slices
- * of the parameter arena. Weight decay (L2: added to the gradient, or
+ * of the parameter arena, and the max-norm constraint after the update. Weight decay (L2: added to the gradient, or
  * decoupled for AdamW) and L1 (l1 * sign(W) added to the gradient) apply to
  * dense weights only, not to biases or normalization parameters. */
 #include <math.h>
@@ -197,6 +197,34 @@ static int update_slice(gs_net *net, const step_consts *k, int off, int n, int w
     return bad == 0.0f;
 }
 
+/* The max-norm constraint on a layer's new weights, as torch.renorm(W, 2, 0, max_norm) after
+ * the optimizer step: a unit's incoming row whose L2 norm exceeds max_norm is scaled by
+ * max_norm / (norm + 1e-7). The update statistics are then measured again on what was
+ * applied (the squared sums of W before are unchanged). Plain loops in double: the SIMD and
+ * scalar builds give the same bits. A non-finite row (already flagged) compares false and stays. */
+static void renorm_rows(gs_net *net, const gs_layer *L, double *sums) {
+    float *w = net->next_params + L->w_off;
+    const float *before = net->params + L->w_off;
+    const double max_norm = net->max_norm;
+    double u2 = 0.0, u1 = 0.0, a2 = 0.0;
+    for (int o = 0; o < L->out; o++) {
+        float *row = w + (size_t)o * L->in;
+        const float *was = before + (size_t)o * L->in;
+        double s = 0.0;
+        for (int i = 0; i < L->in; i++) s += (double)row[i] * row[i];
+        const double norm = sqrt(s);
+        if (norm > max_norm) {
+            const float f = (float)(max_norm / (norm + 1e-7));
+            for (int i = 0; i < L->in; i++) row[i] *= f;
+        }
+        for (int i = 0; i < L->in; i++) {
+            const double u = (double)(row[i] - was[i]); /* the float step, as update_slice measures it */
+            u2 += u * u, u1 += u, a2 += (double)row[i] * row[i];
+        }
+    }
+    sums[GS_SUM_UPDATE] = u2, sums[GS_SUM_UPDATE_1] = u1, sums[GS_SUM_AFTER] = a2;
+}
+
 /* weight_sums (n_layers, GS_SUM_COUNT): the dense weights' squared norms of
  * the update, before and after it. Every slice is computed even after a
  * non-finite one, so the step costs the same either way. Returns the first
@@ -217,6 +245,7 @@ int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]) {
         const gs_layer *L = &net->layers[l];
         for (int j = 0; j < GS_SUM_COUNT; j++) weight_sums[l][j] = 0.0;
         int ok = update_slice(net, &k, L->w_off, L->in * L->out, 1, weight_sums[l]);
+        if (net->max_norm > 0.0f) renorm_rows(net, L, weight_sums[l]);
         ok &= update_slice(net, &k, L->b_off, L->out, 0, NULL);
         if (L->g_off >= 0) { /* batch- or layer-norm gamma, beta */
             ok &= update_slice(net, &k, L->g_off, L->out, 0, NULL);

@@ -120,6 +120,53 @@ static void test_fit_epoch(void) {
     gs_net_free(net);
 }
 
+/* max-norm: after every update no unit's incoming row is longer than max_norm, rows that
+ * were longer sit at max_norm (to 1e-6), the statistics describe the renormed weights, and a
+ * twin without the constraint ends elsewhere */
+static void test_max_norm(void) {
+    enum { N = 64 };
+    float x[N * 2], y[N];
+    xor_data(x, y, N);
+    const int units[] = {16, 8, 1}, acts[] = {GS_ACT_RELU, GS_ACT_TANH, GS_ACT_LINEAR};
+    gs_net *net = make_net(2, GS_LOSS_BCE, 4, 3, units, acts, NULL, NULL);
+    gs_net *free_net = make_net(2, GS_LOSS_BCE, 4, 3, units, acts, NULL, NULL);
+    CHECK(gs_net_set_max_norm(net, -1.0f) == GS_ERR_ARG && gs_net_set_max_norm(net, NAN) == GS_ERR_ARG &&
+              gs_net_set_max_norm(net, INFINITY) == GS_ERR_ARG, "bad max_norm accepted");
+    const float max_norm = 0.6f;
+    CHECK(gs_net_set_max_norm(net, max_norm) == GS_OK, "max_norm");
+    gs_net_set_sgd(net, 0.5f, 0.9f, 0, 0.0f);
+    gs_net_set_sgd(free_net, 0.5f, 0.9f, 0, 0.0f);
+    int at_bound = 0, longest_free = 0;
+    for (int s = 0; s < 20; s++) {
+        CHECK(gs_net_train_step(net, x, y, N, 1, NULL) == GS_OK, "step %d", s);
+        gs_net_train_step(free_net, x, y, N, 1, NULL);
+        for (int l = 0; l < 3; l++) {
+            const int in = l ? units[l - 1] : 2;
+            const float *w = gs_net_params(net) + gs_net_param_offset(net, l, GS_P_WEIGHT);
+            double total = 0.0;
+            for (int o = 0; o < units[l]; o++) {
+                double sq = 0.0;
+                for (int i = 0; i < in; i++) sq += (double)w[o * in + i] * w[o * in + i];
+                CHECK(sqrt(sq) <= max_norm * (1 + 1e-6), "step %d layer %d unit %d: norm %.9g", s, l, o, sqrt(sq));
+                at_bound += sqrt(sq) > max_norm * (1 - 1e-6);
+                total += sq;
+            }
+            const float reported = gs_net_layer_stats(net)[l * GS_STAT_COUNT + GS_STAT_WEIGHT_NORM];
+            CHECK(fabs(reported - sqrt(total)) <= 1e-6 * sqrt(total), "layer %d weight norm %g, renormed %g", l, reported, sqrt(total));
+            const float *wf = gs_net_params(free_net) + gs_net_param_offset(free_net, l, GS_P_WEIGHT);
+            for (int o = 0; o < units[l]; o++) {
+                double sq = 0.0;
+                for (int i = 0; i < in; i++) sq += (double)wf[o * in + i] * wf[o * in + i];
+                longest_free += sqrt(sq) > max_norm;
+            }
+        }
+    }
+    printf("  max-norm %.1f: %d row-steps at the bound; without it %d row-steps beyond\n", max_norm, at_bound, longest_free);
+    CHECK(at_bound > 20 && longest_free > 20, "the constraint never bound (%d, %d)", at_bound, longest_free);
+    gs_net_free(net);
+    gs_net_free(free_net);
+}
+
 static void test_bad_arguments(void) {
     CHECK(gs_net_create(0, GS_LOSS_MSE, 1) == NULL, "zero inputs");
     CHECK(gs_net_create(2, 7, 1) == NULL, "unknown loss");
@@ -156,6 +203,7 @@ int main(void) {
     test_gradients_only_has_no_side_effects();
     test_nonfinite_skips_update();
     test_fit_epoch();
+    test_max_norm();
     test_bad_arguments();
     return check_summary("training");
 }

@@ -44,6 +44,12 @@ const CASES = {
     loss: 'softmax-ce',
     optimizer: { type: 'adamw', learningRate: 0.02 },
   },
+  'sgd momentum with max-norm 0.4 (binding); relu, tanh; mse': {
+    inputs: 3,
+    layers: [{ units: 8, activation: 'relu' }, { units: 5, activation: 'tanh' }, { units: 2 }],
+    loss: 'mse',
+    optimizer: { type: 'sgd', learningRate: 0.3, momentum: 0.9, maxNorm: 0.4 },
+  },
   'adam; softsign, softsign + batch norm; bce': {
     inputs: 3,
     layers: [{ units: 7, activation: 'softsign' }, { units: 5, activation: 'softsign', batchNorm: true }, { units: 2 }],

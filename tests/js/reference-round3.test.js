@@ -83,6 +83,27 @@ for (const simd of [true, false]) {
     });
   }
 
+  for (const c of round3.maxNorm) {
+    test(`${c.name} trains as torch.renorm(W, 2, 0, maxNorm) after each step in PyTorch ${round3.torch} (${build})`, async () => {
+      const maxNorm = c.config.optimizer.maxNorm;
+      let bound = 0;
+      const params = await trainCase('max-norm', c, simd, (net, s) => {
+        // after every step each layer's longest incoming row is torch's, at most maxNorm
+        net.getParameters().forEach((p, l) => {
+          const fanIn = p.weight.length / p.bias.length;
+          let longest = 0;
+          for (let o = 0; o < p.bias.length; o++) longest = Math.max(longest, Math.hypot(...p.weight.subarray(o * fanIn, (o + 1) * fanIn)));
+          assert.ok(longest <= maxNorm * (1 + 1e-6), `step ${s} layer ${l}: a row of norm ${longest} > ${maxNorm}`);
+          record('max-norm', 'parameter', `step ${s} layer ${l} longest row`, Math.abs(longest - c.rowNormMax[s][l]) / maxNorm);
+          bound += longest > maxNorm * (1 - 1e-6);
+        });
+      });
+      assert.ok(bound >= c.losses.length, `the constraint bound in ${bound} layer-steps`); // it did something
+      if (simd) finals.set(c.name, params);
+      else assert.deepEqual(params, finals.get(c.name));
+    });
+  }
+
   test(`init 'pytorch' draws its biases as nn.Linear does, and bias: 'zeros' | 'uniform' | std changes only the biases (${build})`, async () => {
     for (const t of round3.initBias) {
       const units = 20000;

@@ -67,3 +67,20 @@ test("softsign: a layer's activation, nn.Softsign in toPyTorch's script and in t
   back.dispose();
   net.dispose();
 });
+
+test('optimizer.maxNorm: a float32 > 0, kept by toJSON and written into the PyTorch script; absent means off', async () => {
+  const norm = (optimizer) => normalizeConfig({ ...base, optimizer }).optimizer;
+  assert.equal('maxNorm' in norm({ type: 'sgd' }), false);
+  assert.equal(norm({ type: 'adam', maxNorm: 2 }).maxNorm, 2);
+  assert.equal(norm({ type: 'rmsprop', maxNorm: 0.5 }).maxNorm, 0.5);
+  for (const maxNorm of [0, -1, NaN, Infinity, 1e39, 1e-50, '2', null]) {
+    await refused({ ...base, optimizer: { type: 'sgd', maxNorm } }, 'optimizer.maxNorm', maxNorm === 1e39 || maxNorm === 1e-50 ? 'float32' : '> 0');
+  }
+  const net = await createNetwork({ ...base, optimizer: { type: 'adamw', learningRate: 0.01, maxNorm: 1.5 } });
+  assert.equal(net.toJSON().config.optimizer.maxNorm, 1.5);
+  const script = toPyTorch(net);
+  assert.match(script, /^MAX_NORM = 1\.5 /m);
+  assert.match(script, /optimizer\.step\(\)\n    if MAX_NORM > 0:\n        with torch\.no_grad\(\):\n            for w in _dense:\n                w\.copy_\(torch\.renorm\(w, 2, 0, MAX_NORM\)\)/);
+  assert.match(toPyTorch(await createNetwork(base)), /^MAX_NORM = 0 /m);
+  net.dispose();
+});
