@@ -42,6 +42,20 @@ export function applyRemedy(state, finding, id = null) {
   return { state: next, remedy };
 }
 
+const CHANGE_NAMES = { activation: 'activation', batchNorm: 'batch norm', dropout: 'dropout', learningRate: 'learning rate', weightDecay: 'L2', init: 'init', clipNorm: 'clip norm', standardize: 'standardize inputs', standardizeTarget: 'standardize the target' };
+
+/** a remedy's change in a state, as a person reads it ("dropout 1 → 0.2") */
+function valueOf(s, key) {
+  if (key === 'standardize' || key === 'standardizeTarget') return s.data[key] ? 'on' : 'off';
+  if (['activation', 'batchNorm', 'dropout'].includes(key)) return [...new Set(s.config.layers.slice(0, -1).map((l) => String(l[key])))].join('/');
+  if (key === 'learningRate' || key === 'weightDecay') return String(s.config.optimizer[key]);
+  if (key === 'init') return s.config.init.type === 'normal' ? `normal(std ${s.config.init.std})` : s.config.init.type;
+  return String(s.config[key]);
+}
+
+/** "learning rate 3 → 0.3, …": what a remedy changed between two states */
+export const describeChange = (before, after, keys) => keys.map((k) => `${CHANGE_NAMES[k] ?? k} ${valueOf(before, k)} → ${valueOf(after, k)}`).join(', ');
+
 /** a finding's title from the library's catalogue of findings */
 const title = (f) => `${f.severity === 'critical' ? '✗' : '!'} ${Object.hasOwn(FINDINGS, f.kind) ? FINDINGS[f.kind].title : String(f.kind)}`;
 

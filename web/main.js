@@ -8,14 +8,13 @@ import './style.css';
 import { presets } from '../js/presets.js';
 import { COMPARE_LABELS, WINDOWS, buildControls, layerValue, renderControls, showCsvColumns } from './controls.js';
 import { compareState } from './compare.js';
-import { CSV_LIMIT_BYTES, MODEL_LIMIT_BYTES, checkSize } from './csv.js';
-import { applyRemedy, panelParts, remediesFor, renderFindings } from './diagnosis.js';
-import { h, replaceChildren } from './dom.js';
+import { applyRemedy, describeChange, remediesFor, renderFindings } from './diagnosis.js';
 import { FIELD } from './fields.js';
+import { bindFiles, download } from './files.js';
 import { fmt } from './format.js';
-import { drawUnitMap, renderHistograms, renderUnitGrid } from './instruments.js';
+import { clearMap, drawMapAndNetwork } from './map-card.js';
 import { TO_WORKER } from './messages.js';
-import { PANELS, setDistributionQuantity } from './panels.js';
+import { PanelBoard, setDistributionQuantity } from './panels.js';
 import { createRemedyRuns } from './remedy-runs.js';
 import {
   addHiddenLayer,
@@ -31,8 +30,10 @@ import {
   stateToHash,
 } from './state.js';
 import { createSweeps } from './sweeps.js';
-import { Trainer } from './trainer.js';
-import { CLASS_COLORS, canvasToData, drawBoundary, drawNetwork, drawScatter, renderConfusion, renderUnitBars } from './views.js';
+import { clearNotes, setStatus, showError, showNote } from './notes.js';
+import { Side } from './side.js';
+import { createUnitMaps } from './unit-maps.js';
+import { canvasToData, renderConfusion } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 const fromHash = stateFromHash(location.hash);
@@ -58,33 +59,19 @@ const sweeps = createSweeps({ getSetup: currentSetup, showError, simd });
 
 // ---- the training sides: A = this setup, B = the comparison ----------------------------
 const sides = [null, null]; // side A is made at the start, below (its handlers are defined first)
-let panels = [];
 let view = { config: null, stats: null, weights: null, points: null, boundary: null, scatter: null, regression: false };
 
 function makeSide(index) {
-  // generation: the worker's setup count this page is listening to; null while a setup is under way
-  // blocked: why this side has nothing to train (a failed setup), or null
-  const side = { index, generation: null, requested: 0, blocked: null, last: null, findings: null };
-  const guard = (fn) => (msg) => {
-    const t0 = performance.now();
-    try {
-      fn(msg);
-    } catch (err) {
-      // a bug of the page must not leave it looking as if it were training
-      stopRun(`the page failed to handle a "${msg?.type}" message: ${err.message}`);
-    }
-    metrics.worstMessageMs = Math.max(metrics.worstMessageMs, performance.now() - t0);
-  };
-  const handlers = index === 0 ? { ...sideHandlers(side), ...fileHandlers } : sideHandlers(side);
-  side.trainer = new Trainer(Object.fromEntries(Object.entries(handlers).map(([k, fn]) => [k, guard(fn)])), { simd });
-  return side;
+  const handlers = index === 0 ? { ...sideHandlers(0), ...fileHandlers } : sideHandlers(1);
+  return new Side(index, handlers, { simd, metrics, onBug: stopRun });
 }
 
 const comparisonPrefix = (side) => (side.index === 1 ? 'the comparison: ' : '');
 
-/** what a training side's worker reports */
-function sideHandlers(side) {
-  const a = side.index === 0;
+/** what a training side's worker reports (messages arrive once the side is made) */
+function sideHandlers(index) {
+  const a = index === 0;
+  const side = () => sides[index];
   return {
     ready(msg) {
       if (!a) return;
@@ -92,29 +79,29 @@ function sideHandlers(side) {
       $('core').textContent = msg.simd ? 'wasm SIMD' : 'wasm scalar';
     },
     setup(msg) {
-      if (msg.request !== side.requested) return; // an older setup, already superseded
-      side.generation = msg.generation;
-      side.blocked = null;
+      if (msg.request !== side().requested) return; // an older setup, already superseded
+      side().generation = msg.generation;
+      side().blocked = null;
       if (!a) return;
       view = { config: msg.config, stats: null, weights: null, points: msg.points, boundary: null, scatter: null, regression: msg.dataset.loss === 'mse', dataset: msg.dataset, histograms: null };
-      panels.find((p) => p.id === 'schedule')?.setSchedule(msg.schedule);
-      resetInstruments();
+      board.get('schedule')?.setSchedule(msg.schedule);
+      unitMaps.reset(view);
       metrics.ready = true;
       metrics.trainSize = msg.dataset.trainSize;
       drawViews();
     },
     'setup-failed'(msg) {
-      if (msg.request !== side.requested) return;
-      side.generation = msg.generation;
-      side.blocked = msg.message;
+      if (msg.request !== side().requested) return;
+      side().generation = msg.generation;
+      side().blocked = msg.message;
       if (a) {
         view = { config: null, stats: null, weights: null, points: null, boundary: null, scatter: null, regression: false };
-        clearViews();
+        clearMap();
         metrics.ready = true;
       }
       // no CSV chosen yet (or it failed to parse, which was said already): the status line says so
       if (msg.noData) setRunning(false);
-      else stopRun(`${comparisonPrefix(side)}${msg.message}`, { prefix: 'Nothing to train' });
+      else stopRun(`${comparisonPrefix(side())}${msg.message}`, { prefix: 'Nothing to train' });
     },
     points(msg) {
       if (!a) return;
@@ -122,24 +109,24 @@ function sideHandlers(side) {
       metrics.trainSize = msg.points.trainSize;
       drawViews();
     },
-    progress: (msg) => onProgress(side, msg),
+    progress: (msg) => onProgress(side(), msg),
     state(msg) {
       if (a) setRunning(msg.running);
     },
     finished(msg) {
-      if (!a || msg.generation !== side.generation) return;
+      if (!a || msg.generation !== side().generation) return;
       const text = msg.early
         ? `Early stopping ended the run at epoch ${msg.early.epoch}: the test loss did not improve for ${state.fit.earlyStopping.patience} epochs; its best was at epoch ${msg.early.best}${state.fit.earlyStopping.restoreBest ? ', whose parameters are restored' : ''}. Reset starts again.`
         : `Stopped at epoch ${msg.epoch}: the length of this run (Epochs). Play trains on past it.`;
       setStatus(text);
     },
-    'unit-map': onUnitMap,
+    'unit-map': (msg) => unitMaps.onMap(msg),
     'csp-violation'(msg) {
       console.error(`Content-Security-Policy violation in a training worker: ${msg.directive} blocked ${msg.blocked}`);
     },
     error(msg) {
       metrics.errors.push(msg.message);
-      stopRun(`${comparisonPrefix(side)}${msg.message}`);
+      stopRun(`${comparisonPrefix(side())}${msg.message}`);
     },
   };
 }
@@ -175,16 +162,15 @@ function onProgress(side, msg) {
   if (msg.generation !== side.generation) return; // from a run the page has already replaced
   metrics.progress++;
   metrics.lastProgressAt = performance.now();
-  for (const p of panels) p.push(side.index, msg);
+  board.push(side.index, msg);
   if (msg.steps.loss.length) trained = true;
   if (side.index === 1) return showComparisonStats(msg);
-  const grad = panels.find((p) => p.id === 'grad');
-  $('step-count').textContent = String(grad?.raw?.[0] ?? 0);
+  $('step-count').textContent = String(board.get('grad')?.raw?.[0] ?? 0);
   view.stats = msg.stats;
   if (msg.histograms) view.histograms = msg.histograms;
   if (msg.weights) {
     view.weights = msg.weights;
-    if (unitPick.pinned) requestUnitMap(); // the pinned unit's map follows training
+    unitMaps.weightsChanged();
   }
   if (msg.boundary) view.boundary = msg.boundary;
   if (msg.scatter) view.scatter = msg.scatter;
@@ -221,160 +207,39 @@ function showComparisonStats(msg) {
   $('b-stats').textContent = `epoch ${msg.epoch}, test loss ${fmt(l?.valLoss)}${acc}; findings: ${found}`;
 }
 
-// ---- panels, drawn one per animation frame ---------------------------------------------
+// ---- panels (panels.js): every chart and instrument, drawn one per animation frame ----------
 let viewsDirty = false;
-let instrumentsVisible = false;
-const CHART_MS = 200; // each panel redraws at most 5 times a second while data streams in
+const board = new PanelBoard({
+  metrics,
+  onFrame() {
+    if (!viewsDirty) return;
+    viewsDirty = false;
+    drawViews();
+  },
+  onInstrumentsShown: () => (viewsDirty = true),
+});
 
 /** the panels of a new setup: sides 1 or 2 (a comparison) */
 function createPanels(sideCount) {
-  for (const p of panels) p.destroy();
   const sideNames = $('compare-with').value === 'before' ? ['(after)', '(before)'] : ['A', 'B'];
-  const ctx = { config: state.config, state, nLayers: state.config.layers.length, sides: sideCount, sideNames };
-  panels = PANELS.map((entry) => Object.assign(entry.create(ctx), { id: entry.id, instrument: !!entry.instrument, lastDraw: 0 }));
+  board.create({ config: state.config, state, nLayers: state.config.layers.length, sides: sideCount, sideNames });
   applySmoothing();
-  panels.find((p) => p.id === 'grad').setWindow(WINDOWS[$('grad-window').value]?.window ?? null); // the window survives a new run
+  board.get('grad').setWindow(WINDOWS[$('grad-window').value]?.window ?? null); // the window survives a new run
 }
-
-function frame() {
-  requestAnimationFrame(frame);
-  const t0 = performance.now();
-  metrics.frames++;
-  const now = performance.now();
-  // at most one panel per frame, each at most every CHART_MS; the instruments below the first
-  // screen only while some of them is in view (their data keeps arriving)
-  for (const p of panels) {
-    if ((p.instrument && !instrumentsVisible) || !p.dirty || now - p.lastDraw < CHART_MS) continue;
-    p.lastDraw = now;
-    p.draw();
-    break;
-  }
-  if (viewsDirty) {
-    viewsDirty = false;
-    drawViews();
-  }
-  metrics.worstFrameMs = Math.max(metrics.worstFrameMs, performance.now() - t0);
-}
-new IntersectionObserver((entries) => {
-  instrumentsVisible = entries.some((e) => e.isIntersecting);
-  if (instrumentsVisible) {
-    viewsDirty = true;
-    for (const p of panels) if (p.instrument) p.resize();
-  }
-}).observe($('instruments'));
-requestAnimationFrame(frame);
 
 function applySmoothing() {
   const a = Number($('smoothing').value) || 0;
-  for (const p of panels) p.smoothing(a);
+  board.smoothing(a);
   $('grad-chart').dataset.smoothing = String(a);
 }
 
-// ---- views: the network, the map (decision map, confusion matrix or predicted vs true) -----
-function clearViews() {
-  for (const id of ['net-view', 'boundary']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
-  $('unit-bars').replaceChildren();
-  $('unit-bars').dataset.layout = '';
-  $('confusion').replaceChildren();
-}
-
-/** what the map card shows for this data: a decision map (2-D), a confusion matrix (classes) or predicted vs true (regression) */
-function mapKind() {
-  if (view.points) return 'map';
-  return view.regression ? 'scatter' : 'confusion';
-}
+// ---- views: the network and the map card (map-card.js), the unit instruments (unit-maps.js) ----
+const unitMaps = createUnitMaps((layer, unit, request) => sides[0].trainer.send(TO_WORKER.unitMap, { layer, unit, request }));
 
 function drawViews() {
   if (!view.config) return;
-  drawNetwork($('net-view'), view.config, view.stats, view.weights);
-  if (view.stats?.length) renderUnitBars($('unit-bars'), view.config, view.stats);
-  if (instrumentsVisible && view.histograms?.length) renderHistograms($('hist-grid'), view.config, view.histograms);
-  if (instrumentsVisible) renderUnitGrid($('unit-grid'), view.config, view.stats, pickUnit);
-  const kind = mapKind();
-  $('boundary').hidden = kind === 'confusion';
-  $('confusion').hidden = state.config.loss !== 'softmax-ce'; // classes: the matrix, under the map on 2-D data
-  $('map-card').dataset.kind = kind;
-  $('map-title').textContent = { map: 'Decision map', confusion: 'Confusion matrix', scatter: 'Predicted vs true (test set)' }[kind];
-  if (kind === 'map') drawBoundary($('boundary'), { points: view.points, boundary: view.boundary, regression: view.regression, domain: view.points.domain });
-  else if (kind === 'scatter' && view.scatter) drawScatter($('boundary'), view.scatter);
-  showMapLegend(kind);
-}
-
-/** what the map's colours mean for this dataset (class names from a CSV are text) */
-function showMapLegend(kind) {
-  const d = view.dataset;
-  const key = JSON.stringify([kind, view.regression, d?.outputs, d?.classNames]);
-  if ($('map-explain').dataset.key === key) return;
-  $('map-explain').dataset.key = key;
-  if (kind === 'confusion') return replaceChildren($('map-explain'), 'Rows: the true class, columns: the predicted class, over the test set; the diagonal is right.');
-  if (kind === 'scatter') return replaceChildren($('map-explain'), `Each dot is a test row: across, its true value; up, the network's prediction. On the grey diagonal they agree.${d?.targetScaler ? ' Both in standardized units of the target.' : ''}`);
-  const dots = 'Filled dots: training data; hollow rings: test data.';
-  if (view.regression) return replaceChildren($('map-explain'), `Background: the predicted value, `, swatch(CLASS_COLORS[0]), 'low to ', swatch(CLASS_COLORS[1]), `high. ${dots}`);
-  const k = state.config.loss === 'softmax-ce' ? (d?.outputs ?? 2) : 2;
-  const names = Array.from({ length: Math.min(k, CLASS_COLORS.length) }, (_, i) => [swatch(CLASS_COLORS[i]), `${d?.classNames ? String(d.classNames[i]) : `class ${i}`}${i < k - 1 ? ', ' : ''}`]);
-  replaceChildren($('map-explain'), 'Background: the predicted class at each point (fainter where the network is unsure). ', names, `${k > CLASS_COLORS.length ? ' …' : ''}. ${dots}`);
-}
-
-const swatch = (rgb) => h('span', { className: 'swatch', style: { background: `rgb(${rgb.join(',')})` } });
-
-// ---- instruments that are not panels: the histogram grid, the unit grid and a unit's output map ----
-let unitPick = { layer: null, unit: null, pinned: false };
-let unitRequest = 0;
-
-function resetInstruments() {
-  $('hist-grid').dataset.layout = '';
-  $('hist-grid').replaceChildren();
-  $('unit-grid').dataset.layout = '';
-  unitPick = { layer: null, unit: null, pinned: false };
-  unitRequest++;
-  const canvas = $('unit-map');
-  canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
-  $('unit-map-caption').textContent = view.points ? 'hover or click a unit' : `output maps need 2-D data (this data has ${view.dataset?.inputs ?? '?'} inputs)`;
-}
-
-/** hover shows a unit's map while none is pinned; a click pins it (again: unpins) */
-function pickUnit(layer, unit, click) {
-  if (!click && unitPick.pinned) return;
-  const same = unitPick.layer === layer && unitPick.unit === unit;
-  unitPick = { layer, unit, pinned: click ? !(same && unitPick.pinned) : false };
-  document.querySelectorAll('#unit-grid .unit').forEach((b) => b.setAttribute('aria-pressed', String(unitPick.pinned && Number(b.dataset.layer) === layer && Number(b.dataset.unit) === unit)));
-  requestUnitMap();
-}
-
-function requestUnitMap() {
-  if (unitPick.layer === null) return;
-  if (!view.points) {
-    $('unit-map-caption').textContent = `layer ${unitPick.layer} unit ${unitPick.unit}: output maps need 2-D data (this data has ${view.dataset?.inputs ?? '?'} inputs)`;
-    return;
-  }
-  sides[0].trainer.send(TO_WORKER.unitMap, { layer: unitPick.layer, unit: unitPick.unit, request: ++unitRequest });
-}
-
-function onUnitMap(msg) {
-  if (msg.request !== unitRequest) return;
-  const max = drawUnitMap($('unit-map'), msg.values, msg.grid);
-  const dead = view.stats?.[msg.layer]?.deadUnits?.[msg.unit] ? ' — dead over the last epoch' : '';
-  const range = max > 1e-12 ? `largest |output| ${fmt(max)}` : 'output 0 everywhere';
-  $('unit-map-caption').textContent = `layer ${msg.layer} unit ${msg.unit}${unitPick.pinned ? ' (pinned)' : ''}: blue positive, orange negative, white 0; ${range}${dead}`;
-  $('unit-map').dataset.unit = `${msg.layer}:${msg.unit}`;
-}
-
-// ---- messages beside the diagnosis: each belongs to the setup it describes ----------
-function showError(message) {
-  const { messages } = panelParts($('findings'));
-  messages.prepend(h('p', { className: 'error', attrs: { role: 'alert' } }, String(message)));
-  while (messages.children.length > 3) messages.lastChild.remove(); // the newest few, not a growing pile
-}
-
-function showNote(message) {
-  const { messages } = panelParts($('findings'));
-  messages.prepend(h('p', { className: 'note' }, String(message)));
-  while (messages.children.length > 3) messages.lastChild.remove();
-}
-
-function setStatus(text, error = false) {
-  $('status').textContent = text;
-  $('status').classList.toggle('error', error && text !== '');
+  drawMapAndNetwork(view, state.config.loss);
+  if (board.instrumentsVisible) unitMaps.draw(view);
 }
 
 // ---- setup: (re)build both sides from the state ----------------------------------------
@@ -418,7 +283,7 @@ function setup({ play = false, useLoaded = false, notes = [] } = {}) {
   setRunning(false);
   setStatus('');
   trained = false;
-  panelParts($('findings')).messages.replaceChildren();
+  clearNotes();
   for (const note of notes) showNote(note);
   history.replaceState(null, '', currentHash());
   showControls();
@@ -448,15 +313,11 @@ function setup({ play = false, useLoaded = false, notes = [] } = {}) {
   showStepMode();
   for (const id of ['train-loss', 'test-loss', 'test-acc']) $(id).textContent = '–';
   $('acc-box').hidden = state.config.loss === 'mse';
-  sides[0].generation = null;
   sides[0].blocked = 'the setup is still being built';
-  sides[0].trainer.send(TO_WORKER.setup, { state: structuredClone(state), custom, useLoaded, request: ++sides[0].requested });
+  sides[0].trainer.send(TO_WORKER.setup, { state: structuredClone(state), custom, useLoaded, request: sides[0].newSetup() });
   if (b) {
     sides[1] ??= makeSide(1);
-    sides[1].generation = null;
-    sides[1].last = null;
-    sides[1].findings = null;
-    sides[1].trainer.send(TO_WORKER.setup, { state: structuredClone(b), custom, request: ++sides[1].requested });
+    sides[1].trainer.send(TO_WORKER.setup, { state: structuredClone(b), custom, request: sides[1].newSetup() });
   } else if (sides[1]) {
     sides[1].trainer.terminate();
     sides[1] = null;
@@ -477,7 +338,7 @@ function showStepMode() {
 
 function startTraining() {
   // a failed setup (no CSV, a CSV that did not parse, a model that does not fit) has nothing to train
-  const blocked = sides[0].generation !== null ? sides[0].blocked : null;
+  const blocked = sides[0].nothingToTrain;
   if (blocked || (state.data.dataset === 'csv' && !custom.csv)) {
     setRunning(false);
     setStatus(`Nothing to train: ${blocked ?? 'choose a CSV file first'}`, true);
@@ -565,21 +426,12 @@ function openPreset(name) {
   setup({ play: true });
 }
 
-const CHANGE_NAMES = { activation: 'activation', batchNorm: 'batch norm', dropout: 'dropout', learningRate: 'learning rate', weightDecay: 'L2', init: 'init', clipNorm: 'clip norm', standardize: 'standardize inputs', standardizeTarget: 'standardize the target' };
-function valueOf(s, key) {
-  if (key === 'standardize' || key === 'standardizeTarget') return s.data[key] ? 'on' : 'off';
-  if (['activation', 'batchNorm', 'dropout'].includes(key)) return [...new Set(hiddenLayers(s).map((l) => String(l[key])))].join('/');
-  if (key === 'learningRate' || key === 'weightDecay') return String(s.config.optimizer[key]);
-  if (key === 'init') return s.config.init.type === 'normal' ? `normal(std ${s.config.init.std})` : s.config.init.type;
-  return String(s.config[key]);
-}
-
 /** applies one remedy; the failing run stays on the charts, dashed, replayed beside it */
 function onApply(finding, id) {
   const applied = applyRemedy(state, finding, id);
   if (!applied) return showError(`No remedy to apply for ${finding.kind}.`);
   const keys = Object.keys(applied.remedy.changes ?? applied.remedy.data);
-  const what = keys.map((k) => `${CHANGE_NAMES[k] ?? k} ${valueOf(state, k)} → ${valueOf(applied.state, k)}`).join(', ');
+  const what = describeChange(state, applied.state, keys);
   const notes = [];
   const mode = $('compare-with').value;
   if (mode && mode !== 'before') notes.push(`Compare now shows the run before the remedy (it showed "${COMPARE_LABELS[mode]}").`);
@@ -594,13 +446,6 @@ function onApply(finding, id) {
 }
 
 // ---- files: read and parsed in the worker, never on the main thread ------------------
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function parseCsvFile({ keepLabel = true } = {}) {
   if (!csvFile) return;
   const label = keepLabel && $('csv-column').options.length ? $('csv-column').value : undefined;
@@ -681,7 +526,7 @@ function bindTransport() {
   $('play').addEventListener('click', () => (running ? pauseTraining() : startTraining()));
   $('step').addEventListener('click', () => {
     pauseTraining();
-    const blocked = sides[0].generation !== null ? sides[0].blocked : null;
+    const blocked = sides[0].nothingToTrain;
     if (blocked || (state.data.dataset === 'csv' && !custom.csv)) return setStatus(`Nothing to train: ${blocked ?? 'choose a CSV file first'}`, true);
     for (const side of sides) side?.trainer.send(TO_WORKER.step);
   });
@@ -696,49 +541,23 @@ function bindTransport() {
   });
 }
 
-/** model save / load, the link, CSV files and their options: files go to the worker unread */
-function bindFiles() {
-  $('save').addEventListener('click', () => sides[0].trainer.send(TO_WORKER.save));
-  $('save-pytorch').addEventListener('click', () => sides[0].trainer.send(TO_WORKER.save, { format: 'pytorch' }));
-  $('load').addEventListener('change', () => {
-    const file = $('load').files[0];
-    $('load').value = '';
-    if (!file) return;
-    try {
-      checkSize('Model file', file.name, file.size, MODEL_LIMIT_BYTES);
-    } catch (err) {
-      return showError(`Load model: ${err.message}`);
-    }
-    sides[0].trainer.send(TO_WORKER.loadFile, { file, request: ++modelRequest });
-  });
-  $('share').addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(location.href);
-      $('share').textContent = 'Link copied';
-    } catch {
-      prompt('Copy this link:', location.href);
-    }
-  });
-  $('csv-file').addEventListener('change', () => {
-    const file = $('csv-file').files[0];
-    if (!file) return;
-    try {
-      checkSize('CSV file', file.name, file.size, CSV_LIMIT_BYTES);
-    } catch (err) {
+/** files: the worker reads them (files.js binds the inputs) */
+function bindFileInputs() {
+  bindFiles({
+    save: (format) => sides[0].trainer.send(TO_WORKER.save, format === 'pytorch' ? { format } : {}),
+    loadModel: (file) => sides[0].trainer.send(TO_WORKER.loadFile, { file, request: ++modelRequest }),
+    csvChosen(file) {
+      csvFile = file;
+      parseCsvFile({ keepLabel: false });
+    },
+    csvRefused(message) {
       csvFile = null;
       csvRequest++; // a parse still under way is of no interest any more
-      return onCsvError(err.message);
-    }
-    csvFile = file;
-    $('csv-column').replaceChildren();
-    parseCsvFile({ keepLabel: false });
+      onCsvError(message);
+    },
+    csvOptions: (keepLabel) => parseCsvFile({ keepLabel }),
+    onError: showError,
   });
-  $('csv-delimiter').addEventListener('change', () => {
-    $('csv-column').replaceChildren(); // other columns: the label defaults to the last again
-    parseCsvFile({ keepLabel: false });
-  });
-  $('csv-column').addEventListener('change', () => parseCsvFile());
-  $('csv-task').addEventListener('change', () => parseCsvFile());
 }
 
 /** the views: points added on the map, the chart window, resizing, and links opened in place */
@@ -750,12 +569,12 @@ function bindViews() {
     custom.points.push({ ...p, label: event.shiftKey ? 1 - chosen : chosen });
     for (const side of sides) side?.trainer.send(TO_WORKER.points, { custom });
   });
-  $('grad-window').addEventListener('change', () => panels.find((p) => p.id === 'grad')?.setWindow(WINDOWS[$('grad-window').value]?.window ?? null));
+  $('grad-window').addEventListener('change', () => board.get('grad')?.setWindow(WINDOWS[$('grad-window').value]?.window ?? null));
   $('grad-chart').addEventListener('window-reset', () => ($('grad-window').value = 'all'));
   $('smoothing').addEventListener('change', applySmoothing);
   $('dist-quantity').addEventListener('change', () => setDistributionQuantity($('dist-quantity').value));
   window.addEventListener('resize', () => {
-    for (const p of panels) p.resize();
+    board.resize();
     sweeps.resize();
   });
   window.addEventListener('hashchange', () => {
@@ -786,7 +605,7 @@ function linkNotes(link) {
 sides[0] = makeSide(0);
 bindSetup();
 bindTransport();
-bindFiles();
+bindFileInputs();
 bindViews();
 if (Object.hasOwn(COMPARE_LABELS, fromHash.compare)) $('compare-with').value = fromHash.compare;
 setup({ play: fromHash.play, notes: linkNotes(fromHash) });

@@ -144,3 +144,61 @@ export function setDistributionQuantity(q) {
   distributions.quantity = q;
   distributions.dirty = true;
 }
+
+const CHART_MS = 200; // each panel redraws at most 5 times a second while data streams in
+
+/**
+ * The panels of the current setup and their drawing: at most one dirty panel
+ * per animation frame, each at most every CHART_MS; the instruments below the
+ * first screen only while some of them is in view (their data keeps arriving).
+ * onFrame(): the rest of the page's per-frame work.
+ */
+export class PanelBoard {
+  panels = [];
+  instrumentsVisible = false;
+
+  constructor({ metrics, onFrame, onInstrumentsShown }) {
+    const frame = () => {
+      requestAnimationFrame(frame);
+      const t0 = performance.now();
+      metrics.frames++;
+      for (const p of this.panels) {
+        if ((p.instrument && !this.instrumentsVisible) || !p.dirty || t0 - p.lastDraw < CHART_MS) continue;
+        p.lastDraw = t0;
+        p.draw();
+        break;
+      }
+      onFrame();
+      metrics.worstFrameMs = Math.max(metrics.worstFrameMs, performance.now() - t0);
+    };
+    requestAnimationFrame(frame);
+    new IntersectionObserver((entries) => {
+      this.instrumentsVisible = entries.some((e) => e.isIntersecting);
+      if (!this.instrumentsVisible) return;
+      for (const p of this.panels) if (p.instrument) p.resize();
+      onInstrumentsShown();
+    }).observe($('instruments'));
+  }
+
+  /** every panel anew for a setup; ctx: { config, state, nLayers, sides, sideNames } */
+  create(ctx) {
+    for (const p of this.panels) p.destroy();
+    this.panels = PANELS.map((entry) => Object.assign(entry.create(ctx), { id: entry.id, instrument: !!entry.instrument, lastDraw: 0 }));
+  }
+
+  get(id) {
+    return this.panels.find((p) => p.id === id);
+  }
+
+  push(side, msg) {
+    for (const p of this.panels) p.push(side, msg);
+  }
+
+  smoothing(a) {
+    for (const p of this.panels) p.smoothing(a);
+  }
+
+  resize() {
+    for (const p of this.panels) p.resize();
+  }
+}

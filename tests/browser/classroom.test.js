@@ -401,8 +401,14 @@ test('charts keep the failure visible: spikes survive decimation, a log loss axi
 test('learning-rate sweep 1e-4 … 10 on a log axis beside the dropout sweep: losses, dead-ReLU share and the largest gradient norm per rate', async () => {
   const { page, problems } = await open('#preset=dead-relu');
   await page.fill('#sweep-epochs', '3');
+  // the other sweep's button is disabled while this one runs (watched: a short sweep may be done before a read)
+  await page.evaluate(() => {
+    const b = document.getElementById('sweep-run');
+    new MutationObserver(() => b.disabled && (window.__sweepBlocked = true)).observe(b, { attributes: true, attributeFilter: ['disabled'] });
+  });
   await page.click('#sweep-lr');
-  assert.equal(await page.$eval('#sweep-run', (b) => b.disabled), true, 'one sweep at a time');
+  await page.waitForFunction(() => document.getElementById('sweep-status').textContent === 'done', null, { timeout: 90_000 });
+  assert.equal(await page.evaluate(() => window.__sweepBlocked), true, 'one sweep at a time');
   await page.waitForFunction(() => document.getElementById('sweep-status').textContent === 'done', null, { timeout: 90_000 });
   assert.equal(await page.$eval('#sweep-chart', (el) => el.dataset.param), 'learningRate');
   assert.equal(await page.$eval('#sweep-chart', (el) => Number(el.dataset.drawn)), 11);
@@ -429,7 +435,7 @@ test('each single remedy applies on its own: the failing run stays dashed as "be
   await page.waitForFunction(() => decodeURIComponent(location.hash).includes('preset=exploding-gradients:batch-norm'));
   assert.equal(await page.$eval('#compare-with', (s) => s.value), 'before');
   const notes = await page.$$eval('#findings .note', (ns) => ns.map((n) => n.textContent).join('\n'));
-  assert.match(notes, /Applied "batch norm" \(the seed.s remedy\): batch norm false → true\. Dashed: the run before/);
+  assert.match(notes, /Applied "batch norm": batch norm false → true\. Dashed: the run before/);
   assert.match(notes, /Compare now shows the run before the remedy \(it showed "the preset's remedy/);
   // two runs on the charts: after (solid) and before (dashed), same depth
   assert.equal(await page.$eval('#grad-chart', (el) => Number(el.dataset.series)), 14);
