@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, wr
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { createNetwork, datasets, loadNetwork, presets, PRESET_NAMES, presetScenario, runScenario, loadDataset, toPyTorch } from './index.js';
+import { createNetwork, datasets, loadNetwork, papers, presets, PRESET_NAMES, presetScenario, reproduce, runScenario, loadDataset, toPyTorch } from './index.js';
 import { compareText, findingsText, layerTable, remediesTable, sci, summary, sweepChart, sweepTable } from './report.js';
 import { tryRemedies } from './remedies.js';
 import { sweep } from './sweep.js';
@@ -23,6 +23,7 @@ commands:
   presets   list the failure-case presets
   demo      a deep sigmoid net next to a deep ReLU net (what npm start runs)
   export    --pytorch MODEL.json: a saved network as a runnable PyTorch script
+  paper     ID: a paper card: the paper's setup beside ours, its claims checked on our runs
 
 gradscope <command> --help shows each command's options; gradscope --version the version.`,
   train: `usage: gradscope train (--preset NAME [--remedy] | --config FILE) [options]
@@ -67,6 +68,21 @@ gradscope <command> --help shows each command's options; gradscope --version the
   MODEL.json is a saved network (net.toJSON(), the page's Save model). Writes a
   self-contained PyTorch script (layers, weights, optimizer state, train loop) to
   stdout or -o FILE.`,
+  paper: `usage: gradscope paper ID [--json] [--seed N] [--csv mnist.csv [--label COLUMN]]
+
+  ID is one of ${Object.keys(papers).join(', ')}.
+  Runs the card: prints the paper's setup beside ours (what was scaled down and
+  why), then each claim with the paper's value and where it stands (text, table
+  or figure), our measured value and whether it holds. Exit 0 whatever the
+  verdict; 2 on bad arguments.
+
+  --seed N         seed for the data split, init and dropout (default 1; the tests use 1-3)
+  --json           print the card as JSON (runs with their plottable series, claims)
+  --csv FILE       a classification CSV to run on instead of digits (e.g. MNIST: a
+                   header row or none; label in the column "label", else the first).
+                   Pixel values all integers in [0, 255] are scaled to [0, 1] (said on stderr).
+                   Cards on such data take minutes; the card's setup says how long.
+  --label COLUMN   the label column's header name or 0-based index`,
 };
 
 /**
@@ -496,7 +512,96 @@ async function exportCommand(args) {
   } else process.stdout.write(script);
 }
 
-const COMMANDS = { train, compare, sweep: sweepCommand, presets: listPresets, demo, export: exportCommand };
+/** a classification CSV for a card: header or none (then the label is column 0), pixel bytes scaled to [0, 1] */
+function cardCsv(file, label, seed) {
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.code ?? err.message);
+    throw new UsageError(`--csv ${file} cannot be read (${why}); expected a CSV file`);
+  }
+  const newline = text.indexOf('\n');
+  const first = (newline < 0 ? text : text.slice(0, newline)).trim();
+  const delimiter = datasets.sniffDelimiter(first);
+  const cells = first.split(delimiter);
+  const headerless = cells.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
+  if (headerless) text = `${cells.map((_, i) => (i === 0 ? 'label' : `x${i}`)).join(delimiter)}\n${text}`;
+  const header = headerless ? ['label'] : cells.map((c) => c.trim().replace(/^"|"$/g, ''));
+  let labelColumn = label ?? (header.includes('label') ? 'label' : 0);
+  if (typeof labelColumn === 'string' && /^\d+$/.test(labelColumn)) labelColumn = Number(labelColumn);
+  let data;
+  try {
+    data = datasets.parseCsv(text, { labelColumn, delimiter, seed, name: file });
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) throw err;
+    throw new UsageError(`--csv ${file}: ${err.message.replace(/\s*\n\s*/g, ' ')}`);
+  }
+  const bytes = [data.train.x, data.test.x].every((x) => x.every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
+  const max = Math.max(...[data.train.x, data.test.x].map((x) => x.reduce((m, v) => Math.max(m, v), 0)));
+  if (bytes && max > 1) {
+    for (const x of [data.train.x, data.test.x]) for (let i = 0; i < x.length; i++) x[i] /= 255;
+    process.stderr.write(`--csv ${file}: pixel values 0-255 scaled to [0, 1]\n`);
+  }
+  return data;
+}
+
+const verdict = (holds) => (holds === true ? 'holds' : holds === false ? 'does not hold' : 'not measured');
+
+function wrapped(text, indent, width = 100) {
+  const words = String(text).split(/\s+/);
+  const lines = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width - indent.length) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+function cardText(meta, card) {
+  const out = [`${meta.title}`, `${meta.authors} (${meta.venue}, ${meta.year}) - card ${card.id}, seed ${card.seed}, on ${card.data}`, '', 'setup: the paper | ours'];
+  for (const row of meta.setup.rows) out.push(`  ${row.item}:`, wrapped(`paper: ${row.paper}`, '    '), wrapped(`ours:  ${row.ours}`, '    '));
+  out.push(wrapped(`why scaled down: ${meta.setup.why}`, '  '), '', `claims (${card.claims.length}):`);
+  card.claims.forEach((c, i) => {
+    out.push(wrapped(`${i + 1}. [${verdict(c.holds)}] ${c.text}`, '  '));
+    out.push(wrapped(`paper: ${c.paper.value} (${c.paper.source}: ${c.paper.where})`, '     '));
+    out.push(wrapped(`ours:  ${c.ours}`, '     '));
+    if (c.note) out.push(wrapped(`note:  ${c.note}`, '     '));
+  });
+  const counts = [true, false, null].map((h) => card.claims.filter((c) => c.holds === h).length);
+  out.push('', `card: ${verdict(card.holds)} (${counts[0]} hold, ${counts[1]} do not, ${counts[2]} not measured); ${(card.ms / 1000).toFixed(1)} s`);
+  return out.join('\n');
+}
+
+async function paperCommand(args) {
+  const { values, positionals } = parse('paper', args, { json: { type: 'boolean' }, seed: { type: 'string' }, csv: { type: 'string' }, label: { type: 'string' } }, true);
+  if (values.help) return console.log(HELP.paper);
+  const ids = Object.keys(papers);
+  if (positionals.length !== 1) throw new UsageError(`paper needs one card id: ${ids.join(', ')} (see gradscope paper --help)`);
+  const [id] = positionals;
+  if (!Object.hasOwn(papers, id)) throw new UsageError(`paper: "${id}" is not a card; expected one of ${ids.join(', ')}`);
+  if (values.label !== undefined && values.csv === undefined) throw new UsageError('--label goes with --csv');
+  const seed = seedOption(values);
+  const data = values.csv !== undefined ? cardCsv(values.csv, values.label, seed) : undefined;
+  const tty = process.stderr.isTTY && !values.json;
+  if (tty) process.stderr.write(`${id}: ${data ? papers[id].setup.timeWithData : papers[id].setup.time}\n`);
+  let card;
+  try {
+    card = await reproduce(id, { seed, ...(data ? { data } : {}), onProgress: tty ? ({ done, total, label }) => process.stderr.write(`\r\x1b[K${done}/${total} ${label}`) : undefined });
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) throw err;
+    throw new UsageError(`paper ${id}: ${err.message.split('\n')[0]}`);
+  }
+  if (tty) process.stderr.write('\r\x1b[K');
+  if (values.json) return console.log(JSON.stringify({ paper: papers[id], card }, null, 2));
+  console.log(cardText(papers[id], card));
+}
+
+const COMMANDS = { train, compare, sweep: sweepCommand, presets: listPresets, demo, export: exportCommand, paper: paperCommand };
 
 async function main(argv) {
   const [command, ...rest] = argv;

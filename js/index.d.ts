@@ -726,6 +726,105 @@ export interface SweepOptions {
 /** Trains the scenario (a preset name: its failure) at each value; resolves to one row per value. */
 export declare function sweep(scenario: string | Omit<Scenario, 'name' | 'label'>, options: SweepOptions): Promise<SweepRow[]>;
 
+// ---- paper cards -----------------------------------------------------------------
+export type PaperId = 'glorot-2010' | 'he-2015' | 'ioffe-2015' | 'srivastava-2014' | 'klambauer-2017';
+
+/** one row of a card's setup: the paper's value of an item beside ours */
+export interface PaperSetupRow {
+  item: string;
+  paper: string;
+  ours: string;
+}
+
+export interface PaperSetup {
+  /** the paper's setup and ours, side by side */
+  rows: PaperSetupRow[];
+  /** what was scaled down, and why */
+  why: string;
+  /** how long the default run (digits, no data) takes: measured in Node, a browser takes about 1-1.5x */
+  time: string;
+  /** how long a run on data given through reproduce's options.data takes (e.g. MNIST: minutes) */
+  timeWithData: string;
+}
+
+export interface PaperInfo {
+  title: string;
+  authors: string;
+  year: number;
+  venue: string;
+  /** the figures the card draws; each run's series name the figure they belong to by id */
+  figures: { id: string; caption: string }[];
+  setup: PaperSetup;
+}
+
+/**
+ * A figure's data, plain arrays of numbers. A figure is drawn from every series whose `figure` is its id,
+ * over all of a card's runs, each series one line (or one histogram) with `name` as its legend.
+ * - 'line': y.values[i] at x.values[i] (same length); y.scale says whether the paper's axis is log.
+ *   NaN marks a value that could not be measured (a diverged run's loss; null once through JSON): a page leaves a gap.
+ * - 'histogram': x.edges has bins + 1 ascending edges, y.values one density per bin (integrates to the
+ *   share of values inside the edges).
+ */
+export type PaperSeries =
+  | { figure: string; kind: 'line'; name: string; x: { label: string; values: number[] }; y: { label: string; values: number[]; scale: 'linear' | 'log' } }
+  | { figure: string; kind: 'histogram'; name: string; x: { label: string; edges: number[] }; y: { label: string; values: number[]; scale: 'linear' } };
+
+export interface PaperRun {
+  label: string;
+  /** the createNetwork config of the run (inputs and loss from the data) */
+  config: NetworkConfig;
+  /** fit's epochs and batch size; null for a run that only looks at the network at initialization */
+  fit: { epochs: number; batchSize: number; [key: string]: unknown } | null;
+  series: PaperSeries[];
+}
+
+export interface PaperClaim {
+  text: string;
+  /** the paper's value as the paper gives it (a number, or words where it gives no number) and where it stands */
+  paper: { value: string; source: 'text' | 'table' | 'figure'; where: string };
+  /** our measured value on this seed, with its context */
+  ours: string;
+  /** true / false: measured here; null: not measured (note says what it needs: data, or a feature gradscope lacks) */
+  holds: boolean | null;
+  /** why a claim does not hold (or cannot be measured) here, when the card knows; also caveats on one that holds */
+  note?: string;
+}
+
+export interface PaperCard {
+  id: PaperId;
+  seed: number;
+  /** 'digits', or the name of the dataset given */
+  data: string;
+  runs: PaperRun[];
+  claims: PaperClaim[];
+  /** true: every measured claim holds; false: at least one does not; null: none measured (or stopped) */
+  holds: boolean | null;
+  /** true when options.signal stopped the card: runs holds the runs finished so far, claims is empty */
+  aborted: boolean;
+  /** wall-clock milliseconds */
+  ms: number;
+}
+
+export interface ReproduceOptions {
+  /** seeds the data split, init, dropout and shuffling; default 1 (the tests check seeds 1-3) */
+  seed?: number;
+  /** called after each unit of work (an epoch, a pass at initialization); may return a promise */
+  onProgress?: (progress: { done: number; total: number; label: string }) => void | Promise<void>;
+  /** checked between runs and epochs: the card then resolves with aborted: true */
+  signal?: AbortSignalLike;
+  /**
+   * a classification dataset to use instead of digits, as datasets.parseCsv returns it (loss 'softmax-ce', y Int32Array),
+   * e.g. MNIST: srivastava-2014 then runs the whole Fig 9 and ioffe-2015 the paper's 50,000 steps (minutes)
+   */
+  data?: Dataset;
+}
+
+/** the paper cards: ids glorot-2010, he-2015, ioffe-2015, srivastava-2014, klambauer-2017 */
+export declare const papers: Readonly<Record<PaperId, Readonly<PaperInfo>>>;
+export declare const PAPER_IDS: readonly PaperId[];
+/** runs a paper card: its runs (with the figures' series), its claims checked on our runs, and the verdict */
+export declare function reproduce(id: PaperId, options?: ReproduceOptions): Promise<PaperCard>;
+
 export declare function createNetwork(config: NetworkConfig, options?: CoreOptions): Promise<Network>;
 /** toJSON() output (or its text), or a state_dict exported from PyTorch by the shipped python/export_state_dict.py */
 export declare function loadNetwork(json: NetworkJSON | PyTorchExport | string, options?: CoreOptions & FromPyTorchOptions): Promise<Network>;

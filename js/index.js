@@ -13,6 +13,7 @@ export { tryRemedies, remediesFor } from './remedies.js';
 export { FINDINGS, FINDING_KINDS, FINDING_METRICS, REMEDIES } from './findings.js';
 export { presets, PRESET_NAMES, presetScenario, runPreset, runScenario, loadDataset, applyChanges, REMEDY_CHANGES } from './presets.js';
 export { sweep } from './sweep.js';
+export { papers, reproduce, PAPER_IDS } from './papers/index.js';
 export { fromPyTorch } from './pytorch.js';
 
 // diagnose(net) and toPyTorch(net) read the network through its methods: a disposed one

@@ -299,3 +299,38 @@ test('a --config that does not fit the dataset is refused, naming both shapes', 
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).history.loss.length, 2);
 });
+
+test('paper: bad arguments exit 2 with one line; --json prints the card; --csv runs it on the file', (t) => {
+  const cases = [
+    [['paper'], /paper needs one card id: .*he-2015.*klambauer-2017/],
+    [['paper', 'nope'], /paper: "nope" is not a card; expected one of .*he-2015/],
+    [['paper', 'he-2015', '--seed', '-1'], /--seed is "-1"; expected an integer in \[0, 4294967295\]/],
+    [['paper', 'he-2015', '--label', 'digit'], /--label goes with --csv/],
+    [['paper', 'he-2015', '--csv', '/nonexistent.csv'], /--csv \/nonexistent\.csv cannot be read \(no such file\)/],
+  ];
+  for (const [args, message] of cases) {
+    const r = gradscope(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+  }
+  const help = gradscope('paper', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /usage: gradscope paper ID \[--json\] \[--seed N\] \[--csv mnist\.csv/);
+
+  // a headerless CSV of pixel bytes, label first (as mnist_train.csv): scaled to [0, 1], run instead of digits
+  const dir = mkdtempSync(join(tmpdir(), 'gradscope-paper-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'tiny.csv');
+  const rows = Array.from({ length: 120 }, (_, i) => [i % 3, ...Array.from({ length: 16 }, (_, j) => ((i * 7 + j * 13 + (i % 3) * 40) % 256))].join(','));
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  const r = gradscope('paper', 'klambauer-2017', '--json', '--seed', '2', '--csv', file);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /pixel values 0-255 scaled to \[0, 1\]/);
+  const { paper, card } = JSON.parse(r.stdout);
+  assert.equal(paper.title, 'Self-Normalizing Neural Networks');
+  assert.equal(card.seed, 2);
+  assert.equal(card.data, file);
+  assert.ok(card.claims.length > 0 && card.claims.every((c) => [true, false, null].includes(c.holds) && c.paper.source));
+  assert.equal(card.runs[0].config.inputs, 16);
+});
