@@ -44,6 +44,7 @@ export const FIELDS = [
   { key: 'init', path: 'config.init.type', kind: 'choice', choices: INITS, group: 'network', label: 'Init' },
   { key: 'initStd', path: 'config.init.std', kind: 'number', min: 0, max: 10, step: 0.05, group: 'network', label: 'Init std', when: (s) => s.config.init.type === 'normal' },
   { key: 'initLimit', path: 'config.init.limit', kind: 'number', min: 0, max: 10, step: 0.05, group: 'network', label: 'Init limit (±)', when: (s) => s.config.init.type === 'uniform' },
+  { key: 'initGain', path: 'config.init.gain', kind: 'number', min: 0, minOpen: true, max: 10, step: 0.1, group: 'network', label: 'Init gain', when: (s) => s.config.init.type === 'orthogonal' },
   { key: 'loss', path: 'config.loss', kind: 'choice', choices: LOSSES, group: 'network', label: 'Loss' },
 
   { key: 'optimizer', path: 'config.optimizer.type', kind: 'choice', choices: OPTIMIZERS, group: 'training', label: 'Optimizer', labels: { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' } },
@@ -61,6 +62,9 @@ export const FIELDS = [
   { key: 'alpha', path: 'config.optimizer.alpha', kind: 'number', min: 0, max: 1, maxOpen: true, group: 'advanced', label: 'α (square-average decay)', when: (s) => opt(s).type === 'rmsprop' },
   { key: 'eps', path: 'config.optimizer.eps', kind: 'number', min: 0, minOpen: true, max: 1, group: 'advanced', label: 'ε', when: (s) => opt(s).type !== 'sgd' },
   { key: 'centered', path: 'config.optimizer.centered', kind: 'bool', group: 'advanced', label: 'centered', when: (s) => opt(s).type === 'rmsprop' },
+  { key: 'initBias', path: 'config.init.bias', kind: 'choice', choices: ['zeros', 'uniform', 'normal'], group: 'advanced', label: 'Init biases', labels: { uniform: 'uniform ±1/√fan-in', normal: 'normal (std below)' }, title: "'pytorch' draws nn.Linear's uniform biases by default; every other init zeros" },
+  { key: 'initBiasStd', path: 'config.init.biasStd', kind: 'number', min: 0, max: 10, step: 0.01, group: 'advanced', label: 'Init bias std', when: (s) => typeof s.config.init.bias === 'number' },
+  { key: 'maxNorm', path: 'config.optimizer.maxNorm', kind: 'number', min: 0, max: 100, group: 'advanced', label: 'Max-norm per unit (0 = off)', title: "After each update, each unit's incoming weight vector is scaled to an L2 norm of at most this (Srivastava et al.'s max-norm, torch.renorm)" },
   { key: 'l1', path: 'config.optimizer.l1', kind: 'number', min: 0, max: 1, group: 'advanced', label: 'L1 (l1 · sign(W))' },
   { key: 'decay', path: 'config.optimizer.schedule.decay', kind: 'choice', choices: DECAYS, group: 'advanced', label: 'Learning-rate decay', labels: { none: 'none (constant)' } },
   { key: 'warmupSteps', path: 'config.optimizer.schedule.warmupSteps', kind: 'int', min: 0, max: 1e6, group: 'advanced', label: 'Warm-up steps' },

@@ -142,8 +142,17 @@ export function setField(state, key, value) {
     if (value === 'rmsprop' || value === 'sgd') keep.momentum = o.momentum ?? 0;
     next.config.optimizer = keep;
   } else if (key === 'init') {
-    const std = state.config.init.std ?? state.config.init.limit ?? 0.1;
+    const { std: s0, limit, bias } = state.config.init;
+    const std = s0 ?? limit ?? 0.1;
     next.config.init = value === 'normal' ? { type: 'normal', std } : value === 'uniform' ? { type: 'uniform', limit: std } : { type: value };
+    if (bias !== undefined) next.config.init.bias = bias; // the library drops it when it is the new type's default
+  } else if (key === 'initBias') {
+    next.config.init = { ...next.config.init, bias: value === 'normal' ? (typeof state.config.init.bias === 'number' ? state.config.init.bias : 0.01) : value };
+  } else if (key === 'initBiasStd') {
+    next.config.init = { ...next.config.init, bias: value };
+  } else if (key === 'maxNorm') {
+    if (value > 0) o.maxNorm = value;
+    else delete o.maxNorm; // 0: off, which the library writes as no maxNorm at all
   } else if (key === 'decay' || key === 'warmupSteps') {
     const s = { warmupSteps: o.schedule?.warmupSteps ?? 0, decay: o.schedule?.decay ?? 'none' };
     if (key === 'warmupSteps') s.warmupSteps = value;
@@ -170,13 +179,18 @@ function pickDecay(schedule) {
   return out;
 }
 
+/** the biases an init type draws when init.bias is absent (the library's default) */
+const defaultBias = (state) => (state.config.init.type === 'pytorch' ? 'uniform' : 'zeros');
+
 /** a field's value in a state ('none' / 0 for a schedule that is absent; earlyStopping as on/off) */
 export function fieldValue(state, key) {
   const field = FIELD[key];
   const v = getPath(state, field.path);
+  if (key === 'initBias') return typeof v === 'number' ? 'normal' : (v ?? defaultBias(state));
+  if (key === 'initBiasStd') return typeof state.config.init.bias === 'number' ? state.config.init.bias : undefined;
   if (v !== undefined) return field.object ? !!v : v;
   if (key === 'decay') return 'none';
-  if (key === 'warmupSteps') return 0;
+  if (key === 'warmupSteps' || key === 'maxNorm') return 0;
   return undefined;
 }
 
@@ -329,7 +343,8 @@ export function decodeLayers(text) {
 export function linkDefault(field, state, value) {
   if (['stepSize', 'gamma', 'decaySteps', 'minLearningRate', 'patience', 'minDelta', 'restoreBest'].includes(field.key)) return false;
   if (field.key === 'decay') return value === 'none';
-  if (field.key === 'warmupSteps') return value === 0;
+  if (field.key === 'warmupSteps' || field.key === 'maxNorm') return value === 0;
+  if (field.key === 'initBias') return value === defaultBias(state);
   if (field.key === 'earlyStopping' || field.group === 'data') return field.kind === 'bool' && value === false;
   if (field.group !== 'advanced') return false;
   const defaults = normalizeStateConfig({ layers: [{ units: 1 }], optimizer: { type: state.config.optimizer.type } });

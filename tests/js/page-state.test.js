@@ -88,6 +88,10 @@ const BATTERY = [
   { inputs: 2, layers: [{ units: 4, activation: 'linear' }, { units: 1 }], loss: 'bce', init: 'pytorch', optimizer: { type: 'sgd', learningRate: 0.1 } },
   { inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], loss: 'bce', init: 'zeros', optimizer: { type: 'sgd', learningRate: 0.1, schedule: { warmupSteps: 5 } } },
   { inputs: 2, layers: [{ units: 5, activation: 'softsign' }, { units: 1 }], loss: 'bce', init: 'xavier', optimizer: { type: 'sgd', learningRate: 0.1 } },
+  // issue 20's additions: init biases (Glorot's 'standard' init is pytorch with zero biases), max-norm
+  { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 1 }], loss: 'bce', init: { type: 'pytorch', bias: 'zeros' }, optimizer: { type: 'sgd', learningRate: 0.1, maxNorm: 3 } },
+  { inputs: 2, layers: [{ units: 5, activation: 'relu' }, { units: 1 }], loss: 'bce', init: { type: 'he', bias: 0.05 }, optimizer: { type: 'adam', learningRate: 0.01 } },
+  { inputs: 2, layers: [{ units: 5, activation: 'relu' }, { units: 1 }], loss: 'bce', init: { type: 'xavier', bias: 'uniform' }, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9, maxNorm: 0.5 } },
 ];
 
 test('battery of model files: load, Reset, a step, Save and a link round trip keep the config unchanged', async () => {
@@ -136,9 +140,9 @@ test('what the page cannot show is refused with a sentence naming it', async () 
   fast.dispose();
   // a setting no control shows (a library newer than the page): named, not dropped
   const future = { ...(await createNetwork({ inputs: 2, layers: [{ units: 2 }, { units: 1 }], loss: 'bce' })).config };
-  future.init = { ...future.init, bias: 'uniform' };
-  future.optimizer = { ...future.optimizer, maxNorm: 2 };
-  assert.match(stateFromConfig(future).error, /init\.bias, optimizer\.maxNorm, which the page has no control for/);
+  future.init = { ...future.init, scale: 'fan_avg' };
+  future.optimizer = { ...future.optimizer, lookahead: 5 };
+  assert.match(stateFromConfig(future).error, /init\.scale, optimizer\.lookahead, which the page has no control for/);
   assert.match(stateFromConfig({ ...future, inputs: 7, init: { type: 'he' }, optimizer: { type: 'sgd', learningRate: 0.1 } }).error, /takes 7 inputs/);
 });
 
@@ -155,9 +159,14 @@ test('links: every field is read back, what is not taken is named with why, old 
   s = setField(s, 'l1', 1e-5);
   s = setField(s, 'init', 'normal');
   s = setField(s, 'initStd', 0.2);
+  s = setField(s, 'initBias', 'normal');
+  s = setField(s, 'initBiasStd', 0.03);
+  s = setField(s, 'maxNorm', 2);
+  assert.deepEqual([s.config.init.bias, s.config.optimizer.maxNorm], [0.03, 2]);
   assert.deepEqual(linkRoundTrip(s), s);
+  assert.equal(setField(s, 'maxNorm', 0).config.optimizer.maxNorm, undefined, 'max-norm 0 is off: no maxNorm');
   const keys = new URLSearchParams(stateToHash(s).slice(1));
-  for (const key of ['momentum', 'centered', 'decay', 'warmupSteps', 'decaySteps', 'minLearningRate', 'earlyStopping', 'patience', 'minDelta', 'restoreBest', 'l1', 'initStd']) assert.ok(keys.has(key), key);
+  for (const key of ['momentum', 'centered', 'decay', 'warmupSteps', 'decaySteps', 'minLearningRate', 'earlyStopping', 'patience', 'minDelta', 'restoreBest', 'l1', 'initStd', 'initBias', 'initBiasStd', 'maxNorm']) assert.ok(keys.has(key), key);
   assert.ok(!keys.has('nesterov') && !keys.has('beta1'), 'fields that do not apply stay out');
 
   // the walk's link: the page's own layers text with gelu opens
