@@ -15,6 +15,7 @@ import { fmt } from './format.js';
 import { clearMap, drawMapAndNetwork } from './map-card.js';
 import { TO_WORKER } from './messages.js';
 import { PanelBoard, setDistributionQuantity } from './panels.js';
+import { createPapersView } from './papers-view.js';
 import { createRemedyRuns } from './remedy-runs.js';
 import {
   addHiddenLayer,
@@ -418,6 +419,7 @@ function showPresetText() {
 }
 
 function openPreset(name) {
+  if (papersView.shown) papersView.close(); // a preset is the playground's
   state = { ...stateFromPreset(name, 'failure', state), view: state.view };
   highlighted = [];
   beforeState = null;
@@ -581,6 +583,10 @@ function bindViews() {
     if (location.hash === currentHash()) return;
     const next = stateFromHash(location.hash); // read before pausing rewrites the hash
     pauseTraining();
+    if (next.paper !== null) {
+      const seed = Number(new URLSearchParams(location.hash.slice(1)).get('seed') ?? 1);
+      return papersView.open(next.paper, Number.isInteger(seed) && seed >= 0 ? seed : 1);
+    }
     beforeState = null;
     highlighted = [];
     state = next.state;
@@ -601,6 +607,19 @@ function linkNotes(link) {
   return notes;
 }
 
+// ---- the Papers view: a card run from a link (#paper=ID) or the header's button --------------
+const papersView = createPapersView({
+  simd,
+  onClose() {
+    history.replaceState(null, '', currentHash());
+    board.resize();
+  },
+});
+$('papers-open').addEventListener('click', () => {
+  pauseTraining();
+  papersView.open($('paper-id').value || 'he-2015', 1, { run: false });
+});
+
 // ---- start ----------------------------------------------------------------------
 sides[0] = makeSide(0);
 bindSetup();
@@ -608,4 +627,8 @@ bindTransport();
 bindFileInputs();
 bindViews();
 if (Object.hasOwn(COMPARE_LABELS, fromHash.compare)) $('compare-with').value = fromHash.compare;
-setup({ play: fromHash.play, notes: linkNotes(fromHash) });
+if (fromHash.paper !== null) {
+  setup({ notes: [] });
+  const seed = Number(new URLSearchParams(location.hash.slice(1)).get('seed') ?? 1);
+  papersView.open(fromHash.paper, Number.isInteger(seed) && seed >= 0 ? seed : 1);
+} else setup({ play: fromHash.play, notes: linkNotes(fromHash) });

@@ -20,6 +20,8 @@ export const TO_WORKER = Object.freeze({
   sweep: 'sweep', // { state, custom, param, values, epochs }
   tryRemedies: 'try-remedies', // { state, custom, kind, seeds, request }
   abortRemedies: 'abort-remedies', // { request }
+  paper: 'paper', // { id, seed }: runs a paper card (the library's reproduce)
+  stopPaper: 'stop-paper',
 });
 
 /** replies and reports the worker sends */
@@ -41,6 +43,8 @@ export const FROM_WORKER = Object.freeze({
   sweepDone: 'sweep-done',
   remedyResult: 'remedy-result',
   remediesDone: 'remedies-done',
+  paperProgress: 'paper-progress',
+  paperDone: 'paper-done',
   cspViolation: 'csp-violation',
   error: 'error',
 });

@@ -2,7 +2,7 @@
 // network trains. The worker owns one network and its dataset; it answers
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
 import { EarlyStopper } from '../js/early-stopping.js';
-import { createNetwork, diagnose, loadCore, loadNetwork, sweep as runSweep, tryRemedies } from '../js/index.js';
+import { createNetwork, diagnose, loadCore, loadNetwork, reproduce, sweep as runSweep, tryRemedies } from '../js/index.js';
 import { measureRun } from '../js/measure.js';
 import { loadDataset, presets, runScenario } from '../js/presets.js';
 import { median } from '../js/util.js';
@@ -402,6 +402,7 @@ async function sweep({ state: s, custom = {}, param, values, epochs }) {
 }
 
 /** the library's tryRemedies() for one finding of this setup, each remedy's measured effect posted as it comes */
+let paperController = null; // the paper card under way
 let remedyController = null;
 let remediesFrom = 0; // requests older than this were for a setup the page has left: skipped
 async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request, dataRemedies = [] }) {
@@ -486,6 +487,13 @@ const handlers = {
     post({ type: 'unit-map', request, layer, unit, grid: GRID, values });
   },
   'try-remedies': tryRemediesHere,
+  /** a paper card: the library's reproduce(), its progress posted, stoppable */
+  async paper({ id, seed }) {
+    paperController?.abort();
+    paperController = new AbortController();
+    const card = await reproduce(id, { seed, signal: paperController.signal, onProgress: (p) => post({ type: 'paper-progress', ...p }) });
+    post({ type: 'paper-done', card });
+  },
   /** reads a CSV file here, off the main thread */
   async 'parse-csv'({ file, options, request }) {
     try {
@@ -541,8 +549,9 @@ let queue = Promise.resolve();
 self.onmessage = (event) => {
   const msg = event.data;
   const handler = Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
-  if (!handler && msg.type !== 'abort-remedies') return post({ type: 'error', message: `worker: unknown command ${msg.type}` });
+  if (!handler && msg.type !== 'abort-remedies' && msg.type !== 'stop-paper') return post({ type: 'error', message: `worker: unknown command ${msg.type}` });
   if (msg.type === 'pause' || msg.type === 'speed') return handler(msg); // must not wait behind a running play
+  if (msg.type === 'stop-paper') return paperController?.abort(); // must not wait behind the card it stops
   if (msg.type === 'abort-remedies') {
     remediesFrom = Math.max(remediesFrom, msg.request ?? 0);
     return remedyController?.abort();
