@@ -189,6 +189,14 @@ int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out);
  * layer, out is (rows, units of layer 0) then (rows, units of layer 1) ... up to the last
  * hidden layer; the output layer is not written. Changes no parameter, statistic or RNG. */
 int gs_net_layer_outputs(gs_net *net, const float *x, int rows, float *out);
+/* The probe (Glorot & Bengio's fixed set of examples): an eval-mode forward and backward
+ * pass over rows, no update. out holds per layer, in layer order, three (rows, units) blocks:
+ * s, the activation's input (the dense output, after batch or layer norm when the layer has
+ * one); h, the layer's output (after the activation; dropout is off in eval); and dC/ds, the
+ * gradient of the mean loss over all rows with respect to s (batch norm's running statistics
+ * are constants). *loss_out is that mean loss. Changes no parameter, gradient, statistic,
+ * histogram, running statistic or RNG. */
+int gs_net_probe(gs_net *net, const float *x, const float *y, int rows, float *out, float *loss_out);
 int gs_net_nonfinite_layer(const gs_net *net); /* first layer with a non-finite value in the last pass, -1 none, L for the loss */
 int gs_net_nonfinite_kind(const gs_net *net);  /* gs_nonfinite of the last pass */
 /* bytes of workspace a training pass on `rows` rows needs (for error messages); 2^64-1 when absurd */

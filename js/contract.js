@@ -107,6 +107,7 @@ export const EXPORTS = Object.freeze([
   'gs_net_reset_unit_alive',
   'gs_net_unit_activity',
   'gs_net_layer_outputs',
+  'gs_net_probe',
   'gs_net_nonfinite_layer',
   'gs_net_nonfinite_kind',
   'gs_net_workspace_bytes',

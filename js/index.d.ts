@@ -227,6 +227,67 @@ export interface LayerHistograms {
   weight: Histogram;
 }
 
+/**
+ * net.probe's options. The probe runs the probe rows in eval mode (batch norm's running statistics,
+ * no dropout) forward and backward, with no update. Per layer, s is the input of its activation:
+ * the dense output, after batch or layer norm when the layer has one (for a 'linear' layer, its
+ * output); h is the layer's output after the activation.
+ */
+export interface ProbeOptions {
+  /** units whose s the result gives the 15th, 50th and 85th percentiles of (Ioffe & Szegedy's Fig 1b,c); default none */
+  units?: { layer: number; unit: number }[];
+  /**
+   * the gradient histograms' bins: 48 linear bins on [-gradientLimit, +gradientLimit], a float32 > 0.
+   * Default: the largest finite |dC/ds| of this probe over all layers (1 when every dC/ds is 0), so
+   * every value lands in a bin and all layers share the edges; give it to compare probes over time.
+   */
+  gradientLimit?: number;
+}
+
+/** one layer of a probe: statistics over all rows × units of the probe set */
+export interface ProbeLayer {
+  /** mean of h */
+  activationMean: number;
+  /** population standard deviation of h */
+  activationStd: number;
+  /** h on the same bins as layerHistograms()' activation histogram (sigmoid [0, 1]; tanh and softsign [-1, 1]; others [-4, 4]) */
+  activation: Histogram;
+  /** mean of dC/ds: the signed gradient of C, the mean loss over the probe rows, with respect to s */
+  gradientMean: number;
+  /** population standard deviation of dC/ds */
+  gradientStd: number;
+  /** dC/ds, signed, on 48 linear bins over [-gradientLimit, +gradientLimit] (Glorot & Bengio's Fig 7) */
+  gradient: Histogram;
+  /** per unit, the mean of h over the probe rows (Srivastava et al.'s Fig 8) */
+  unitMean: Float32Array;
+}
+
+/** what net.probe returns, and each entry of fit's history.probes besides its step */
+export interface ProbeResult {
+  /** rows of the probe set */
+  rows: number;
+  /** C: the eval-mode mean loss over the probe rows (evaluate's loss) */
+  loss: number;
+  /** the gradient histograms' edge: options.gradientLimit, or the largest finite |dC/ds| of this probe */
+  gradientLimit: number;
+  /** one per layer, the output layer included */
+  layers: ProbeLayer[];
+  /**
+   * one per options.units entry, in its order: percentiles of the unit's s over the probe rows,
+   * linear between closest ranks (numpy's and torch.quantile's default)
+   */
+  units: { layer: number; unit: number; p15: number; p50: number; p85: number }[];
+}
+
+/** fit's options.probe: net.probe on a fixed set every `every` optimizer steps of the fit */
+export interface FitProbeOptions extends ProbeOptions {
+  /** the probe set, rows × inputs */
+  x: Float32Array;
+  y: Targets;
+  /** a positive integer: probe after every this many steps of this fit; default 100 */
+  every?: number;
+}
+
 /** what was not finite when a step was skipped, in the order the values arise */
 export type NonFiniteKind = 'activation' | 'loss' | 'gradient' | 'update' | 'batch-norm statistics' | 'layer-norm statistics';
 
@@ -276,6 +337,12 @@ export interface FitOptions {
   /** record layerHistograms() every this many steps into history.histograms (the newest 1,000) */
   histogramEvery?: number;
   /**
+   * net.probe(probe.x, probe.y, { units, gradientLimit }) after every `probe.every` steps into
+   * history.probes (the newest 1,000). The probes change nothing: training is bit for bit the same
+   * without them.
+   */
+  probe?: FitProbeOptions;
+  /**
    * a positive integer: stop after this many optimizer steps (skipped non-finite steps count), possibly
    * mid-epoch (then history.partialEpoch says where). Default: no limit besides `epochs`.
    */
@@ -317,6 +384,11 @@ export interface FitHistory {
   stoppedEpoch?: number | null;
   /** with histogramEvery: { step (0-based within this fit), layers } */
   histograms?: { step: number; layers: LayerHistograms[] }[];
+  /**
+   * with options.probe: the newest 1,000 probes, each taken after step `step` (0-based within this
+   * fit: every - 1, 2 every - 1, ...)
+   */
+  probes?: (ProbeResult & { step: number })[];
   /** when maxSteps stopped the fit mid-epoch: the open epoch's steps so far and its length (a fit with resume: true continues it); else null */
   partialEpoch: { stepsDone: number; stepsPerEpoch: number } | null;
 }
@@ -358,6 +430,14 @@ export declare class Network {
    * histograms, an open fit epoch). A network with one layer returns [].
    */
   layerOutputs(x: Float32Array): Float32Array[];
+  /**
+   * eval mode on a fixed probe set (x: rows × inputs, y its targets), no update: per layer the
+   * statistics and histograms of each layer's output h and of the signed gradient dC/ds of the mean
+   * loss with respect to its activation input s, per-unit mean outputs, and the 15/50/85th
+   * percentiles of the chosen units' s (see ProbeOptions, ProbeResult). Changes nothing (parameters,
+   * optimizer state, running statistics, RNG, layerStats, histograms, the record, an open fit epoch).
+   */
+  probe(x: Float32Array, y: Targets, options?: ProbeOptions): ProbeResult;
   getParameters(): LayerParameters[];
   setParameters(layers: Partial<Record<keyof LayerParameters, Float32Array | number[]>>[]): void;
   toJSON(): NetworkJSON;

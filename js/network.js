@@ -8,6 +8,7 @@ import { BIAS_CODES, C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS
 import { EarlyStopper, checkEarlyStopping } from './early-stopping.js';
 import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
+import { PROBE_LIMIT, checkProbeOptions, summarizeProbe } from './probe.js';
 import { asPyTorchExport, readPyTorch, toPyTorch } from './pytorch.js';
 import { EpochLog, StepLog, firstNonFinite } from './record.js';
 import { boolean, checkKeys, checkTargets, fail, given, integer, isPlainObject, number, rowsOf } from './validate.js';
@@ -244,9 +245,17 @@ export class Network {
     this.#openEpoch = null;
     if (!open) this.#uploadTraining(where, x, y, o.rows);
     const validation = o.valRows ? this.#uploadValidation(where, o.validation, o.valRows) : null;
+    let probeSet = null; // options.probe's set in wasm memory, as the validation set
+    try {
+      if (o.probe) probeSet = { ...o.probe, ...this.#uploadValidation(where, o.probe, o.probe.rows) };
+    } catch (err) {
+      validation?.release();
+      throw err;
+    }
     const nLayers = this.#config.layers.length;
     const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0, droppedEpochs: 0, partialEpoch: null };
     if (o.histogramEvery) history.histograms = []; // { step, layers } every histogramEvery steps (the newest HISTOGRAM_LIMIT)
+    if (o.probe) history.probes = []; // { step, ...probe } every probe.every steps (the newest PROBE_LIMIT)
     if (validation) {
       history.valLoss = [];
       if (this.#config.loss !== 'mse') history.valAccuracy = [];
@@ -268,7 +277,7 @@ export class Network {
         if (!this.#handle) throw new Error('fit: the network was disposed during training');
         if (!(epoch === 0 && open)) epochSteps?.clear();
         const before = runSteps.dropped + runSteps.length;
-        const { finished, loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps, history, budget);
+        const { finished, loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps, history, budget, probeSet);
         const ran = runSteps.dropped + runSteps.length - before;
         budget -= ran;
         if (!finished) {
@@ -307,6 +316,7 @@ export class Network {
     } finally {
       this.#fitting = false;
       validation?.release();
+      probeSet?.release();
     }
     // the per-step series are built when first read: a loop of short fits that never
     // looks at them does not pay for turning every row into typed arrays
@@ -324,7 +334,7 @@ export class Network {
   /** fit's arguments, validated before anything changes */
   #fitOptions(where, x, y, options) {
     if (!isPlainObject(options)) fail(where, 'options', options, 'an object');
-    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping', 'histogramEvery', 'maxSteps', 'resume']);
+    checkKeys(where, 'options', options, ['epochs', 'batchSize', 'shuffle', 'validation', 'onEpoch', 'signal', 'earlyStopping', 'histogramEvery', 'maxSteps', 'resume', 'probe']);
     const rows = rowsOf(where, 'x', x, this.inputs);
     checkTargets(where, 'y', y, rows, this.outputs, this.#config.loss);
     const epochs = integer(where, 'options.epochs', given(options.epochs, 1), 0, 1e9);
@@ -345,7 +355,18 @@ export class Network {
     const histogramEvery = options.histogramEvery === undefined ? 0 : integer(where, 'options.histogramEvery', options.histogramEvery, 1, 0x7fffffff);
     const maxSteps = options.maxSteps === undefined ? null : integer(where, 'options.maxSteps', options.maxSteps, 1, 0x7fffffff);
     const resume = boolean(where, 'options.resume', given(options.resume, false));
-    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal, earlyStopping, histogramEvery, maxSteps, resume };
+    const probe = options.probe === undefined ? null : this.#fitProbe(where, options.probe);
+    return { rows, epochs, batchSize, shuffle, validation, valRows, onEpoch, signal, earlyStopping, histogramEvery, maxSteps, resume, probe };
+  }
+
+  /** fit's options.probe: { x, y, every?, units?, gradientLimit? } -> the checked options with rows */
+  #fitProbe(where, probe) {
+    const name = 'options.probe';
+    if (!isPlainObject(probe)) fail(where, name, probe, 'an object { x, y, every?, units?, gradientLimit? }');
+    const o = checkProbeOptions(where, name, probe, this.#config, ['x', 'y', 'every']);
+    const rows = rowsOf(where, `${name}.x`, probe.x, this.inputs);
+    checkTargets(where, `${name}.y`, probe.y, rows, this.outputs, this.#config.loss);
+    return { ...o, x: probe.x, y: probe.y, rows, every: integer(where, `${name}.every`, given(probe.every, 100), 1, 0x7fffffff) };
   }
 
   /** steps of one epoch (the core skips a final batch of one example with batch norm) */
@@ -412,7 +433,7 @@ export class Network {
    * with throwOnNonFinite, so it stops at the first bad step). Each chunk's
    * step rows go into the record, this fit's steps and the epoch's steps.
    */
-  #runEpoch(where, { batchSize, shuffle, histogramEvery }, runSteps, epochSteps, history, budget) {
+  #runEpoch(where, { batchSize, shuffle, histogramEvery }, runSteps, epochSteps, history, budget, probeSet) {
     const e = this.#core.exports;
     const handle = this.#handle;
     const nLayers = this.#config.layers.length;
@@ -421,7 +442,8 @@ export class Network {
     do {
       // stop exactly at the next histogram step, or after each step with throwOnNonFinite
       const done = runSteps.dropped + runSteps.length;
-      const most = this.#config.throwOnNonFinite ? 1 : histogramEvery ? Math.min(LIMITS.logSteps, histogramEvery - (done % histogramEvery)) : LIMITS.logSteps;
+      let most = this.#config.throwOnNonFinite ? 1 : histogramEvery ? Math.min(LIMITS.logSteps, histogramEvery - (done % histogramEvery)) : LIMITS.logSteps;
+      if (probeSet) most = Math.min(most, probeSet.every - (done % probeSet.every)); // and at the next probe step
       const chunk = Math.min(most, budget);
       status = checkStatus(where, e.gs_net_fit_steps(handle, batchSize, shuffle ? 1 : 0, chunk, this.#core.scratch), this.#workspaceVerdict(batchSize, 'a batch'));
       this.#trained = true;
@@ -440,6 +462,11 @@ export class Network {
         const bad = firstNonFinite(rows, nLayers, NONFINITE_KINDS);
         // the epoch stays unfinished; the next fit starts a new one when it uploads its data
         if (bad) throw this.#nonFiniteError(where, bad);
+      }
+      // after the step rows are read: the probe allocates, and memory growth would detach their view
+      if (probeSet && rows.length && total % probeSet.every === 0) {
+        history.probes.push({ step: total - 1, ...this.#probeAt(where, probeSet.x, probeSet.y, probeSet.rows, probeSet) });
+        if (history.probes.length > PROBE_LIMIT) history.probes.shift();
       }
     } while (status === STATUS.MORE && budget > 0);
     if (status === STATUS.MORE) return { finished: false };
@@ -544,6 +571,35 @@ export class Network {
       const shares = this.#core.f32(out, total).slice();
       let at = 0;
       return this.#config.layers.map((layer) => shares.subarray(at, (at += layer.units)));
+    } finally {
+      e.free(out);
+    }
+  }
+
+  /**
+   * Eval mode on a fixed set of examples, no update (Glorot & Bengio's probe set): per layer the
+   * activation and dC/ds statistics and histograms, per-unit mean activations, and the 15/50/85th
+   * percentiles of the chosen units' activation inputs. See ProbeResult in index.d.ts. Changes nothing.
+   */
+  probe(x, y, options = {}) {
+    const where = 'probe';
+    this.#live(where);
+    const o = checkProbeOptions(where, 'options', options, this.#config);
+    const { rows, px, py } = this.#stage(where, x, y);
+    return this.#probeAt(where, px, py, rows, o);
+  }
+
+  /** gs_net_probe over rows already in wasm memory, summarized (js/probe.js) */
+  #probeAt(where, px, py, rows, o) {
+    const e = this.#core.exports;
+    const floats = 3 * rows * this.#totalUnits();
+    const bytes = 4 * floats;
+    const out = bytes < LIMITS.maxBytes ? e.malloc(bytes) >>> 0 : 0;
+    if (!out) throw new Error(`${where}: ${count(rows)} rows × ${count(this.#totalUnits())} units × 3 values (each layer's input to its activation, output and gradient) need ${formatBytes(bytes)}; ${memoryVerdict(bytes)}; use fewer probe rows`);
+    try {
+      checkStatus(where, e.gs_net_probe(this.#handle, px, py, rows, out, this.#core.scratch), this.#workspaceVerdict(Math.min(rows, 1024), 'a chunk'));
+      const loss = this.#core.read(this.#core.scratch);
+      return summarizeProbe(this.#core.f32(out, floats), rows, loss, this.#config, o, (activation) => histogramEdges('activation', activation));
     } finally {
       e.free(out);
     }

@@ -29,6 +29,14 @@ void gs_batchnorm_forward_train(float *out, float *zx, float *mean, float *var, 
         }
 }
 
+/* eval mode's backward: the running statistics are constants, so d (B,C) is only scaled,
+ * by gamma / sqrt(running var + eps) per unit */
+void gs_batchnorm_backward_eval(float *d, const float *running, const float *gamma, int B, int C) {
+    const float *rvar = running + C;
+    for (int r = 0; r < B; r++)
+        for (int c = 0; c < C; c++) d[(size_t)r * C + c] = d[(size_t)r * C + c] * gamma[c] / sqrtf(rvar[c] + GS_BN_EPS);
+}
+
 /* out may alias z */
 void gs_batchnorm_forward_eval(float *out, const float *z, const float *running,
                                const float *gamma, const float *beta, int B, int C) {

@@ -17,5 +17,10 @@ void gs_dense_backward(float *dx, float *dw, float *db, const float *dy, const f
     for (int o = 0; o < out; o++) db[o] = 0.0f;
     for (int r = 0; r < B; r++)
         for (int o = 0; o < out; o++) db[o] += dy[(size_t)r * out + o];
-    if (dx) gs_gemm(dx, dy, out, 1, w, in, 1, B, in, out, 0);
+    if (dx) gs_dense_backward_input(dx, dy, w, B, in, out);
+}
+
+/* dx (B,in) = dy (B,out) . w (out,in): the gradient that flows to the layer below only */
+void gs_dense_backward_input(float *dx, const float *dy, const float *w, int B, int in, int out) {
+    gs_gemm(dx, dy, out, 1, w, in, 1, B, in, out, 0);
 }

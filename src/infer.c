@@ -9,7 +9,7 @@
 #include "internal.h"
 
 /* rows per eval-mode chunk: the current workspace, or up to 1024 rows */
-static int eval_chunk(gs_net *net, int rows) {
+int gs_eval_chunk(gs_net *net, int rows) {
     if (rows <= net->ws_rows) return rows;
     const int want = rows < 1024 ? rows : 1024;
     return want > net->ws_rows ? want : net->ws_rows;
@@ -19,7 +19,7 @@ int gs_net_predict(gs_net *net, const float *x, int rows, float *out) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !out || rows < 1) return GS_ERR_ARG;
     gs_hist_flush_activations(net);
-    const int chunk = eval_chunk(net, rows), O = gs_net_outputs(net);
+    const int chunk = gs_eval_chunk(net, rows), O = gs_net_outputs(net);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;
     for (int r0 = 0; r0 < rows; r0 += chunk) {
@@ -34,7 +34,7 @@ int gs_net_unit_activity(gs_net *net, const float *x, int rows, float *out) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !out || rows < 1) return GS_ERR_ARG;
     gs_hist_flush_activations(net);
-    const int chunk = eval_chunk(net, rows);
+    const int chunk = gs_eval_chunk(net, rows);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;
     double *count = gs_calloc((uint64_t)net->total_units, sizeof(double)); /* exact past 2^24 rows */
@@ -58,7 +58,7 @@ int gs_net_layer_outputs(gs_net *net, const float *x, int rows, float *out) {
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !out || rows < 1) return GS_ERR_ARG;
     gs_hist_flush_activations(net);
-    const int chunk = eval_chunk(net, rows);
+    const int chunk = gs_eval_chunk(net, rows);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;
     for (int r0 = 0; r0 < rows; r0 += chunk) {
@@ -78,7 +78,7 @@ int gs_net_evaluate(gs_net *net, const float *x, const float *y, int rows, float
     if (!net || !net->built) return GS_ERR_STATE;
     if (!x || !y || rows < 1 || !gs_valid_targets(net, y, rows)) return GS_ERR_ARG;
     gs_hist_flush_activations(net);
-    const int chunk = eval_chunk(net, rows), O = gs_net_outputs(net), ydim = gs_net_ydim(net);
+    const int chunk = gs_eval_chunk(net, rows), O = gs_net_outputs(net), ydim = gs_net_ydim(net);
     int status = gs_net_ensure_workspace(net, chunk);
     if (status) return status;
     double loss = 0.0;

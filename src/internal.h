@@ -140,6 +140,7 @@ int gs_gemm_is_simd(void);
 void gs_dense_forward(float *y, const float *x, const float *w, const float *b, int B, int in, int out);
 void gs_dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
                        const float *w, int B, int in, int out);
+void gs_dense_backward_input(float *dx, const float *dy, const float *w, int B, int in, int out);
 
 /* numerically stable logistic function: no overflow for very negative z */
 static inline float gs_sigmoidf(float z) {
@@ -158,6 +159,7 @@ void gs_batchnorm_forward_train(float *out, float *zx, float *mean, float *var, 
                                 const float *gamma, const float *beta, int B, int C);
 void gs_batchnorm_forward_eval(float *out, const float *z, const float *running,
                                const float *gamma, const float *beta, int B, int C);
+void gs_batchnorm_backward_eval(float *d, const float *running, const float *gamma, int B, int C);
 void gs_batchnorm_backward(float *d, float *dgamma, float *dbeta, float *scratch,
                            const float *xhat, const float *gamma, const float *rstd, int B, int C);
 /* next (2C) = running after this batch; returns 0 when a value is not finite */
@@ -221,5 +223,8 @@ void gs_hist_flush_activations(gs_net *net); /* counts the last training pass's 
 const float *gs_forward(gs_net *net, const float *x, int B, int train);
 /* softmax-ce targets must be class indices in [0, outputs); 1 when y is valid */
 int gs_valid_targets(const gs_net *net, const float *y, int rows);
+
+/* ---- infer.c ----------------------------------------------------------------- */
+int gs_eval_chunk(gs_net *net, int rows); /* rows per eval-mode chunk: the workspace, or up to 1024 */
 
 #endif

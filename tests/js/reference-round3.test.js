@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
 import { createNetwork, loadNetwork } from '../../js/index.js';
+import { HIST } from '../../js/contract.js';
+import { summarizeProbe } from '../../js/probe.js';
 import { fixture, maxAbs, tensorDiff } from './helpers.js';
 
 const round3 = fixture('torch_round3.json');
@@ -69,6 +71,20 @@ async function trainCase(feature, c, simd, extra = () => {}) {
   return params;
 }
 
+/** torch's s, h and dC/ds as gs_net_probe lays them out: per layer three (rows, units) blocks */
+function torchBlocks(c, rows) {
+  const out = [];
+  c.config.layers.forEach((_, l) => out.push(...c.pre[l], ...c.post[l], ...c.grad[l]));
+  assert.equal(out.length, 3 * rows * c.config.layers.reduce((n, layer) => n + layer.units, 0));
+  return Float64Array.from(out);
+}
+
+/** a layer's activation histogram edges, as layerHistograms and the probe use them */
+function edgesOf(activation) {
+  const [lo, hi] = activation === 'sigmoid' ? [0, 1] : activation === 'tanh' || activation === 'softsign' ? [-1, 1] : [-HIST.actLimit, HIST.actLimit];
+  return Float32Array.from({ length: HIST.bins + 1 }, (_, k) => lo + ((hi - lo) * k) / HIST.bins);
+}
+
 const finals = new Map(); // case name -> final parameters of the SIMD build
 
 for (const simd of [true, false]) {
@@ -101,6 +117,47 @@ for (const simd of [true, false]) {
       assert.ok(bound >= c.losses.length, `the constraint bound in ${bound} layer-steps`); // it did something
       if (simd) finals.set(c.name, params);
       else assert.deepEqual(params, finals.get(c.name));
+    });
+  }
+
+  for (const c of round3.probe) {
+    test(`probe: ${c.name}: activation and dC/ds statistics, unit means and percentiles as an eval-mode backward in PyTorch ${round3.torch} (${build})`, async () => {
+      const net = await createNetwork({ ...c.config, seed: 1 }, { simd });
+      net.setParameters(c.parameters);
+      const rows = c.x.length / c.config.inputs;
+      // torch's largest |dC/ds| with room: both sides bin on the same edges
+      const gradientLimit = Math.fround(1.01 * Math.max(...c.grad.map(maxAbs)));
+      const units = c.config.layers.flatMap((layer, l) => Array.from({ length: layer.units }, (_, unit) => ({ layer: l, unit })));
+      const p = net.probe(Float32Array.from(c.x), labels(c.config, c.y), { units, gradientLimit });
+      assert.equal(p.rows, rows);
+      assert.equal(p.gradientLimit, gradientLimit);
+      record('probe', 'probe', `${c.name} loss`, relative(p.loss, c.loss));
+      const want = summarizeProbe(torchBlocks(c, rows), rows, c.loss, net.config, { units, gradientLimit }, edgesOf);
+      p.layers.forEach((layer, l) => {
+        const t = want.layers[l];
+        const aScale = Math.max(1e-3, t.activationStd);
+        const gScale = Math.max(...c.grad[l].map(Math.abs));
+        record('probe', 'probe', `${c.name} layers[${l}].activationMean`, Math.abs(layer.activationMean - t.activationMean) / aScale);
+        record('probe', 'probe', `${c.name} layers[${l}].activationStd`, Math.abs(layer.activationStd - t.activationStd) / aScale);
+        record('probe', 'probe', `${c.name} layers[${l}].gradientMean`, Math.abs(layer.gradientMean - t.gradientMean) / gScale);
+        record('probe', 'probe', `${c.name} layers[${l}].gradientStd`, Math.abs(layer.gradientStd - t.gradientStd) / gScale);
+        record('probe', 'probe', `${c.name} layers[${l}].unitMean`, tensorDiff(layer.unitMean, t.unitMean, aScale));
+        for (const q of ['activation', 'gradient']) {
+          assert.deepEqual(layer[q].edges, t[q].edges);
+          // a value within rounding of an edge may land in the next bin: at most two such moves
+          let moved = 0;
+          layer[q].counts.forEach((n, k) => (moved += Math.abs(n - t[q].counts[k])));
+          assert.ok(moved <= 2 && layer[q].below === t[q].below && layer[q].above === t[q].above && layer[q].zeros === t[q].zeros, `${c.name} layers[${l}].${q} histogram: ${moved} values in other bins`);
+          assert.equal(layer[q].counts.reduce((a, b) => a + b, 0) + layer[q].zeros + layer[q].below + layer[q].above + layer[q].nonFinite, rows * c.config.layers[l].units);
+        }
+      });
+      p.units.forEach((u, i) => {
+        const t = want.units[i];
+        assert.deepEqual([u.layer, u.unit], [t.layer, t.unit]);
+        const scale = Math.max(1, Math.abs(t.p85 - t.p15));
+        for (const key of ['p15', 'p50', 'p85']) record('probe', 'probe', `${c.name} layers[${u.layer}] unit ${u.unit} ${key}`, Math.abs(u[key] - t[key]) / scale);
+      });
+      net.dispose();
     });
   }
 
