@@ -58,7 +58,8 @@ typedef enum {
     GS_INIT_PYTORCH = 3,    /* nn.Linear default: W and b ~ U(+-1/sqrt(fan_in)) */
     GS_INIT_NORMAL = 4,     /* N(0, scale^2), bias 0 */
     GS_INIT_UNIFORM = 5,    /* U(+-scale), bias 0 */
-    GS_INIT_ZEROS = 6
+    GS_INIT_ZEROS = 6,
+    GS_INIT_ORTHOGONAL = 7  /* torch.nn.init.orthogonal_ with gain = scale: QR of a Gaussian, signs fixed; bias 0 */
 } gs_init;
 
 /* How a layer's dense bias starts (gs_net_set_init_bias), drawn after the layer's weights. */

@@ -4,7 +4,7 @@ import { boolean, checkKeys, fail, given, integer, isPlainObject, number, oneOf 
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'silu', 'softsign'];
 export const LOSSES = ['mse', 'bce', 'softmax-ce'];
-export const INITS = ['he', 'xavier', 'lecun', 'pytorch', 'normal', 'uniform', 'zeros'];
+export const INITS = ['he', 'xavier', 'lecun', 'pytorch', 'normal', 'uniform', 'zeros', 'orthogonal'];
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'];
 /** schedule.decay names: the C core's gs_decay order (contract.js) */
 export const DECAYS = DECAY_CODES;
@@ -40,9 +40,9 @@ function normalizeBias(where, init, type) {
 function normalizeInit(where, init) {
   if (typeof init === 'string') {
     oneOf(where, 'init', init, INITS.filter((n) => n !== 'normal' && n !== 'uniform'));
-    return { type: init };
+    return init === 'orthogonal' ? { type: init, gain: 1 } : { type: init };
   }
-  if (!isPlainObject(init)) fail(where, 'init', init, `one of ${INITS.join(', ')}, {type:'normal', std} or {type:'uniform', limit}`);
+  if (!isPlainObject(init)) fail(where, 'init', init, `one of ${INITS.join(', ')}, {type:'normal', std}, {type:'uniform', limit} or {type:'orthogonal', gain}`);
   if (init.type === 'normal') {
     checkKeys(where, 'init', init, ['type', 'std', 'bias']);
     return { type: 'normal', std: number(where, 'init.std', init.std, { min: 0, float32: true }), ...normalizeBias(where, init, 'normal') };
@@ -50,6 +50,11 @@ function normalizeInit(where, init) {
   if (init.type === 'uniform') {
     checkKeys(where, 'init', init, ['type', 'limit', 'bias']);
     return { type: 'uniform', limit: number(where, 'init.limit', init.limit, { min: 0, float32: true }), ...normalizeBias(where, init, 'uniform') };
+  }
+  if (init.type === 'orthogonal') {
+    // torch.nn.init.orthogonal_(W, gain): gain 1 unless given
+    checkKeys(where, 'init', init, ['type', 'gain', 'bias']);
+    return { type: 'orthogonal', gain: number(where, 'init.gain', given(init.gain, 1), { min: 0, minOpen: true, float32: true }), ...normalizeBias(where, init, 'orthogonal') };
   }
   checkKeys(where, 'init', init, ['type', 'bias']);
   oneOf(where, 'init.type', init.type, INITS);

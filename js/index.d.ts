@@ -31,8 +31,16 @@ export type Init =
   | 'lecun'
   | 'pytorch'
   | 'zeros'
+  | 'orthogonal'
   | { type: 'normal'; std: number; bias?: BiasInit }
   | { type: 'uniform'; limit: number; bias?: BiasInit }
+  /**
+   * torch.nn.init.orthogonal_(W, gain) (Saxe et al. 2013): W = gain * Q of the QR factorization of a
+   * Gaussian drawn from the network's RNG, Q's signs fixed by R's diagonal: W W^T = gain² I for layers
+   * with fewer units than inputs, W^T W = gain² I otherwise. gain: a float32 > 0, default 1
+   * ('orthogonal' alone is { type: 'orthogonal', gain: 1 })
+   */
+  | { type: 'orthogonal'; gain?: number; bias?: BiasInit }
   | { type: 'he' | 'xavier' | 'lecun' | 'pytorch' | 'zeros'; bias?: BiasInit };
 
 export interface LayerConfig {
@@ -137,7 +145,7 @@ export type ResolvedConfig = Required<Omit<NetworkConfig, 'layers' | 'optimizer'
   layers: Required<LayerConfig>[];
   optimizer: (Required<Omit<SgdConfig, 'schedule' | 'maxNorm'>> | Required<Omit<AdamConfig, 'schedule' | 'maxNorm'>> | Required<Omit<RmspropConfig, 'schedule' | 'maxNorm'>>) & { schedule?: Schedule; maxNorm?: number };
   /** bias is present only when it differs from the type's default */
-  init: { type: string; std?: number; limit?: number; bias?: BiasInit };
+  init: { type: string; std?: number; limit?: number; gain?: number; bias?: BiasInit };
 };
 
 export interface CoreOptions {

@@ -83,7 +83,7 @@ export class Network {
         checkStatus(where, e.gs_net_add_layer(handle, layer.units, ACTIVATIONS.indexOf(layer.activation), norm, layer.dropout));
       }
       const { init, optimizer: o } = config;
-      checkStatus(where, e.gs_net_set_init(handle, INITS.indexOf(init.type), init.std ?? init.limit ?? 0));
+      checkStatus(where, e.gs_net_set_init(handle, INITS.indexOf(init.type), init.std ?? init.limit ?? init.gain ?? 0));
       const bias = init.bias ?? 'default';
       checkStatus(where, e.gs_net_set_init_bias(handle, typeof bias === 'number' ? BIAS_CODES.normal : BIAS_CODES[bias], typeof bias === 'number' ? bias : 0));
       checkStatus(where, setOptimizer(e, handle, o));

@@ -14,7 +14,78 @@ static void fill_uniform(float *p, int n, float limit, gs_rng *rng) {
     for (int i = 0; i < n; i++) p[i] = limit * (2.0f * gs_rng_uniform(rng) - 1.0f);
 }
 
-void gs_init_params(gs_net *net) {
+/* torch.nn.init.orthogonal_: W (rows, cols) = gain * Q of the QR factorization of a Gaussian
+ * A (rows, cols), drawn row-major from the network's RNG, with Q's columns multiplied by the
+ * signs of R's diagonal (so R's diagonal is positive and Q is unique); for rows < cols, A^T is
+ * factored and W = Q^T. Then W W^T = gain^2 I (rows <= cols) or W^T W = gain^2 I (rows >= cols).
+ * Householder reflections in double; work holds 2 * rows * cols + min(rows, cols) doubles. */
+static void fill_orthogonal(float *w, int rows, int cols, float gain, gs_rng *rng, double *work) {
+    const int wide = rows < cols, m = wide ? cols : rows, n = wide ? rows : cols;
+    double *a = work, *q = work + (size_t)m * n, *rdiag = q + (size_t)m * n; /* a, q: (m, n) row-major */
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            const double g = gs_rng_normal(rng);
+            if (wide) a[(size_t)c * n + r] = g;
+            else a[(size_t)r * n + c] = g;
+        }
+    /* A = H_0 ... H_{n-1} R: column k's reflector v (rows k..m-1) stays in a below the
+     * diagonal, diagonal included; R's diagonal goes to rdiag, its upper part stays in a */
+    for (int k = 0; k < n; k++) {
+        double norm = 0.0;
+        for (int i = k; i < m; i++) norm += a[(size_t)i * n + k] * a[(size_t)i * n + k];
+        norm = sqrt(norm);
+        const double alpha = a[(size_t)k * n + k] > 0.0 ? -norm : norm; /* v0 = x0 - alpha adds, never cancels */
+        a[(size_t)k * n + k] -= alpha;
+        double vv = 0.0;
+        for (int i = k; i < m; i++) vv += a[(size_t)i * n + k] * a[(size_t)i * n + k];
+        rdiag[k] = alpha;
+        if (vv == 0.0) continue; /* a zero column: H = I */
+        for (int j = k + 1; j < n; j++) {
+            double s = 0.0;
+            for (int i = k; i < m; i++) s += a[(size_t)i * n + k] * a[(size_t)i * n + j];
+            s *= 2.0 / vv;
+            for (int i = k; i < m; i++) a[(size_t)i * n + j] -= s * a[(size_t)i * n + k];
+        }
+    }
+    /* Q = H_0 ... H_{n-1} applied to the first n columns of I, last reflector first */
+    for (size_t i = 0; i < (size_t)m * n; i++) q[i] = 0.0;
+    for (int j = 0; j < n; j++) q[(size_t)j * n + j] = 1.0;
+    for (int k = n - 1; k >= 0; k--) {
+        double vv = 0.0;
+        for (int i = k; i < m; i++) vv += a[(size_t)i * n + k] * a[(size_t)i * n + k];
+        if (vv == 0.0) continue;
+        for (int j = 0; j < n; j++) {
+            double s = 0.0;
+            for (int i = k; i < m; i++) s += a[(size_t)i * n + k] * q[(size_t)i * n + j];
+            s *= 2.0 / vv;
+            for (int i = k; i < m; i++) q[(size_t)i * n + j] -= s * a[(size_t)i * n + k];
+        }
+    }
+    /* torch: q *= sign(diag(r)) (sign(0) = 0, as torch.sign) */
+    for (int j = 0; j < n; j++) {
+        const double sign = (rdiag[j] > 0.0) - (rdiag[j] < 0.0);
+        for (int i = 0; i < m; i++) {
+            const float v = (float)(gain * sign * q[(size_t)i * n + j]);
+            if (wide) w[(size_t)j * cols + i] = v; /* W = Q^T: (rows = n, cols = m) */
+            else w[(size_t)i * cols + j] = v;
+        }
+    }
+}
+
+/* the doubles of scratch gs_init_params needs: fill_orthogonal's for the largest layer (0 for other inits) */
+uint64_t gs_init_work(const gs_net *net) {
+    uint64_t most = 0;
+    if (net->init_kind != GS_INIT_ORTHOGONAL) return 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        const uint64_t in = (uint64_t)net->layers[l].in, out = (uint64_t)net->layers[l].out;
+        const uint64_t need = gs_add(gs_mul(2, gs_mul(in, out)), in < out ? in : out);
+        if (need > most) most = need;
+    }
+    return most;
+}
+
+/* work: gs_init_work(net) doubles (NULL when that is 0) */
+void gs_init_params(gs_net *net, double *work) {
     for (int l = 0; l < net->n_layers; l++) {
         gs_layer *L = &net->layers[l];
         float *w = net->params + L->w_off, *b = net->params + L->b_off;
@@ -30,6 +101,7 @@ void gs_init_params(gs_net *net) {
             break;
         case GS_INIT_NORMAL: fill_normal(w, nw, net->init_scale, &net->rng); break;
         case GS_INIT_UNIFORM: fill_uniform(w, nw, net->init_scale, &net->rng); break;
+        case GS_INIT_ORTHOGONAL: fill_orthogonal(w, L->out, L->in, net->init_scale, &net->rng, work); break;
         default: for (int i = 0; i < nw; i++) w[i] = 0.0f; break;
         }
         const int bias = net->bias_kind != GS_BIAS_DEFAULT ? net->bias_kind

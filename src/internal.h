@@ -184,7 +184,8 @@ int gs_loss_correct(const float *logits, const float *y, int B, int O, int loss)
 void gs_loss_probabilities(float *out, const float *logits, int B, int O, int loss);
 
 /* ---- init.c ------------------------------------------------------------------ */
-void gs_init_params(gs_net *net);
+uint64_t gs_init_work(const gs_net *net);          /* doubles of scratch gs_init_params needs */
+void gs_init_params(gs_net *net, double *work); /* work: gs_init_work(net) doubles, NULL for 0 */
 
 /* ---- optim.c ----------------------------------------------------------------- */
 /* per dense weight slice: squared sums of the update, W before and after, and plain sums

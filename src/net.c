@@ -54,7 +54,7 @@ int gs_net_add_layer(gs_net *net, int units, int activation, int norm, float dro
 
 int gs_net_set_init(gs_net *net, int kind, float scale) {
     if (!net || net->built) return GS_ERR_STATE;
-    if (kind < GS_INIT_HE || kind > GS_INIT_ZEROS || !(scale >= 0.0f) || isinf(scale)) return GS_ERR_ARG;
+    if (kind < GS_INIT_HE || kind > GS_INIT_ORTHOGONAL || !(scale >= 0.0f) || isinf(scale)) return GS_ERR_ARG;
     net->init_kind = kind;
     net->init_scale = scale;
     return GS_OK;
@@ -223,8 +223,18 @@ int gs_net_build(gs_net *net) {
         L->running = L->next_running = NULL;
         if (L->bn) L->running = a, L->next_running = a + 2 * L->out, a += 4 * L->out;
     }
+    /* the initializer's scratch (orthogonal's QR): when it does not fit, nothing was built or drawn */
+    const uint64_t work_n = gs_init_work(net);
+    double *work = work_n ? gs_alloc(work_n, sizeof(double)) : NULL;
+    if (work_n && !work) {
+        free(net->arena), free(net->stats), free(net->hist), free(net->alive), free(net->hist_ranges);
+        net->arena = net->stats = NULL, net->hist = NULL, net->alive = NULL, net->hist_ranges = NULL;
+        net->params = net->grads = NULL;
+        return GS_ERR_NOMEM;
+    }
+    gs_init_params(net, work);
+    free(work);
     net->built = 1;
-    gs_init_params(net);
     gs_net_reset_unit_alive(net);
     return GS_OK;
 }

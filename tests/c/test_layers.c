@@ -207,7 +207,51 @@ static void test_init_bias(void) {
     gs_net_free(net);
 }
 
+/* orthogonal: W W^T = gain^2 I for wide layers (out < in), W^T W = gain^2 I for tall ones,
+ * both for square; entries of a square N x N one have std gain / sqrt(N); seeds differ */
+static void test_init_orthogonal(void) {
+    const int shapes[][2] = {{64, 64}, {40, 90}, {90, 40}, {1, 7}, {7, 1}, {300, 300}}; /* (in, out) */
+    const float gains[] = {1.0f, 1.5f, 0.5f, 1.0f, 2.0f, 1.0f};
+    for (int k = 0; k < 6; k++) {
+        const int in = shapes[k][0], out = shapes[k][1];
+        const float gain = gains[k];
+        gs_net *net = gs_net_create(in, GS_LOSS_MSE, 21);
+        CHECK(gs_net_set_init(net, GS_INIT_ORTHOGONAL, gain) == GS_OK, "set_init orthogonal");
+        gs_net_add_layer(net, out, GS_ACT_TANH, 0, 0.0f);
+        CHECK(gs_net_build(net) == GS_OK, "build");
+        const float *w = gs_net_params(net), *b = w + gs_net_param_offset(net, 0, GS_P_BIAS);
+        /* the Gram matrix of the shorter side: rows (out <= in) or columns */
+        const int wide = out <= in, n = wide ? out : in, len = wide ? in : out;
+        double worst = 0.0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) {
+                double dot = 0.0;
+                for (int t = 0; t < len; t++)
+                    dot += wide ? (double)w[i * in + t] * w[j * in + t] : (double)w[t * in + i] * w[t * in + j];
+                worst = fmax(worst, fabs(dot - (i == j ? (double)gain * gain : 0.0)));
+            }
+        int zero_bias = 1;
+        for (int o = 0; o < out; o++) zero_bias &= b[o] == 0.0f;
+        printf("  orthogonal %3d x %3d gain %.1f: worst |Gram - gain^2 I| %.2e\n", out, in, gain, worst);
+        CHECK(worst < 1e-5 * gain * gain, "%d x %d: Gram matrix off by %g", out, in, worst);
+        CHECK(zero_bias, "orthogonal biases start at 0");
+        if (in == 300) {
+            double s2 = 0.0;
+            for (int i = 0; i < in * out; i++) s2 += (double)w[i] * w[i];
+            CHECK(fabs(sqrt(s2 / (in * out)) - 1.0 / sqrt(300.0)) < 1e-6, "300 x 300 entry std %g", sqrt(s2 / (in * out)));
+            gs_net *other = gs_net_create(in, GS_LOSS_MSE, 22);
+            gs_net_set_init(other, GS_INIT_ORTHOGONAL, 1.0f);
+            gs_net_add_layer(other, out, GS_ACT_TANH, 0, 0.0f);
+            gs_net_build(other);
+            CHECK(memcmp(w, gs_net_params(other), sizeof(float) * in * out) != 0, "another seed, another matrix");
+            gs_net_free(other);
+        }
+        gs_net_free(net);
+    }
+}
+
 int main(void) {
+    test_init_orthogonal();
     test_init_bias();
     test_dropout_statistics();
     test_dropout_one_in_network();

@@ -92,6 +92,7 @@ const BATTERY = [
   { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 1 }], loss: 'bce', init: { type: 'pytorch', bias: 'zeros' }, optimizer: { type: 'sgd', learningRate: 0.1, maxNorm: 3 } },
   { inputs: 2, layers: [{ units: 5, activation: 'relu' }, { units: 1 }], loss: 'bce', init: { type: 'he', bias: 0.05 }, optimizer: { type: 'adam', learningRate: 0.01 } },
   { inputs: 2, layers: [{ units: 5, activation: 'relu' }, { units: 1 }], loss: 'bce', init: { type: 'xavier', bias: 'uniform' }, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9, maxNorm: 0.5 } },
+  { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 1 }], loss: 'bce', init: { type: 'orthogonal', gain: 1.5 }, optimizer: { type: 'sgd', learningRate: 0.1 } },
 ];
 
 test('battery of model files: load, Reset, a step, Save and a link round trip keep the config unchanged', async () => {

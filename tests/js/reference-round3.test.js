@@ -161,6 +161,37 @@ for (const simd of [true, false]) {
     });
   }
 
+  for (const c of round3.orthogonal) {
+    test(`orthogonal init, ${c.name}: torch.nn.init.orthogonal_ of the Gaussian gradscope draws, and its properties (${build})`, async () => {
+      const config = { inputs: c.inputs, layers: c.units.map((units) => ({ units, activation: 'tanh' })), init: { type: 'orthogonal', gain: c.gain }, seed: c.seed };
+      const net = await createNetwork(config, { simd });
+      const params = net.getParameters();
+      c.weights.forEach((expected, l) => record('orthogonal', 'weight', `${c.name} layers[${l}].weight`, tensorDiff(params[l].weight, expected)));
+      params.forEach((p, l) => {
+        const out = c.units[l];
+        const fanIn = l ? c.units[l - 1] : c.inputs;
+        // the Gram matrix of the shorter side is gain² I
+        const n = Math.min(out, fanIn);
+        const len = Math.max(out, fanIn);
+        const at = (i, t) => (out <= fanIn ? p.weight[i * fanIn + t] : p.weight[t * fanIn + i]);
+        let off = 0;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            let dot = 0;
+            for (let t = 0; t < len; t++) dot += at(i, t) * at(j, t);
+            off = Math.max(off, Math.abs(dot - (i === j ? c.gain ** 2 : 0)));
+          }
+        }
+        assert.ok(off < 1e-5 * c.gain ** 2, `${c.name} layers[${l}]: |Gram - gain² I| = ${off}`);
+        assert.ok(p.bias.every((b) => b === 0));
+      });
+      // bit for bit the same in the other build (the QR runs in plain double loops in both)
+      if (simd) finals.set(c.name, params);
+      else assert.deepEqual(params, finals.get(c.name));
+      net.dispose();
+    });
+  }
+
   test(`init 'pytorch' draws its biases as nn.Linear does, and bias: 'zeros' | 'uniform' | std changes only the biases (${build})`, async () => {
     for (const t of round3.initBias) {
       const units = 20000;

@@ -68,6 +68,28 @@ test("softsign: a layer's activation, nn.Softsign in toPyTorch's script and in t
   net.dispose();
 });
 
+test("init 'orthogonal': gain a float32 > 0 (default 1), bias as the other types, kept by toJSON", async () => {
+  const norm = (init) => normalizeConfig({ ...base, init }).init;
+  assert.deepEqual(norm('orthogonal'), { type: 'orthogonal', gain: 1 });
+  assert.deepEqual(norm({ type: 'orthogonal' }), { type: 'orthogonal', gain: 1 });
+  assert.deepEqual(norm({ type: 'orthogonal', gain: 1.5, bias: 0.1 }), { type: 'orthogonal', gain: 1.5, bias: 0.1 });
+  assert.deepEqual(norm({ type: 'orthogonal', bias: 'zeros' }), { type: 'orthogonal', gain: 1 });
+  for (const gain of [0, -1, NaN, Infinity, 1e39, 1e-50, '1', null]) {
+    await refused({ ...base, init: { type: 'orthogonal', gain } }, 'init.gain', gain === 1e39 || gain === 1e-50 ? 'float32' : '> 0');
+  }
+  await refused({ ...base, init: { type: 'orthogonal', std: 1 } }, 'init', 'unknown key "std"');
+  await refused({ ...base, init: { type: 'orthogonal', bias: 'normal' } }, 'init.bias');
+  const net = await createNetwork({ ...base, init: { type: 'orthogonal', gain: 2 } });
+  const json = net.toJSON();
+  assert.deepEqual(json.config.init, { type: 'orthogonal', gain: 2 });
+  // a 3 x 2 layer: its 2 columns are orthogonal with norm 2
+  const w = net.getParameters()[0].weight;
+  const col = (j) => [w[j], w[2 + j], w[4 + j]];
+  const dot = (a, b) => a.reduce((s, v, i) => s + v * b[i], 0);
+  assert.ok(Math.abs(dot(col(0), col(0)) - 4) < 1e-5 && Math.abs(dot(col(1), col(1)) - 4) < 1e-5 && Math.abs(dot(col(0), col(1))) < 1e-5);
+  net.dispose();
+});
+
 test('optimizer.maxNorm: a float32 > 0, kept by toJSON and written into the PyTorch script; absent means off', async () => {
   const norm = (optimizer) => normalizeConfig({ ...base, optimizer }).optimizer;
   assert.equal('maxNorm' in norm({ type: 'sgd' }), false);
