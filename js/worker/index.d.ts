@@ -11,6 +11,8 @@ import type {
   LayerTensors,
   NetworkConfig,
   NetworkJSON,
+  ProbeOptions,
+  ProbeResult,
   ResolvedConfig,
   StepResult,
   Targets,
@@ -66,6 +68,8 @@ export declare class WorkerNetwork {
   layerHistograms(): Promise<LayerHistograms[]>;
   /** eval mode: per layer, the share of rows with output != 0 for each unit */
   unitActivity(x: Float32Array): Promise<Float32Array[]>;
+  /** Network.probe: eval-mode statistics of a fixed probe set, no update */
+  probe(x: Float32Array, y: Targets, options?: ProbeOptions): Promise<ProbeResult>;
   trainingRecord(): Promise<TrainingRecord>;
   resetRecord(): Promise<void>;
   getParameters(): Promise<LayerParameters[]>;

@@ -23,6 +23,7 @@ export const METHODS = [
   'layerStats',
   'layerHistograms',
   'unitActivity',
+  'probe',
   'trainingRecord',
   'resetRecord',
   'getParameters',
@@ -41,6 +42,7 @@ export const ARGUMENTS = {
   evaluate: ['x', 'y'],
   fit: ['x', 'y', 'options'],
   unitActivity: ['x'],
+  probe: ['x', 'y', 'options'],
   setParameters: ['layers'],
   diagnose: ['thresholds'],
 };

@@ -43,6 +43,10 @@ test('a network in a worker thread trains exactly as on the main thread', async 
   assert.equal(await remote.learningRate(), local.learningRate);
   assert.deepEqual(await remote.layerHistograms(), local.layerHistograms());
   assert.deepEqual(await remote.unitActivity(data.test.x), local.unitActivity(data.test.x));
+  assert.deepEqual(await remote.probe(data.test.x, data.test.y, { units: [{ layer: 0, unit: 3 }] }), local.probe(data.test.x, data.test.y, { units: [{ layer: 0, unit: 3 }] }));
+  const probe = { x: data.test.x, y: data.test.y, every: 4 };
+  const [p1, p2] = [await remote.fit(data.train.x, data.train.y, { epochs: 1, batchSize: 20, probe }), await local.fit(data.train.x, data.train.y, { epochs: 1, batchSize: 20, probe })];
+  assert.deepEqual(p1.probes, p2.probes);
   assert.equal(await remote.toPyTorch(), (await import('../../js/pytorch.js')).toPyTorch(local));
   // the inputs were copied before transfer: the caller's arrays are intact
   assert.equal(data.train.x.length, 2 * data.train.y.length);

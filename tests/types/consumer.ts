@@ -11,6 +11,7 @@ import {
   type FitHistory,
   type LayerStats,
   type Network,
+  type ProbeResult,
 } from 'gradscope';
 
 async function main(): Promise<void> {
@@ -42,6 +43,22 @@ async function main(): Promise<void> {
   const run = await runPreset('vanishing-gradients', 'remedy', { seed: 2 });
   run.net.dispose();
   console.log(step.loss, w, norms, stats[0].deadFraction, findings[0]?.kind, p, presets.healthy.title);
+  // issue 20: softsign, init biases, orthogonal init, max-norm, the probe
+  const glorot = await createNetwork({
+    inputs: 2,
+    layers: [{ units: 8, activation: 'softsign' }, { units: 1 }],
+    init: { type: 'pytorch', bias: 'zeros' },
+    optimizer: { type: 'sgd', learningRate: 0.1, maxNorm: 2 },
+  });
+  await createNetwork({ inputs: 2, layers: [{ units: 2 }], init: { type: 'orthogonal', gain: 1.5, bias: 0.1 } });
+  const probe: ProbeResult = glorot.probe(data.test.x, data.test.y, { units: [{ layer: 0, unit: 1 }], gradientLimit: 0.01 });
+  const spread: number = probe.layers[0].gradientStd + probe.units[0].p85;
+  const probed = await glorot.fit(data.train.x, data.train.y, { probe: { x: data.test.x, y: data.test.y, every: 10 } });
+  const firstProbe: number | undefined = probed.probes?.[0].step;
+  console.log(spread, firstProbe, probe.layers[0].unitMean[0], probe.layers[0].gradient.counts[0]);
+  glorot.dispose();
+  // @ts-expect-error: bias is 'zeros' | 'uniform' | a number
+  await createNetwork({ inputs: 2, layers: [{ units: 1 }], init: { type: 'he', bias: 'ones' } });
   // @ts-expect-error: unknown activation name
   await createNetwork({ inputs: 2, layers: [{ units: 1, activation: 'relu6' }] });
   // @ts-expect-error: adam has no momentum
