@@ -32,7 +32,8 @@ export function applyRemedy(state, finding, id = null) {
   const remedy = (id && list.find((r) => r.id === id)) || list.find((r) => r.seed) || list[0];
   if (!remedy) return null;
   const name = presetFailure(state);
-  const own = name && presets[name].remedies.some((r) => r.id === remedy.id) && presets[name].expect === finding.kind;
+  // the preset's own remedy (same id, same changes), under whichever finding it was offered: that run of the preset
+  const own = name && presets[name].remedies.some((r) => r.id === remedy.id && JSON.stringify(r.changes) === JSON.stringify(remedy.changes));
   const next = remedy.data
     ? { ...state, data: { ...state.data, ...remedy.data }, preset: '' }
     : own

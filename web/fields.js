@@ -15,7 +15,7 @@ export const DATASETS = [...DATASETS_2D, 'digits', 'csv'];
 export const NORMS = ['', 'batchNorm', 'layerNorm'];
 /** epochs per second; 0 = as fast as possible; negative: slow motion, -n = n optimizer steps a second */
 export const SPEEDS = [-1, -2, -5, -10, -20, 1, 2, 5, 10, 30, 100, 0];
-export const speedLabel = (s) => (s === 0 ? 'max' : s < 0 ? `${-s} step${s === -1 ? '' : 's'}/s` : `${s} epoch/s`);
+export const speedLabel = (s) => (s === 0 ? 'max' : s < 0 ? `${-s} step${s === -1 ? '' : 's'}/s` : `${s} epoch${s === 1 ? '' : 's'}/s`);
 /** how often (in optimizer steps) the histograms are sampled for the distributions view */
 export const HISTOGRAM_EVERY = [1, 10, 100];
 

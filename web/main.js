@@ -117,7 +117,7 @@ function sideHandlers(index) {
     finished(msg) {
       if (!a || msg.generation !== side().generation) return;
       const text = msg.early
-        ? `Early stopping ended the run at epoch ${msg.early.epoch}: the test loss did not improve for ${state.fit.earlyStopping.patience} epochs; its best was at epoch ${msg.early.best}${state.fit.earlyStopping.restoreBest ? ', whose parameters are restored' : ''}. Reset starts again.`
+        ? `Early stopping ended the run at epoch ${msg.early.epoch}: the test loss did not improve for ${state.fit.earlyStopping.patience} epochs; its best was at epoch ${msg.early.best}${state.fit.earlyStopping.restoreBest ? `, whose parameters are restored (the bar's numbers are still epoch ${msg.early.epoch}'s)` : ''}. Reset starts again.`
         : `Stopped at epoch ${msg.epoch}: the length of this run (Epochs). Play trains on past it.`;
       setStatus(text);
     },
@@ -279,10 +279,10 @@ const showControls = () => renderControls(state, controlOptions());
  * Builds the sides anew from the state. notes: what the page says about this
  * setup (an applied remedy, a loaded model); every older message goes.
  */
-function setup({ play = false, useLoaded = false, notes = [] } = {}) {
+function setup({ play = false, useLoaded = false, notes = [], keepStatus = false } = {}) {
   const wasRunning = running || play;
   setRunning(false);
-  setStatus('');
+  if (!keepStatus) setStatus('');
   trained = false;
   clearNotes();
   for (const note of notes) showNote(note);
@@ -485,7 +485,9 @@ function onModel({ config, fileName }) {
   custom.points = [];
   const o = config.optimizer;
   const norms = hiddenLayers(state).map((l) => (l.batchNorm ? 'BN' : l.layerNorm ? 'LN' : '')).filter(Boolean).length;
+  setStatus(`Loaded "${fileName}": its trained weights train on from here (epoch 0 of this run); Reset starts this config from fresh weights.`);
   setup({
+    keepStatus: true,
     useLoaded: true,
     notes: [
       `Loaded model "${fileName}": ${config.inputs} inputs, ${hiddenLayers(state).length} hidden layers (${[...new Set(hiddenLayers(state).map((l) => l.activation))].join(', ')}${norms ? `, ${norms} normalized` : ''}), ${o.type} at learning rate ${o.learningRate}${o.schedule ? ` with a ${o.schedule.decay} schedule` : ''}; trained weights kept until Reset, which re-initializes this same config. Data: ${state.data.dataset}.`,
@@ -534,7 +536,10 @@ function bindTransport() {
   });
   $('reset').addEventListener('click', () => setup());
   document.addEventListener('keydown', (event) => {
-    if (event.target.closest('input, select, textarea, button, summary')) return;
+    // typing goes to the field; on a focused button space presses it, but s and r still work
+    if (event.target.closest('input, select, textarea')) return;
+    if (event.target.closest('button, summary') && event.key !== 's' && event.key !== 'r') return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === ' ') {
       event.preventDefault();
       running ? pauseTraining() : startTraining();

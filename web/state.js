@@ -138,7 +138,10 @@ export function setField(state, key, value) {
   const o = next.config.optimizer;
   if (key === 'optimizer') {
     if (value === o.type) return next;
-    const keep = { type: value, learningRate: o.learningRate, weightDecay: o.weightDecay, l1: o.l1, ...(o.schedule ? { schedule: o.schedule } : {}) };
+    // AdamW's decoupled decay is not the others' L2: switching to or from it takes the new kind's default
+    const decoupled = (t) => t === 'adamw';
+    const keep = { type: value, learningRate: o.learningRate, l1: o.l1, ...(o.schedule ? { schedule: o.schedule } : {}), ...(o.maxNorm ? { maxNorm: o.maxNorm } : {}) };
+    if (decoupled(value) === decoupled(o.type)) keep.weightDecay = o.weightDecay;
     if (value === 'rmsprop' || value === 'sgd') keep.momentum = o.momentum ?? 0;
     next.config.optimizer = keep;
   } else if (key === 'init') {

@@ -1,5 +1,6 @@
 // Canvas and HTML views: the network diagram, the decision map with its points,
 // the digits confusion matrix, and per-layer dead / saturated bars.
+import { sci } from './format.js';
 import { layerInk } from './charts.js';
 import { h, replaceChildren } from './dom.js';
 
@@ -75,12 +76,14 @@ export function drawNetwork(canvas, config, stats, weights) {
       }
     }
     ctx.fillStyle = '#374151';
-    const short = { relu: 'relu', 'leaky-relu': 'lrelu', sigmoid: 'sigm', tanh: 'tanh', linear: 'lin' };
-    const top = c === 0 ? 'input' : c === cols - 1 ? 'output' : `${short[layer.activation]}${layer.batchNorm ? '+bn' : ''}${layer.dropout ? ` d${layer.dropout}` : ''}`;
+    const short = { relu: 'relu', 'leaky-relu': 'lrelu', sigmoid: 'sigm', tanh: 'tanh', linear: 'lin', softsign: 'ssign' };
+    const act = Object.hasOwn(short, layer.activation) ? short[layer.activation] : layer.activation;
+    const top = c === 0 ? 'input' : c === cols - 1 ? 'output' : `${act}${layer.batchNorm ? '+bn' : layer.layerNorm ? '+ln' : ''}${layer.dropout ? ` d${layer.dropout}` : ''}`;
     ctx.fillText(top, x(c), 11);
     ctx.fillText(String(sizes[c]), x(c), 22);
-    if (sizes[c] > MAX_NODES) ctx.fillText(`+${sizes[c] - MAX_NODES}`, x(c), h - 6);
-    if (s) ctx.fillText(s.gradNorm.toExponential(0), x(c), h - (sizes[c] > MAX_NODES ? 18 : 6));
+    if (sizes[c] > MAX_NODES) ctx.fillText(`+${sizes[c] - MAX_NODES} more`, x(c), h - 6);
+    // the layer's weight-gradient norm, as the colour says it: '0' for none, NaN / Infinity as such
+    if (s) ctx.fillText(s.gradNorm === 0 ? '‖∇W‖ 0' : sci(s.gradNorm), x(c), h - (sizes[c] > MAX_NODES ? 18 : 6));
   }
 }
 
@@ -213,7 +216,14 @@ export function renderConfusion(el, matrix, k, classNames = null) {
   replaceChildren(el, h('table', {}, h('caption', {}, `Confusion matrix, test set: ${correct}/${total} correct`), h('thead', {}, head), h('tbody', {}, rows)));
 }
 
-const deadText = (layer, s) => (layer.activation === 'relu' ? `${Math.round(100 * s.deadFraction)}%` : 'n/a');
+/** the dead share the diagnosis and the unit grid count: units that are 0 for every example of the last epoch */
+function epochDead(s) {
+  if (!s.deadUnits?.length) return s.deadFraction;
+  let n = 0;
+  for (const d of s.deadUnits) n += d ? 1 : 0;
+  return n / s.deadUnits.length;
+}
+const deadText = (layer, s) => (layer.activation === 'relu' ? `${Math.round(100 * epochDead(s))}%` : 'n/a');
 const satText = (layer, s) => (layer.activation === 'sigmoid' || layer.activation === 'tanh' ? `${Math.round(100 * s.saturatedFraction)}%` : 'n/a');
 
 export function renderUnitBars(el, config, stats) {
@@ -243,7 +253,7 @@ export function renderUnitBars(el, config, stats) {
     const [deadBar, satBar] = row.querySelectorAll('.bar');
     const [dead, sat] = row.querySelectorAll('.fill');
     const [deadNum, satNum] = row.querySelectorAll('.num');
-    dead.style.width = `${100 * s.deadFraction}%`;
+    dead.style.width = `${100 * epochDead(s)}%`;
     sat.style.width = `${100 * s.saturatedFraction}%`;
     deadBar.title = `dead ReLU units: ${deadText(layer, s)}`;
     satBar.title = `saturated outputs: ${satText(layer, s)}`;
@@ -278,7 +288,7 @@ export function drawSchedule(canvas, caption, rates, step) {
   ctx.fillStyle = '#4b5563';
   ctx.font = '10px sans-serif';
   ctx.fillText('0', 2, hgt - 1);
-  ctx.fillText(`step ${rates.length}`, w - 52, hgt - 1);
+  ctx.fillText(`step ${rates.length - 1}`, w - 52, hgt - 1);
   const now = step < rates.length ? `step ${step}: ${Number(rates[step].toPrecision(3))}` : `step ${step}: past the ${rates.length} steps drawn`;
   caption.textContent = `Learning rate per step (the core's schedule): from ${Number(rates[0].toPrecision(3))}, peak ${Number(max.toPrecision(3))}, ${Number(rates[rates.length - 1].toPrecision(3))} at step ${rates.length - 1}. Now ${now}.`;
 }

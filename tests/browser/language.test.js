@@ -165,3 +165,15 @@ test('phone 390×844: every remedy button and its measured effect fit the screen
   await page.screenshot({ path: `${shots}/language-phone.png`, fullPage: true });
   await page.close();
 });
+
+test('the keys s and r work after a mouse press on a button (the button keeps focus)', async () => {
+  const { page } = await open('#speed=0');
+  await press(page, '#step');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 1, null, { timeout: 20_000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'step');
+  await page.keyboard.press('s');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 2, null, { timeout: 20_000 });
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) === 0, null, { timeout: 20_000 });
+  await page.close();
+});

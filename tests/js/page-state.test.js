@@ -200,3 +200,14 @@ test('the field table: one row per setting, limits within what the library accep
     if (f.kind === 'number' || f.kind === 'int' || f.kind === 'range') assert.ok(f.min <= f.max, f.key);
   }
 });
+
+test("switching the optimizer keeps what the kinds share: AdamW's decoupled decay is not L2, max-norm stays", () => {
+  let s = setField(defaultState(), 'optimizer', 'sgd');
+  s = setField(s, 'weightDecay', 1e-3);
+  s = setField(s, 'maxNorm', 3);
+  const adamw = setField(s, 'optimizer', 'adamw');
+  assert.equal(adamw.config.optimizer.weightDecay, 0.01, "AdamW's own default, not SGD's L2");
+  assert.equal(adamw.config.optimizer.maxNorm, 3);
+  assert.equal(setField(adamw, 'optimizer', 'adam').config.optimizer.weightDecay, 0, "back to L2: Adam's default");
+  assert.equal(setField(s, 'optimizer', 'rmsprop').config.optimizer.weightDecay, 1e-3, 'L2 to L2 is kept');
+});
