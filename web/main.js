@@ -9,6 +9,7 @@ import { presets } from '../js/presets.js';
 import { COMPARE_LABELS, WINDOWS, buildControls, layerValue, renderControls, showCsvColumns } from './controls.js';
 import { compareState } from './compare.js';
 import { applyRemedy, describeChange, remediesFor, renderFindings } from './diagnosis.js';
+import { FINDINGS } from '../js/findings.js';
 import { FIELD } from './fields.js';
 import { bindFiles, download } from './files.js';
 import { fmt } from './format.js';
@@ -188,12 +189,21 @@ function onProgress(side, msg) {
   }
   if (msg.confusion) renderConfusion($('confusion'), msg.confusion, view.dataset.outputs, view.dataset.classNames);
   if (msg.findings) {
+    showDiagnosisSummary(msg.findings, trained || msg.epoch > 0);
     renderFindings($('findings'), msg.findings, { trained: trained || msg.epoch > 0, onApply, announce: $('announce'), remedies: (f) => remediesFor(state, f) });
     if (trained && currentSetup().ready === true) remedyRuns.measure(msg.findings, (f) => remediesFor(state, f));
     else remedyRuns.show();
   }
   // the canvases and bars follow the slower reports (a few a second): enough to watch, cheap to paint
   if (msg.weights || !running) viewsDirty = true;
+}
+
+/** the diagnosis in one line in the bar: on a projector its card is below the first screen */
+function showDiagnosisSummary(findings, done) {
+  const el = $('diag-summary');
+  el.hidden = !done;
+  el.dataset.kinds = findings.map((f) => f.kind).join(',');
+  el.textContent = findings.length ? `Diagnosis: ${findings.map((f) => `${f.severity === 'critical' ? '✗' : '!'} ${FINDINGS[f.kind]?.title ?? f.kind}`).join(' · ')} — remedies below ↓` : 'Diagnosis: ✓ no failure case found';
 }
 
 /** the dashed run's numbers and findings beside this run's, as text */
@@ -307,6 +317,7 @@ function setup({ play = false, useLoaded = false, notes = [], keepStatus = false
   createPanels(b ? 2 : 1);
   remedyRuns.reset(); // measured remedies belong to the setup they were measured on
   renderFindings($('findings'), [], { trained: false });
+  $('diag-summary').hidden = true;
   $('confusion').replaceChildren();
   $('epoch').textContent = '0';
   $('epoch').dataset.epoch = '0';

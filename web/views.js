@@ -77,8 +77,8 @@ export function drawNetwork(canvas, config, stats, weights) {
     }
     ctx.fillStyle = '#374151';
     const short = { relu: 'relu', 'leaky-relu': 'lrelu', sigmoid: 'sigm', tanh: 'tanh', linear: 'lin', softsign: 'ssign' };
-    const act = Object.hasOwn(short, layer.activation) ? short[layer.activation] : layer.activation;
-    const top = c === 0 ? 'input' : c === cols - 1 ? 'output' : `${act}${layer.batchNorm ? '+bn' : layer.layerNorm ? '+ln' : ''}${layer.dropout ? ` d${layer.dropout}` : ''}`;
+    const act = (a) => (Object.hasOwn(short, a) ? short[a] : a);
+    const top = c === 0 ? 'input' : c === cols - 1 ? 'output' : `${act(layer.activation)}${layer.batchNorm ? '+bn' : layer.layerNorm ? '+ln' : ''}${layer.dropout ? ` d${layer.dropout}` : ''}`;
     ctx.fillText(top, x(c), 11);
     ctx.fillText(String(sizes[c]), x(c), 22);
     if (sizes[c] > MAX_NODES) ctx.fillText(`+${sizes[c] - MAX_NODES} more`, x(c), h - 6);
