@@ -852,6 +852,42 @@ export interface PaperInfo {
  *   NaN marks a value that could not be measured (a diverged run's loss; null once through JSON): a page leaves a gap.
  * - 'histogram': x.edges has bins + 1 ascending edges, y.values one density per bin (integrates to the
  *   share of values inside the edges).
+ *
+ * The series each card draws, by figure id (names as listed):
+ *
+ * glorot-2010
+ * - 'fig6-standard', 'fig6-normalized': histograms, names 'layer 1'…'layer 5'; x 'activation value' (48 bins on
+ *   [-1, 1]), y density. 'fig7-standard', 'fig7-normalized': the same for dC/ds (48 bins on ±the probe's largest
+ *   |dC/ds|). 'fig8-standard', 'fig8-normalized': the weight gradients (48 bins on ±4 × the largest layer std).
+ * - 'per-layer': lines, x 'layer' 1–5, y 'std' (log); names '<init>: activations', '<init>: back-propagated
+ *   gradients', '<init>: weight gradients' for init 'standard init U(±1/√n)' and 'normalized init'.
+ * - 'fig2': lines of the 4-hidden-layer sigmoid net, x 'epoch' 1–40, y 'sigmoid output'; names 'layer L mean',
+ *   'layer L std' for L = 1…4. 'fig2-depth': lines, x 'epoch', y the top hidden layer's mean output; names
+ *   '2 hidden layers' … '5 hidden layers'.
+ * - 'table1': lines, x 'epoch' 1–20, y 'test error'; names 'Sigmoid', 'Tanh', 'Tanh N', 'Softsign', 'Softsign N'.
+ * he-2015
+ * - 'variance': lines, x 'layer' 1–30, y std of the layer's output (log); names 'He: N(0, 2/n): measured',
+ *   '"Xavier": N(0, 1/n): measured', '"Xavier": derived, He × 1/√2^L'.
+ * - 'gradients': lines, x layer 1–31 (31 = output), y weight-gradient L2 norm (log); names 'He: N(0, 2/n)',
+ *   '"Xavier": N(0, 1/n)'.
+ * - 'fig2' (14 layers), 'fig3' (30 layers): lines, x 'epoch' 1–15, y 'test error'; 'fig2-loss', 'fig3-loss': y the
+ *   epoch's mean training loss (log; NaN where a run diverged). Names as in 'gradients'.
+ * ioffe-2015
+ * - 'fig1a': lines, x 'training step' (every 60 steps to 3,000 on digits; every 1,000 to 50,000 with data),
+ *   y 'test accuracy'; names 'without batch norm', 'with batch norm'.
+ * - 'fig1b' (without), 'fig1c' (with): lines, the same x, y the unit's sigmoid input; names '15th percentile',
+ *   '50th percentile', '85th percentile'.
+ * srivastava-2014
+ * - 'fig9a' (n fixed), 'fig9b' (pn fixed): lines, x the retention probability p (0.1, 0.2, 0.5, 1 on digits;
+ *   0.1…1 with data), y 'classification error'; names 'test error', 'training error'.
+ * - 'fig9a-curves', 'fig9b-curves': lines, x 'epoch', y 'test error'; one per p, names 'p = 0.1' ….
+ * - 'fig8': histograms (40 bins from 0, the same bins for both), x the per-unit mean activation; names
+ *   'autoencoder without dropout', 'autoencoder with dropout (p = 0.5)'. 'fig8-activations': the same for
+ *   every activation (units × test images; the top 1% beyond the last bin).
+ * klambauer-2017
+ * - 'fixed-point-mean', 'fixed-point-std' (log): lines, x 'layer' 1–50; names 'selu', 'relu', 'tanh', 'elu'.
+ * - 'fig1': lines, x 'epoch' 1–40, y the epoch's mean training loss (log); names 'SNN (SELU), D layers',
+ *   'ReLU + batch norm, D layers' for D = 8, 16.
  */
 export type PaperSeries =
   | { figure: string; kind: 'line'; name: string; x: { label: string; values: number[] }; y: { label: string; values: number[]; scale: 'linear' | 'log' } }

@@ -138,11 +138,13 @@ export const pct = (v) => `${(100 * v).toFixed(1)}%`;
 /**
  * Trains `config` on the data with fit, evaluating the test set after each
  * epoch (progress one unit per epoch; the signal stops it between epochs).
- * Resolves to { net, history, accuracy: number[] (per epoch), loss: number[] }; the caller disposes net.
+ * prepare(net) runs before training. Resolves to { net, history, accuracy: number[] (per epoch), loss: number[] };
+ * the caller disposes net.
  */
-export async function trainCurve(ctx, ds, config, { epochs, batchSize, label, onEpoch }) {
+export async function trainCurve(ctx, ds, config, { epochs, batchSize, label, onEpoch, prepare }) {
   const net = await createNetwork(config);
   try {
+    if (prepare) prepare(net);
     const accuracy = [];
     const history = await net.fit(ds.train.x, ds.train.y, {
       epochs,

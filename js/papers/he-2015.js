@@ -26,6 +26,8 @@ export const meta = {
     { id: 'gradients', caption: 'Weight-gradient norm per layer at initialization, 30 layers: with N(0, 1/n) "its gradients are all diminishing" (§2.3)' },
     { id: 'fig2', caption: 'Fig 2, scaled: test error over training of a 14-layer ReLU net (the paper: a 22-layer model); both converge, N(0, 2/n) starts reducing error earlier' },
     { id: 'fig3', caption: 'Fig 3, scaled: test error over training of a 30-layer ReLU net; N(0, 1/n) stalls, N(0, 2/n) trains' },
+    { id: 'fig2-loss', caption: 'Training loss per epoch of the 14-layer nets' },
+    { id: 'fig3-loss', caption: 'Training loss per epoch of the 30-layer nets: N(0, 1/n) stays at ln 10' },
   ],
   setup: {
     rows: [

@@ -5,10 +5,13 @@
 import { checkKeys, fail, integer, isPlainObject } from '../validate.js';
 import { LOSSES } from '../config.js';
 import { Context, Stopped } from './common.js';
+import * as glorot from './glorot-2010.js';
 import * as he from './he-2015.js';
+import * as ioffe from './ioffe-2015.js';
+import * as srivastava from './srivastava-2014.js';
 import * as klambauer from './klambauer-2017.js';
 
-const CARDS = { 'he-2015': he, 'klambauer-2017': klambauer };
+const CARDS = { 'glorot-2010': glorot, 'he-2015': he, 'ioffe-2015': ioffe, 'srivastava-2014': srivastava, 'klambauer-2017': klambauer };
 export const PAPER_IDS = Object.freeze(Object.keys(CARDS));
 
 const deepFreeze = (o) => {
