@@ -48,7 +48,7 @@ export const meta = {
       { item: 'Table 1', paper: '5 hidden layers of 1000, SGD batch 10, learning rate tuned per model on validation after 5 million updates', ours: `5 hidden layers of ${TABLE.width}, SGD batch ${TABLE.batchSize}, learning rate ${TABLE.learningRate} for every model (not tuned), ${TABLE.epochs} epochs; the ordering of test errors, not their values` },
     ],
     why: 'Figs 6–8 are at initialization, so the paper\'s own width (1000) costs under a second. Training 1000-wide nets for millions of updates is out of reach; Fig 2 and Table 1 use 100 units and tens of epochs, so what they can show is the ordering and the mechanism, not the paper\'s values. With 100 units and 40 epochs the escape from saturation happens at a shallower depth than the paper\'s.',
-    time: 'about 12 s in Node on digits (measured; a browser takes about 1–1.5× that)',
+    time: 'about 7–11 s in Node on digits (measured with seed 1 on a busy 2-core machine; a browser takes about 1–1.5× that)',
     timeWithData: 'scales with the rows given: Figs 2 and Table 1 train 9 networks, several minutes on MNIST',
   },
 };

@@ -38,7 +38,7 @@ export const meta = {
       { item: 'measured', paper: 'top-1 error of 3,000 validation images over epochs 0–3 (Fig 2) and 0–9 (Fig 3)', ours: `test error (360 images) after every epoch; at initialization, layer statistics on ${PROBE_ROWS} test images` },
     ],
     why: 'ImageNet-scale conv nets are out of a browser\'s reach; the derivation is about depth, not convolution (n = k²c for conv, the fan-in here), so plain fully connected ReLU nets of the same depths show the same mechanism in seconds. Batch 32 instead of 128 gives digits\' small training set more steps per epoch.',
-    time: 'about 9 s in Node on digits (measured; a browser takes about 1–1.5× that)',
+    time: 'about 6–9 s in Node on digits (measured with seed 1 on a busy 2-core machine; a browser takes about 1–1.5× that)',
     timeWithData: 'scales with the rows given: about 40× digits\' time per epoch on MNIST (60,000 rows), several minutes',
   },
 };

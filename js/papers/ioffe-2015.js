@@ -35,7 +35,7 @@ export const meta = {
       { item: 'measured', paper: 'test accuracy; {15, 50, 85}th percentiles of a typical last-hidden-layer sigmoid input', ours: `every ${DIGITS.every} steps (${DATA.every} with data): test accuracy, and the percentiles over the test set of unit ${UNIT} of hidden layer ${HIDDEN}'s sigmoid input (net.probe: eval mode, batch norm with its running statistics)` },
     ],
     why: `Digits has 1,437 training images: ${DIGITS.steps.toLocaleString('en')} steps are 125 epochs of it, where 50,000 steps would be 2,000 epochs of memorizing. The paper gives no learning rate or init std, so the card takes a public reproduction's (SGD 0.5, std 0.1) rather than choosing its own.`,
-    time: 'about 3 s in Node on digits (measured; a browser takes about 1–1.5× that)',
+    time: 'about 3–4 s in Node on digits (measured with seed 1 on a busy 2-core machine; a browser takes about 1–1.5× that)',
     timeWithData: 'MNIST (56,000 train rows at testRatio 0.2): the paper\'s 50,000 steps per network, about 2–4 minutes in all',
   },
 };

@@ -25,11 +25,11 @@ export const meta = {
     rows: [
       { item: 'data', paper: 'Fig 1: MNIST and CIFAR-10, inputs standardized (StandardScaler, the authors\' figure1/run.py)', ours: 'digits (8×8, 1,437 train rows), each pixel standardized by the training set' },
       { item: 'fixed point', paper: 'Theorem 1: the mean/variance map of SELU layers with normalized weights (ω = 0, τ = 1) has a stable, attracting fixed point at (μ, ν) = (0, 1)', ours: `${DEPTH} layers × ${WIDTH} units at initialization with N(0, 1/n) weights ('lecun'), zero biases; SELU against ReLU, tanh, ELU; mean and std of each layer's outputs over ${PROBE_ROWS} test images` },
-      { item: 'Fig 1 networks', paper: 'width = input size (784 on MNIST), 8, 16 and 32 layers; SNN (SELU, N(0, 1/n)) vs ReLU + batch norm (N(0, 2/n))', ours: `width ${FIG1.width} (= the input size), ${FIG1.depths.join(' and ')} layers; the same two families` },
+      { item: 'Fig 1 networks', paper: 'width = input size (784 on MNIST), 8, 16 and 32 layers; SNN (SELU, N(0, 1/n)) vs ReLU + batch norm (N(0, 2/n))', ours: `width ${FIG1.width} (digits' input size), ${FIG1.depths.join(' and ')} layers; the same two families` },
       { item: 'Fig 1 training', paper: 'plain SGD, learning rate 1e-5 on the loss summed over a batch of 128 (about 1.3e-3 on the mean), 2,000 epochs', ours: `plain SGD, learning rate ${FIG1.learningRate} on the mean loss, batch ${FIG1.batchSize}, ${FIG1.epochs} epochs (${Math.ceil(1437 / FIG1.batchSize)} steps each)` },
     ],
     why: `2,000 epochs at width 784 and depth 32 take hours; the reduced figure keeps the comparison (the same optimizer, batch and budget for both families) at a learning rate about 8× the authors' effective one, so ${FIG1.epochs} epochs show the curves' shapes. Depth 32 is left out to keep the card within seconds.`,
-    time: 'about 5 s in Node on digits (measured; a browser takes about 1–1.5× that)',
+    time: 'about 5–7 s in Node on digits (measured with seed 1 on a busy 2-core machine; a browser takes about 1–1.5× that)',
     timeWithData: 'scales with the rows and inputs given; on MNIST (60,000 × 784) several minutes',
   },
 };

@@ -40,7 +40,7 @@ export const meta = {
       { item: 'Fig 8', paper: 'autoencoder 784-256-784, ReLU hidden units, without and with dropout p = 0.5; per-unit mean activation on a test mini-batch', ours: `autoencoder inputs-${AE.units}-inputs (ReLU, mse on the pixels), without and with dropout 0.5, SGD ${AE.optimizer.learningRate} momentum ${AE.optimizer.momentum}, ${AE.epochs} epochs; per-unit means over ${AE.probeRows} test images (net.probe, eval mode)` },
     ],
     why: 'A 3×2048 grid of 20 networks on MNIST takes hours; at 1/8 of the widths it takes seconds on digits and minutes on MNIST. The paper scales weights by p at test time; gradscope\'s inverted dropout scales kept units by 1/p in training instead, which multiplies the forward variance by 1/p per dropped-out layer: with plain He init, p = 0.1 starts with logits near 30 and never trains. Scaling the He-drawn weights that read a dropped-out layer by √p keeps He\'s forward variance at every p (a first try with momentum 0.95 and learning rate 0.05 left even p = 0.5 untrained). On digits, with 1,437 training images and a short budget, the regularizing half of Fig 9 (0.4 ≤ p ≤ 0.8 beating p = 1) need not show; the card says so when it does not, rather than tuning until it does.',
-    time: 'about 10 s in Node on digits (measured; a browser takes about 1–1.5× that)',
+    time: 'about 9–11 s in Node on digits (measured with seed 1 on a busy 2-core machine; a browser takes about 1–1.5× that)',
     timeWithData: `MNIST (56,000 train rows at testRatio 0.2): ${DATA_P.length * 2} networks of ${DATA_FIT.epochs} epochs, about 10–20 minutes`,
   },
 };
