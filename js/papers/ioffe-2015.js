@@ -88,7 +88,7 @@ function claims(ds, plan, { plain, bn }) {
   out.push(
     claim(
       `Fig 1(a): the batch-normalized network ends with the higher test accuracy (after ${plan.steps.toLocaleString('en')} steps)`,
-      { value: 'no number given: "the batch normalized network enjoys the higher test accuracy"', source: 'text', where: '§4.1, Fig 1(a)' },
+      { value: 'no number given: "the batch normalized network enjoys the higher test accuracy"', source: 'text', where: '§4.1 (Activations over time), Fig 1(a)' },
       `final test accuracy ${pct(last(bn.accuracy))} with batch norm vs ${pct(last(plain.accuracy))} without (${dataNote(ds)})`,
       last(bn.accuracy) > last(plain.accuracy),
       last(bn.accuracy) > last(plain.accuracy) ? undefined : 'on this seed the network without batch norm ends level or ahead; the paper draws the gap but gives no number',
@@ -97,7 +97,7 @@ function claims(ds, plan, { plain, bn }) {
   out.push(
     claim(
       `Fig 1(a): it trains faster: after ${pct(EARLY)} of the steps (${plain.steps[early].toLocaleString('en')}) its test accuracy is higher`,
-      { value: 'no number given: the BN curve is above the other from the first steps shown (10K) on', source: 'figure', where: 'Fig 1(a)' },
+      { value: 'no number given: the batch-normalized curve rises sooner and stays above the other', source: 'figure', where: 'Fig 1(a)' },
       `test accuracy at step ${plain.steps[early].toLocaleString('en')}: ${pct(bn.accuracy[early])} with batch norm vs ${pct(plain.accuracy[early])} without`,
       bn.accuracy[early] > plain.accuracy[early],
     ),
