@@ -150,6 +150,7 @@ function claims(ds, at, curves, deep) {
   );
   const trainsBest = Math.max(...h30.accuracy);
   const trainsFinal = h30.accuracy[h30.accuracy.length - 1];
+  const diverged = h30.loss.findIndex((v) => !Number.isFinite(v));
   out.push(
     claim(
       `${L} layers, N(0, 2/n) trains: the test error falls far below chance (accuracy reaches 3× chance, ${pct(3 * chance)}, within ${EPOCHS} epochs)`,
@@ -157,7 +158,7 @@ function claims(ds, at, curves, deep) {
       `best test accuracy ${pct(trainsBest)}, final ${pct(trainsFinal)}`,
       trainsBest >= 3 * chance,
       trainsFinal < trainsBest - 0.1
-        ? `on this seed the run later turned unstable (final ${pct(trainsFinal)}): a plain ${L}-layer ReLU net at a constant learning rate 0.01 with momentum 0.9 (the paper lowers the rate when the error plateaus)`
+        ? `on this seed the run later turned unstable (final ${pct(trainsFinal)}${diverged >= 0 ? `; from epoch ${diverged + 1} its loss is not finite and every step is skipped` : ''}): a plain ${L}-layer ReLU net at a constant learning rate 0.01 with momentum 0.9 (the paper lowers the rate when the error plateaus)`
         : undefined,
     ),
   );
