@@ -31,7 +31,8 @@ function lineFigure(el, figure, series) {
       width,
       height: 220,
       scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {} },
-      axes: [{ label: lines[0]?.x.label ?? '' }, { label: lines[0]?.y.label ?? '' }],
+      // log axes read 1e-4, not a rounded 0
+      axes: [{ label: lines[0]?.x.label ?? '' }, { label: lines[0]?.y.label ?? '', values: (u, vals) => vals.map((v) => (v == null ? '' : v !== 0 && (Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4) ? v.toExponential(0) : String(Number(v.toPrecision(3))))) }],
       series: [{ label: lines[0]?.x.label ?? 'x' }, ...lines.map((s, i) => ({ label: s.name, stroke: layerColor(i), width: 1.5, spanGaps: false, points: { show: xs.length < 40 } }))],
       legend: { live: false },
     },
@@ -44,7 +45,7 @@ function lineFigure(el, figure, series) {
 /** one histogram figure: each series a translucent step outline over its edges */
 function histogramFigure(el, series) {
   const hists = series.filter((s) => s.kind === 'histogram');
-  const canvas = h('canvas', { width: 520, height: 200, attrs: { role: 'img', 'aria-label': hists.map((s) => s.name).join(', ') } });
+  const canvas = h('canvas', { width: 520, height: 215, attrs: { role: 'img', 'aria-label': hists.map((s) => s.name).join(', ') } });
   el.append(canvas, h('p', { className: 'legend' }, hists.map((s, i) => [h('span', { className: 'swatch', style: { background: layerColor(i) } }), ` ${s.name}  `])));
   const ctx = canvas.getContext('2d');
   let lo = Infinity;
@@ -56,7 +57,7 @@ function histogramFigure(el, series) {
     for (const v of s.y.values) if (Number.isFinite(v)) top = Math.max(top, v);
   }
   const x = (v) => 30 + ((v - lo) / (hi - lo || 1)) * (canvas.width - 40);
-  const y = (v) => canvas.height - 20 - (v / (top || 1)) * (canvas.height - 30);
+  const y = (v) => canvas.height - 34 - (v / (top || 1)) * (canvas.height - 44);
   hists.forEach((s, i) => {
     ctx.strokeStyle = layerColor(i);
     ctx.lineWidth = 1.5;
@@ -71,9 +72,13 @@ function histogramFigure(el, series) {
   });
   ctx.fillStyle = '#374151';
   ctx.font = '11px sans-serif';
-  ctx.fillText(String(Number(lo.toPrecision(3))), 30, canvas.height - 5);
-  ctx.fillText(String(Number(hi.toPrecision(3))), canvas.width - 40, canvas.height - 5);
-  ctx.fillText(hists[0]?.x.label ?? '', canvas.width / 2 - 30, canvas.height - 5);
+  // the range on one line, the quantity on the next, so neither covers the other
+  ctx.textAlign = 'left';
+  ctx.fillText(String(Number(lo.toPrecision(3))), 30, canvas.height - 20);
+  ctx.textAlign = 'right';
+  ctx.fillText(String(Number(hi.toPrecision(3))), canvas.width - 10, canvas.height - 20);
+  ctx.textAlign = 'center';
+  ctx.fillText(hists[0]?.x.label ?? '', canvas.width / 2, canvas.height - 4, canvas.width - 20);
   el.dataset.series = String(hists.length);
 }
 
