@@ -455,7 +455,7 @@ export function ratioChart(el, nLayers, sides = 1, sideNames = ['A', 'B']) {
 
 export function lossChart(el, sides, withAccuracy, sideNames) {
   const names = [
-    { label: 'train loss (training mode)', color: '#2563eb' },
+    { label: 'train loss', color: '#2563eb' },
     { label: 'test loss', color: '#dc2626' },
   ];
   if (withAccuracy) names.push({ label: 'test accuracy', color: '#16a34a', scale: 'acc' });
