@@ -291,6 +291,7 @@ const showControls = () => renderControls(state, controlOptions());
  */
 function setup({ play = false, useLoaded = false, notes = [], keepStatus = false } = {}) {
   const wasRunning = running || play;
+  metrics.ready = false; // until the worker has built this setup
   setRunning(false);
   if (!keepStatus) setStatus('');
   trained = false;

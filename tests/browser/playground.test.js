@@ -180,7 +180,8 @@ test('save and load the model; click to add points; keyboard; digits confusion m
   const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
   assert.equal(json.format, 'gradscope-network');
   await page.setInputFiles('#load', await download.path());
-  await page.waitForFunction(() => window.__gradscope.ready);
+  // the loaded model's setup is built (ready is false from the page's setup until the worker's answer)
+  await page.waitForFunction(() => [...document.querySelectorAll('#findings .note')].some((n) => n.textContent.startsWith('Loaded model')) && window.__gradscope.ready);
   // click the decision map: one more training point
   const before = await page.evaluate(() => window.__gradscope.trainSize);
   await page.click('#boundary', { position: { x: 150, y: 150 } });
