@@ -68,6 +68,11 @@ export declare class WorkerNetwork {
   layerHistograms(): Promise<LayerHistograms[]>;
   /** eval mode: per layer, the share of rows with output != 0 for each unit */
   unitActivity(x: Float32Array): Promise<Float32Array[]>;
+  /**
+   * Network.layerOutputs: eval mode, each hidden layer's output (rows × units, row-major) in layer
+   * order; each array has a buffer of its own here (not views into one). One layer: [].
+   */
+  layerOutputs(x: Float32Array): Promise<Float32Array[]>;
   /** Network.probe: eval-mode statistics of a fixed probe set, no update */
   probe(x: Float32Array, y: Targets, options?: ProbeOptions): Promise<ProbeResult>;
   trainingRecord(): Promise<TrainingRecord>;

@@ -215,6 +215,10 @@ export class WorkerNetwork {
   unitActivity(x) {
     return this.#call('unitActivity', [x]);
   }
+  /** net.layerOutputs(x) in the worker: each hidden layer's output gets a buffer of its own */
+  layerOutputs(x) {
+    return this.#call('layerOutputs', [x]);
+  }
   /** net.probe(x, y, options) in the worker */
   probe(x, y, options) {
     return this.#call('probe', options === undefined ? [x, y] : [x, y, options]);

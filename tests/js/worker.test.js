@@ -64,6 +64,53 @@ test('a network in a worker thread trains exactly as on the main thread', async 
   await remote.dispose(); // twice is fine
 });
 
+test('layerOutputs(x) in the worker equals the main thread bit for bit, each layer in an array of its own', async () => {
+  // two hidden layers (softsign with layer norm, relu with batch norm) after a few steps, so the
+  // running statistics and the order of the blocks matter; NaN rows too: the bytes must agree
+  const config = {
+    inputs: 2,
+    layers: [{ units: 5, activation: 'softsign', layerNorm: true }, { units: 3, activation: 'relu', batchNorm: true }, { units: 1 }],
+    loss: 'bce',
+    init: { type: 'orthogonal', gain: 1.5, bias: 'uniform' },
+    optimizer: { type: 'sgd', learningRate: 0.1, maxNorm: 2 },
+    seed: 7,
+  };
+  const remote = await createNetwork(config);
+  const local = await createHere(config);
+  try {
+    await remote.fit(data.train.x, data.train.y, { epochs: 2, batchSize: 20 });
+    await local.fit(data.train.x, data.train.y, { epochs: 2, batchSize: 20 });
+    const x = data.test.x.slice();
+    x[0] = NaN;
+    const bits = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const there = await remote.layerOutputs(x);
+    const here = local.layerOutputs(x);
+    assert.equal(there.length, 2);
+    assert.equal(here.length, 2);
+    const rows = x.length / 2;
+    for (const [l, units] of [5, 3].entries()) {
+      assert.ok(there[l] instanceof Float32Array);
+      assert.equal(there[l].length, rows * units);
+      assert.equal(there[l].byteOffset, 0);
+      assert.equal(there[l].buffer.byteLength, 4 * rows * units, `layer ${l} has a buffer of its own`);
+      assert.deepEqual(bits(there[l]), bits(here[l]), `layer ${l}: the same bits`);
+    }
+    assert.ok(Number.isNaN(there[0][0]), 'a NaN row stays NaN');
+    assert.equal(x.length, data.test.x.length, "the caller's x is intact (copied before transfer)");
+    assert.deepEqual(await remote.getParameters(), local.getParameters(), 'layerOutputs changed nothing');
+    await assert.rejects(remote.layerOutputs(new Float32Array(3)), (err) => {
+      assert.throws(() => local.layerOutputs(new Float32Array(3)), { message: err.message });
+      return /layerOutputs: x/.test(err.message);
+    });
+  } finally {
+    local.dispose();
+    await remote.dispose();
+  }
+  const single = await createNetwork({ inputs: 2, layers: [{ units: 1 }], seed: 1 });
+  assert.deepEqual(await single.layerOutputs(data.test.x), [], 'one layer: no hidden outputs');
+  await single.dispose();
+});
+
 test('fit stops on abort, as Network.fit: history.aborted', async () => {
   const net = await createNetwork(CONFIG);
   const controller = new AbortController();
@@ -130,7 +177,7 @@ test('protocol: transfer lists and copies', () => {
   const copy = ownCopies([b]);
   assert.notEqual(copy[0].buffer, a.buffer);
   assert.equal(copy[0].buffer.byteLength, 8);
-  assert.ok(METHODS.includes('fit') && METHODS.includes('toJSON'));
+  assert.ok(METHODS.includes('fit') && METHODS.includes('toJSON') && METHODS.includes('layerOutputs'));
 });
 
 // issue 19: dispose during a fit, onEpoch after an abort, detached inputs

@@ -15,11 +15,12 @@ export async function main(bytes: Uint8Array): Promise<number> {
   const remote: WorkerNetwork = await createInWorker({ inputs: 2, layers: [{ units: 1 }] });
   const h = await remote.fit(data.train.x, data.train.y, { epochs: 1, onEpoch: (info) => void info.epoch });
   const p: Float32Array = await remote.predict(data.test.x);
+  const hidden: Float32Array[] = await remote.layerOutputs(data.test.x);
   await remote.dispose();
   // @ts-expect-error: predict in a worker is async
   const q: Float32Array = remote.predict(data.test.x);
   // @ts-expect-error: no such key
   setWasmPaths({ wasm: 'x' });
   net.dispose();
-  return pages + h.loss.length + p.length + q.length;
+  return pages + h.loss.length + p.length + q.length + hidden.length;
 }
