@@ -3,6 +3,7 @@
  * of the parameter arena, and the max-norm constraint after the update. Weight decay (L2: added to the gradient, or
  * decoupled for AdamW) and L1 (l1 * sign(W) added to the gradient) apply to
  * dense weights only, not to biases or normalization parameters. */
+#include <float.h>
 #include <math.h>
 
 #include "internal.h"
@@ -214,8 +215,14 @@ static void renorm_rows(gs_net *net, const gs_layer *L, double *sums) {
         for (int i = 0; i < L->in; i++) s += (double)row[i] * row[i];
         const double norm = sqrt(s);
         if (norm > max_norm) {
-            const float f = (float)(max_norm / (norm + 1e-7));
-            for (int i = 0; i < L->in; i++) row[i] *= f;
+            const double scale = max_norm / (norm + 1e-7);
+            const float f = (float)scale;
+            if (f >= FLT_MIN) {
+                for (int i = 0; i < L->in; i++) row[i] *= f;
+            } else { /* a subnormal float factor keeps few bits (2 x 2^-149 for 1.6 x 2^-149: the row
+                        25% over max_norm); the product in double rounds once */
+                for (int i = 0; i < L->in; i++) row[i] = (float)(row[i] * scale);
+            }
         }
         for (int i = 0; i < L->in; i++) {
             const double u = (double)(row[i] - was[i]); /* the float step, as update_slice measures it */

@@ -210,6 +210,29 @@ static void test_nan_is_never_correct(void) {
     CHECK(gs_loss_correct(logits, cls, 2, 2, GS_LOSS_SOFTMAX_CE) == 0, "softmax");
 }
 
+/* max-norm when max_norm / norm is below FLT_MIN: a float factor would be subnormal (5 x 2^-149
+ * for the fuzzer's 1.59e-30 / 2.29e14, 1% over max_norm; 2 x 2^-149 for 1.6 x 2^-149, 25% over).
+ * The row must still end up no longer than max_norm. */
+static void test_max_norm_tiny_ratio(void) {
+    const int units[] = {1}, acts[] = {GS_ACT_LINEAR};
+    const double ratios[] = {1.6, 5.0 * 0.99, 1.4, 0.3, 3.0 * 1.2};
+    for (int k = 0; k < (int)(sizeof ratios / sizeof *ratios); k++) {
+        gs_net *net = make_net(1, GS_LOSS_MSE, 1, 1, units, acts, NULL, NULL);
+        gs_net_set_sgd(net, 0.0f, 0.0f, 0, 0.0f); /* the update leaves W as set: only the renorm acts */
+        float *p = gs_net_params(net);
+        p[gs_net_param_offset(net, 0, GS_P_WEIGHT)] = 1e15f;
+        p[gs_net_param_offset(net, 0, GS_P_BIAS)] = 0.0f;
+        const float max_norm = (float)(ratios[k] * ldexp(1.0, -149) * 1e15);
+        CHECK(gs_net_set_max_norm(net, max_norm) == GS_OK, "set_max_norm(%g)", max_norm);
+        float x[2] = {1e-3f, -1e-3f}, y[2] = {0.0f, 0.0f}, loss;
+        CHECK(gs_net_train_step(net, x, y, 2, 1, &loss) == GS_OK, "step with max_norm %g", max_norm);
+        const float w = gs_net_params(net)[gs_net_param_offset(net, 0, GS_P_WEIGHT)];
+        CHECK(fabs((double)w) <= (double)max_norm * (1.0 + 1e-6), "max_norm %g (ratio %g x 2^-149): |w| = %g after the step",
+              max_norm, ratios[k], w);
+        gs_net_free(net);
+    }
+}
+
 int main(void) {
     const int units[] = {6, 3}, acts[] = {GS_ACT_TANH, GS_ACT_LINEAR}, bn[] = {1, 0};
     bystander = make_net(2, GS_LOSS_SOFTMAX_CE, 9, 2, units, acts, bn, NULL);
@@ -223,6 +246,7 @@ int main(void) {
     test_nonfinite_guard();
     test_exact_saturation();
     test_nan_is_never_correct();
+    test_max_norm_tiny_ratio();
 
     float out[12], again[12];
     gs_net_predict(bystander, x, 4, out);
