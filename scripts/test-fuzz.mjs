@@ -61,7 +61,8 @@ const sources = readdirSync(join(core, 'src'))
   .map((f) => join(core, 'src', f));
 
 // ---- seed corpus: byte programs in the target's encoding (see fuzz_api.c) ----
-const OP = { create: 0, layer: 1, init: 2, sgd: 3, adam: 4, clip: 5, build: 6, reserve: 7, train: 8, grads: 9, predict: 10, evaluate: 11, fit: 12, poke: 13, misuse: 14, free: 15 };
+const OP = { create: 0, layer: 1, init: 2, sgd: 3, adam: 4, clip: 5, build: 6, reserve: 7, train: 8, grads: 9, predict: 10, evaluate: 11, fit: 12, poke: 13, misuse: 14, free: 15,
+  initBias: 0x10 | 2, layerOutputs: 0x40 | 10, probe: 0x40 | 11 }; // bits 4-6 pick a call's variant
 const HUGE = { 0: 236, '-1': 237, INT_MAX: 239, 65536: 241, 65535: 242, 65537: 243, '2^20': 244, '2^20+1': 245, 4096: 246, 16384: 247, 46341: 248, '2^24': 249, 466000: 250, '2^28': 251, '2^30': 253 };
 const FLOAT = { nan: 0, inf: 9, ninf: 8, zero: 14, one: 16, half: 18, lr: 19, tenth: 20, b1: 21, b2: 22, big: 23, nbig: 24, max: 25, denorm: 26, e20: 28, almostOne: 30, eps: 31, two: 32, hundred: 33 };
 const small = (n) => n - 1; // size_arg: 1..8 from bytes 0..7
@@ -139,6 +140,31 @@ const seeds = {
     OP.poke, 0x82, 0, 0, 0, 0, 200, // all-zero RNG
     OP.poke, 2, 0, 0, 0, 1, f('nbig'), // negative Adam v
     OP.train, small(4), ...rnd, ...rnd,
+  ],
+  'orthogonal-softsign-maxnorm-probe': [
+    OP.create, small(3), 0, 0, 0, 0, 0, 4,
+    OP.init, 8, f('one'), // orthogonal, gain 1
+    OP.initBias, 3, f('zero'), // U(+-1/sqrt(fan_in))
+    OP.layer, small(4), 10, 1, 1, // softsign
+    OP.layer, small(4), 5, 3, 1, // tanh, layer norm
+    OP.layer, small(2), 1, 1, 1,
+    OP.sgd, f('tenth'), f('b1'), f('zero'), 0,
+    OP.clip, 3, f('half'), // max-norm 0.5
+    OP.build, OP.train, small(8), ...rnd, ...rnd, OP.train, small(8), ...rnd, ...rnd,
+    OP.probe, small(8), ...rnd, ...rnd, OP.layerOutputs, small(6), ...rnd,
+    OP.fit, small(8), small(2), 1, 1, ...rnd, ...rnd, OP.probe, small(3), 0, f('nan'), ...rnd, ...rnd,
+  ],
+  'probe-softmax-bn-normal-bias': [
+    OP.create, small(4), 2, 0, 0, 0, 0, 3,
+    OP.initBias, 4, f('tenth'), // N(0, 0.1^2)
+    OP.layer, small(6), 11, 1, 1, // activation 10: refused
+    OP.layer, small(6), 10, 2, 1, // softsign, batch norm
+    OP.layer, small(3), 1, 1, 1,
+    OP.build, OP.initBias, 1, f('zero'), // after build: refused
+    OP.train, small(8), ...rnd, 200, 0, 1, 2, 0, 1, 2, 0, 1,
+    OP.probe, small(8), ...rnd, 200, 0, 1, 2, 0, 1, 2, 0, 1,
+    OP.probe, small(2), ...rnd, 200, 245, 0, // class 3 of 3: refused
+    OP.layerOutputs, small(8), ...rnd,
   ],
   'two-nets': [
     OP.create, small(2), 0, 0, 0, 0, 0, 1, OP.layer, small(3), 2, 1, 1, OP.build,

@@ -20,7 +20,18 @@
  * - the other network is never touched by calls on this one.
  *
  * Also covered: layer norm, AdamW, RMSprop (centered), L1, learning-rate
- * schedules, gs_net_fit_steps (bounded epoch log).
+ * schedules, gs_net_fit_steps (bounded epoch log); softsign, orthogonal init
+ * (entries within +-gain, W W^T or W^T W = gain^2 I on small layers), bias
+ * inits (zeros and U(+-1/sqrt(fan_in)) checked after build), max-norm (after
+ * an applied step every unit's incoming row has norm <= max_norm), and the
+ * eval-mode reads gs_net_layer_outputs and gs_net_probe: they change no
+ * parameter, optimizer value, running statistic, gradient, statistic,
+ * histogram, unit mask or RNG word; refused, they write nothing to `out`; the
+ * probe's h blocks are gs_net_layer_outputs' bit for bit.
+ *
+ * Op bytes: bit 7 picks the network, bits 0-3 the call; bits 4-6 pick a
+ * variant: 0x10 on set_init is set_init_bias, 0x40 on predict is
+ * layer_outputs and on evaluate is probe.
  *
  * Build and run: node scripts/test-fuzz.mjs (clang, -fsanitize=fuzzer,address,undefined).
  */
@@ -107,6 +118,8 @@ typedef struct {
     float dropout[MAX_LAYERS_MODEL + 1];
     int io_rows, data_rows;
     int tainted; /* a non-finite value was written into its state on purpose */
+    int init_kind, bias_kind; /* as accepted by set_init / set_init_bias */
+    float init_scale, max_norm;
 } model;
 
 static uint64_t params_of(const model *m) {
@@ -287,6 +300,23 @@ static int unchanged(const model *m, const float *copy, size_t n) {
            !memcmp(copy + n, gs_net_opt_m(m->net), n * sizeof(float));
 }
 
+/* after an applied step with max-norm on, no unit's incoming weight row is longer than
+ * max_norm (up to float rounding of the scaled row: relative 1e-6, and denormal steps) */
+static void check_max_norm(const model *m) {
+    if (!(m->max_norm > 0.0f)) return;
+    const float *p = gs_net_params(m->net);
+    for (int l = 0; l < m->n_layers; l++) {
+        const int in = l ? m->units[l - 1] : m->inputs, off = gs_net_param_offset(m->net, l, GS_P_WEIGHT);
+        for (int o = 0; o < m->units[l]; o++) {
+            double s = 0.0;
+            for (int i = 0; i < in; i++) s += (double)p[off + (size_t)o * in + i] * p[off + (size_t)o * in + i];
+            if (!isfinite(s)) return; /* a poked non-finite weight: the guard's business */
+            if (sqrt(s) > (double)m->max_norm * (1.0 + 1e-6) + sqrt((double)in) * 2e-45)
+                die("an applied step left a weight row longer than max_norm");
+        }
+    }
+}
+
 static void train(reader *r, model *m, int update) {
     const int rows = size_arg(r);
     if (rows < 1) {
@@ -316,7 +346,10 @@ static void train(reader *r, model *m, int update) {
     if (v == MUST_REFUSE && rc >= 0) die("train_step accepted a batch whose workspace is beyond 4 GiB");
     if (rc == GS_NONFINITE || (rc == GS_OK && !update) || rc < 0) {
         if (!same(&before, &after)) die("a skipped step, a gradient-only pass or a refused step changed the state");
-    } else if (rc == GS_OK && GUARD_CHECKS) {
+    } else if (rc == GS_OK) {
+        check_max_norm(m);
+    }
+    if (rc == GS_OK && update && GUARD_CHECKS) {
         if (!m->tainted && snapshot_finite(&before) && !snapshot_finite(&after))
             die("a step reported as applied left a non-finite parameter, optimizer value or running statistic");
         if (!m->tainted && !isfinite(loss)) die("a step with a non-finite loss was applied");
@@ -348,6 +381,108 @@ static void infer(reader *r, model *m, int evaluate) {
     } else {
         gs_net_predict(m->net, x, rows, y);
     }
+}
+
+/* everything an eval-mode read must leave alone: the training state (snapshot), the raw
+ * gradients, the last pass's statistics and histograms, the unit masks and the RNG */
+typedef struct {
+    snapshot s;
+    float *grads, *stats;
+    uint32_t *hist, rng[4];
+    uint8_t *alive[2];
+    size_t n_stats, n_hist, n_units;
+} eval_state;
+
+static void take_eval(eval_state *e, const model *m) {
+    gs_net *net = m->net;
+    take(&e->s, m);
+    e->grads = malloc(e->s.n_params * 4 + 1);
+    memcpy(e->grads, gs_net_grads(net), e->s.n_params * 4);
+    e->n_stats = (size_t)m->n_layers * GS_STAT_COUNT;
+    e->stats = malloc(e->n_stats * 4);
+    memcpy(e->stats, gs_net_layer_stats(net), e->n_stats * 4);
+    e->n_hist = (size_t)m->n_layers * GS_HIST_QUANTITIES * GS_HIST_SLOTS;
+    e->hist = malloc(e->n_hist * 4);
+    memcpy(e->hist, gs_net_layer_histograms(net), e->n_hist * 4);
+    memcpy(e->rng, gs_net_rng_state(net), sizeof e->rng);
+    e->n_units = 0;
+    for (int l = 0; l < m->n_layers; l++) e->n_units += (size_t)m->units[l];
+    for (int w = 0; w < 2; w++) {
+        const uint8_t *a = gs_net_unit_alive(net, w);
+        e->alive[w] = a ? malloc(e->n_units) : NULL;
+        if (a) memcpy(e->alive[w], a, e->n_units);
+    }
+}
+
+static int same_eval(const eval_state *a, const eval_state *b) {
+    for (int w = 0; w < 2; w++)
+        if (!a->alive[w] != !b->alive[w] || (a->alive[w] && memcmp(a->alive[w], b->alive[w], a->n_units))) return 0;
+    return same(&a->s, &b->s) && !memcmp(a->grads, b->grads, a->s.n_params * 4) &&
+           !memcmp(a->stats, b->stats, a->n_stats * 4) && !memcmp(a->hist, b->hist, a->n_hist * 4) &&
+           !memcmp(a->rng, b->rng, sizeof a->rng);
+}
+
+static void drop_eval(eval_state *e) {
+    drop(&e->s);
+    free(e->grads), free(e->stats), free(e->hist), free(e->alive[0]), free(e->alive[1]);
+}
+
+#define UNTOUCHED 0xA5u /* what `out` holds before a call that may refuse */
+
+static int untouched(const float *out, size_t n) {
+    const uint8_t *b = (const uint8_t *)out;
+    for (size_t i = 0; i < n * 4; i++)
+        if (b[i] != UNTOUCHED) return 0;
+    return 1;
+}
+
+/* gs_net_layer_outputs (probe = 0) or gs_net_probe (probe = 1) over fuzzed rows, x and y */
+static void inspect(reader *r, model *m, int probe) {
+    const int rows = size_arg(r);
+    if (rows < 1) {
+        float buf[4] = {0}, loss;
+        const int rc = probe ? gs_net_probe(m->net, buf, buf, rows, buf, &loss) : gs_net_layer_outputs(m->net, buf, rows, buf);
+        if (rc >= 0) die(probe ? "probe accepted rows < 1" : "layer_outputs accepted rows < 1");
+        return;
+    }
+    if ((probe ? gs_net_probe(m->net, NULL, NULL, rows, NULL, NULL) : gs_net_layer_outputs(m->net, NULL, rows, NULL)) >= 0)
+        die("probe or layer_outputs accepted NULL buffers");
+    uint64_t hidden = 0, all = 0; /* units of the hidden layers, of every layer */
+    for (int l = 0; l < m->n_layers; l++) all += (uint64_t)m->units[l];
+    hidden = all - (uint64_t)outputs_of(m);
+    const uint64_t nx = (uint64_t)rows * (uint64_t)m->inputs, ny = (uint64_t)rows * (uint64_t)ydim_of(m);
+    const uint64_t n_out = (uint64_t)rows * (probe ? 3 * all : hidden);
+    if (4 * (nx + ny + n_out + (probe ? (uint64_t)rows * hidden : 0)) > FUZZ_CAP_BYTES ||
+        work_of(m, (uint64_t)rows) > FUZZ_CAP_WORK)
+        return;
+    /* eval-mode passes run in chunks of at most 1024 rows (or the current workspace) */
+    if (judge_pass(m, rows < 1024 ? (uint64_t)rows : 1024) != CALL) return;
+    float *x = malloc(nx * 4 + 4), *y = malloc(ny * 4 + 4), *out = malloc(n_out * 4 + 4), loss = 0.0f;
+    fill(r, x, (size_t)nx, 0);
+    if (probe) fill(r, y, (size_t)ny, m->loss == GS_LOSS_SOFTMAX_CE ? outputs_of(m) : 0);
+    memset(out, UNTOUCHED, n_out * 4 + 4);
+    eval_state before, after;
+    take_eval(&before, m);
+    const int rc = probe ? gs_net_probe(m->net, x, y, rows, out, &loss) : gs_net_layer_outputs(m->net, x, rows, out);
+    take_eval(&after, m);
+    if (!same_eval(&before, &after)) die(probe ? "probe changed the network's state" : "layer_outputs changed the network's state");
+    if (rc < 0 && !untouched(out, (size_t)n_out)) die("a refused probe or layer_outputs wrote to out");
+    if (rc > 0) die("probe or layer_outputs returned a positive status");
+    if (!untouched(out + n_out, 1)) die("probe or layer_outputs wrote past out");
+    if (probe && rc == GS_OK && hidden) { /* each hidden layer's h block is layer_outputs' */
+        float *h = malloc((size_t)rows * hidden * 4);
+        if (gs_net_layer_outputs(m->net, x, rows, h) == GS_OK) {
+            const float *o = out, *p = h;
+            for (int l = 0; l + 1 < m->n_layers; l++) {
+                const size_t n = (size_t)rows * m->units[l];
+                if (memcmp(o + n, p, n * 4)) die("probe's h differs from layer_outputs'");
+                o += 3 * n, p += n;
+            }
+        }
+        free(h);
+    }
+    drop_eval(&before), drop_eval(&after);
+    free(x), free(y), free(out);
 }
 
 static void fit(reader *r, model *m) {
@@ -387,6 +522,7 @@ static void fit(reader *r, model *m) {
     take(&after, m);
     if (rc == GS_OK && GUARD_CHECKS && !m->tainted && snapshot_finite(&before) && !snapshot_finite(&after))
         die("fit_epoch left a non-finite parameter, optimizer value or running statistic");
+    if (rc == GS_OK && after.step != before.step) check_max_norm(m);
     if (rc == GS_OK) {
         const int steps_done = gs_net_epoch_steps(m->net);
         const float *log = gs_net_epoch_log(m->net);
@@ -435,6 +571,38 @@ static void poke(reader *r, model *m) {
     if (bad || ((what % 7 == 2 || what % 7 == 6) && value < 0.0f)) m->tainted = 1;
 }
 
+/* what build drew: biases zero, or within U(+-1/sqrt(fan_in)); orthogonal entries within
+ * +-gain and, on small layers with an ordinary gain, W W^T = gain^2 I (wide) or W^T W (tall) */
+static void check_init(const model *m) {
+    const float *p = gs_net_params(m->net);
+    const int bias = m->bias_kind != GS_BIAS_DEFAULT ? m->bias_kind
+                     : m->init_kind == GS_INIT_PYTORCH ? GS_BIAS_UNIFORM : GS_BIAS_ZEROS;
+    for (int l = 0; l < m->n_layers; l++) {
+        const int in = l ? m->units[l - 1] : m->inputs, out = m->units[l];
+        const float *b = p + gs_net_param_offset(m->net, l, GS_P_BIAS), *w = p + gs_net_param_offset(m->net, l, GS_P_WEIGHT);
+        const float limit = 1.0f / sqrtf((float)in);
+        for (int o = 0; o < out; o++) {
+            if (bias == GS_BIAS_ZEROS && b[o] != 0.0f) die("a zero bias init drew a non-zero bias");
+            if (bias == GS_BIAS_UNIFORM && !(fabsf(b[o]) <= limit)) die("a uniform bias init drew outside +-1/sqrt(fan_in)");
+        }
+        if (m->init_kind != GS_INIT_ORTHOGONAL) continue;
+        const double gain = m->init_scale;
+        for (size_t i = 0; i < (size_t)in * out; i++)
+            if (!(fabs((double)w[i]) <= gain * (1.0 + 1e-6))) die("an orthogonal init drew an entry beyond +-gain");
+        const int wide = out < in, n = wide ? out : in, len = wide ? in : out; /* n orthonormal vectors of length len */
+        if ((uint64_t)n * n * len > 1 << 20 || !(gain >= 1e-10 && gain <= 1e10)) continue;
+        for (int a = 0; a < n; a++)
+            for (int c = a; c < n; c++) {
+                double dot = 0.0;
+                for (int k = 0; k < len; k++)
+                    dot += wide ? (double)w[(size_t)a * in + k] * w[(size_t)c * in + k]
+                                : (double)w[(size_t)k * in + a] * w[(size_t)k * in + c];
+                if (fabs(dot - (a == c ? gain * gain : 0.0)) > 1e-5 * gain * gain)
+                    die("an orthogonal init is not orthogonal (W W^T or W^T W != gain^2 I)");
+            }
+    }
+}
+
 static void build_net(model *m) {
     const uint64_t P = params_of(m);
     /* params, m, v twice and grads once (7P floats) at least: a lower bound of the arena */
@@ -458,6 +626,7 @@ static void build_net(model *m) {
             /* init with a huge scale may overflow; that is the caller's choice */
             m->tainted = 1;
         }
+        check_init(m);
     }
 }
 
@@ -485,18 +654,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         case 1: { /* add_layer */
             if (!m->net) break;
-            const int units = size_arg(&r), act = (int)(u8(&r) % 11) - 1, bn = (int)(u8(&r) % 5) - 1;
+            const int units = size_arg(&r), act = (int)(u8(&r) % 12) - 1, bn = (int)(u8(&r) % 5) - 1;
             const float dropout = (u8(&r) & 3) == 0 ? fl(&r) : 0.0f;
             const int rc = gs_net_add_layer(m->net, units, act, bn, dropout);
             if (rc == GS_OK) {
                 if (m->built || m->n_layers >= MAX_LAYERS_MODEL) die("add_layer accepted a layer it cannot hold");
+                if (act < GS_ACT_LINEAR || act > GS_ACT_SOFTSIGN) die("add_layer accepted an unknown activation");
                 m->units[m->n_layers] = units, m->bn[m->n_layers] = bn, m->dropout[m->n_layers] = dropout;
                 m->n_layers++;
             }
             break;
         }
         case 2:
-            if (m->net) gs_net_set_init(m->net, u8(&r) % 9 - 1, fl(&r));
+            if (m->net && (op & 0x10)) { /* set_init_bias */
+                const int kind = (int)(u8(&r) % 6) - 1;
+                const float std = fl(&r);
+                const int rc = gs_net_set_init_bias(m->net, kind, std);
+                if (rc == GS_OK && (m->built || kind < GS_BIAS_DEFAULT || kind > GS_BIAS_NORMAL || !(std >= 0.0f) || isinf(std)))
+                    die("set_init_bias accepted a bad argument or came after build");
+                if (rc == GS_OK) m->bias_kind = kind;
+            } else if (m->net) {
+                const int kind = (int)(u8(&r) % 10) - 1;
+                const float scale = fl(&r);
+                const int rc = gs_net_set_init(m->net, kind, scale);
+                if (rc == GS_OK && (m->built || kind < GS_INIT_HE || kind > GS_INIT_ORTHOGONAL || !(scale >= 0.0f) || isinf(scale)))
+                    die("set_init accepted a bad argument or came after build");
+                if (rc == GS_OK) m->init_kind = kind, m->init_scale = scale;
+            }
             break;
         case 3:
             if (m->net) {
@@ -515,10 +699,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         case 5:
             if (m->net) {
-                const uint8_t kind = u8(&r) % 3;
+                const uint8_t kind = u8(&r) % 4;
                 if (kind == 0) gs_net_set_clip_norm(m->net, fl(&r));
                 else if (kind == 1) gs_net_set_l1(m->net, fl(&r));
-                else {
+                else if (kind == 3) {
+                    const float max_norm = fl(&r);
+                    const int rc = gs_net_set_max_norm(m->net, max_norm);
+                    if (rc == GS_OK && !(max_norm >= 0.0f && isfinite(max_norm))) die("set_max_norm accepted a bad value");
+                    if (rc == GS_OK) m->max_norm = max_norm;
+                } else {
                     const int warmup = size_arg(&r), decay = (int)(u8(&r) % 5) - 1, steps = size_arg(&r), size = size_arg(&r);
                     const float gamma = fl(&r), min_lr = fl(&r);
                     gs_net_set_schedule(m->net, warmup, decay, steps, size, gamma, min_lr);
@@ -544,7 +733,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         case 10:
         case 11:
-            if (m->net && m->built) infer(&r, m, (op & 15) == 11);
+            if (m->net && m->built) {
+                if (op & 0x40) inspect(&r, m, (op & 15) == 11);
+                else infer(&r, m, (op & 15) == 11);
+            }
             break;
         case 12:
             if (m->net && m->built) fit(&r, m);
@@ -559,9 +751,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (gs_net_predict(m->net, buf, 1, buf) >= 0) die("predict before build");
                 if (gs_net_reserve_io(m->net, 1) >= 0) die("reserve_io before build");
                 if (gs_net_fit_epoch(m->net, 1, 0, &loss) >= 0) die("fit_epoch before build");
+                if (gs_net_layer_outputs(m->net, buf, 1, buf) >= 0) die("layer_outputs before build");
+                if (gs_net_probe(m->net, buf, buf, 1, buf, &loss) >= 0) die("probe before build");
             } else if (!m->net) {
                 gs_net_free(NULL);
-                if (gs_net_build(NULL) >= 0 || gs_net_add_layer(NULL, 1, 0, 0, 0.0f) >= 0) die("NULL net accepted");
+                float loss, buf[4] = {0};
+                if (gs_net_build(NULL) >= 0 || gs_net_add_layer(NULL, 1, 0, 0, 0.0f) >= 0 ||
+                    gs_net_set_init_bias(NULL, 0, 0.0f) >= 0 || gs_net_set_max_norm(NULL, 1.0f) >= 0 ||
+                    gs_net_layer_outputs(NULL, buf, 1, buf) >= 0 || gs_net_probe(NULL, buf, buf, 1, buf, &loss) >= 0)
+                    die("NULL net accepted");
             }
             break;
         default:
