@@ -238,6 +238,15 @@ float *gs_net_data_y(gs_net *net);
 int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *mean_loss_out);
 /* A whole epoch (gs_net_fit_steps until it ends; the log holds its last steps). */
 int gs_net_fit_epoch(gs_net *net, int batch, int shuffle, float *mean_loss_out);
+/* Histogram snapshots inside fit: from now on, after every `every`-th step of gs_net_fit_steps
+ * (counted across calls; 0 = off), the slots gs_net_layer_histograms would return right then
+ * are copied into a buffer of GS_LOG_STEPS / every + 1 snapshots that each call refills. */
+int gs_net_set_fit_histograms(gs_net *net, int every);
+int gs_net_fit_histogram_count(const gs_net *net); /* snapshots the last gs_net_fit_steps took */
+/* (count, layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS), and per snapshot the step of that
+ * call (0-based) it followed */
+const uint32_t *gs_net_fit_histograms(const gs_net *net);
+const uint32_t *gs_net_fit_histogram_steps(const gs_net *net);
 const float *gs_net_epoch_log(const gs_net *net);
 int gs_net_epoch_steps(const gs_net *net);   /* steps in the log */
 int gs_net_epoch_skipped(const gs_net *net); /* steps of this epoch skipped for non-finite values */

@@ -240,6 +240,7 @@ export class Network {
     this.#live(where);
     const o = this.#fitOptions(where, x, y, options);
     if (this.#fitting) throw new Error('fit: this network is already training in another fit call; await it (or abort it) first');
+    this.#setFitHistograms(where, o.histogramEvery);
     // resume: the data are in the core and its epoch is half done; else a new upload ends any open epoch
     const open = o.resume ? this.#resumable(where, x, y, o) : null;
     this.#openEpoch = null;
@@ -428,21 +429,43 @@ export class Network {
     return { x, y, release: () => (e.free(x), e.free(y)) };
   }
 
+  /** the core snapshots the histograms every `every` steps of this fit (0: none) */
+  #setFitHistograms(where, every) {
+    checkStatus(where, this.#core.exports.gs_net_set_fit_histograms(this.#handle, every), () => {
+      const snapshots = Math.floor(LIMITS.logSteps / every) + 1;
+      const bytes = 4 * snapshots * this.#config.layers.length * HIST.quantities.length * HIST.slots;
+      return `histogramEvery ${every}: up to ${count(snapshots)} histogram snapshots per ${count(LIMITS.logSteps)} steps need ${formatBytes(bytes)} inside the core; ${memoryVerdict(bytes)}`;
+    });
+  }
+
+  /** the snapshots the core took in the last chunk into history.histograms (the newest HISTOGRAM_LIMIT) */
+  #collectHistograms(histograms, firstStep) {
+    const e = this.#core.exports;
+    const n = e.gs_net_fit_histogram_count(this.#handle);
+    if (!n) return;
+    const size = this.#config.layers.length * HIST.quantities.length * HIST.slots;
+    const steps = this.#core.u32(e.gs_net_fit_histogram_steps(this.#handle), n);
+    const slots = this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size);
+    for (let i = 0; i < n; i++) histograms.push(histogramSnapshot(firstStep + steps[i], slots.slice(i * size, (i + 1) * size), this.#config.layers));
+    if (histograms.length > HISTOGRAM_LIMIT) histograms.splice(0, histograms.length - HISTOGRAM_LIMIT);
+  }
+
   /**
    * One epoch in chunks of at most LIMITS.logSteps steps (one step at a time
    * with throwOnNonFinite, so it stops at the first bad step). Each chunk's
-   * step rows go into the record, this fit's steps and the epoch's steps.
+   * step rows go into the record, this fit's steps and the epoch's steps; the
+   * histogram snapshots the core took in it into history.histograms.
    */
-  #runEpoch(where, { batchSize, shuffle, histogramEvery }, runSteps, epochSteps, history, budget, probeSet) {
+  #runEpoch(where, { batchSize, shuffle }, runSteps, epochSteps, history, budget, probeSet) {
     const e = this.#core.exports;
     const handle = this.#handle;
     const nLayers = this.#config.layers.length;
     const perStep = ROW_HEAD + nLayers * STAT_COUNT;
     let status;
     do {
-      // stop exactly at the next histogram step, or after each step with throwOnNonFinite
+      // stop after each step with throwOnNonFinite
       const done = runSteps.dropped + runSteps.length;
-      let most = this.#config.throwOnNonFinite ? 1 : histogramEvery ? Math.min(LIMITS.logSteps, histogramEvery - (done % histogramEvery)) : LIMITS.logSteps;
+      let most = this.#config.throwOnNonFinite ? 1 : LIMITS.logSteps;
       if (probeSet) most = Math.min(most, probeSet.every - (done % probeSet.every)); // and at the next probe step
       const chunk = Math.min(most, budget);
       status = checkStatus(where, e.gs_net_fit_steps(handle, batchSize, shuffle ? 1 : 0, chunk, this.#core.scratch), this.#workspaceVerdict(batchSize, 'a batch'));
@@ -454,10 +477,7 @@ export class Network {
       runSteps.appendRows(rows);
       epochSteps?.appendRows(rows);
       const total = runSteps.dropped + runSteps.length;
-      if (histogramEvery && rows.length && total % histogramEvery === 0) {
-        history.histograms.push(histogramSnapshot(total - 1, this.#histogramSlots().slice(), this.#config.layers));
-        if (history.histograms.length > HISTOGRAM_LIMIT) history.histograms.shift();
-      }
+      if (history.histograms) this.#collectHistograms(history.histograms, done);
       if (this.#config.throwOnNonFinite) {
         const bad = firstNonFinite(rows, nLayers, NONFINITE_KINDS);
         // the epoch stays unfinished; the next fit starts a new one when it uploads its data

@@ -1,7 +1,8 @@
 /* fit's epoch loop over the dataset in the core's own buffers: the row order
  * (shuffled with the network's RNG), batches copied out of it, one training
- * step each (train.c), a log row per step, and an epoch that may be run in
- * chunks of steps and continued where a chunk stopped. */
+ * step each (train.c), a log row per step, a histogram snapshot every few
+ * steps when asked, and an epoch that may be run in chunks of steps and
+ * continued where a chunk stopped. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,43 @@ static int begin_epoch(gs_net *net, int bs, int shuffle) {
     return GS_OK;
 }
 
+/* Snapshots in the loop, not by ending a call every `every` steps: the caller then
+ * crosses into the core once per GS_LOG_STEPS steps (histograms every 10 steps, Node:
+ * playground +23% -> +20%, deepsigmoid +14% -> +11%; the rest is counting and copying). */
+int gs_net_set_fit_histograms(gs_net *net, int every) {
+    if (!net || !net->built) return GS_ERR_STATE;
+    if (every < 0) return GS_ERR_ARG;
+    /* a call runs at most GS_LOG_STEPS steps, so it takes at most ceil(GS_LOG_STEPS / every) */
+    const int cap = every ? GS_LOG_STEPS / every + 1 : 0;
+    if (cap != net->snap_cap) {
+        const uint64_t per = (uint64_t)net->n_layers * GS_HIST_QUANTITIES * GS_HIST_SLOTS;
+        uint32_t *snaps = cap ? gs_alloc(gs_mul((uint64_t)cap, per), sizeof(uint32_t)) : NULL;
+        uint32_t *steps = cap ? gs_alloc((uint64_t)cap, sizeof(uint32_t)) : NULL;
+        if (cap && (!snaps || !steps)) {
+            free(snaps), free(steps);
+            return GS_ERR_NOMEM;
+        }
+        free(net->snaps), free(net->snap_steps);
+        net->snaps = snaps, net->snap_steps = steps, net->snap_cap = cap;
+    }
+    net->snap_every = net->snap_until = every;
+    net->snap_count = 0;
+    return GS_OK;
+}
+
+/* after step `step` of this call: every snap_every-th step, what gs_net_layer_histograms returns now */
+static void take_snapshot(gs_net *net, int step) {
+    if (!net->snap_every || --net->snap_until > 0) return;
+    net->snap_until = net->snap_every;
+    const size_t per = (size_t)net->n_layers * GS_HIST_QUANTITIES * GS_HIST_SLOTS;
+    memcpy(net->snaps + (size_t)net->snap_count * per, gs_net_layer_histograms(net), per * sizeof(uint32_t));
+    net->snap_steps[net->snap_count++] = (uint32_t)step;
+}
+
+int gs_net_fit_histogram_count(const gs_net *net) { return net ? net->snap_count : 0; }
+const uint32_t *gs_net_fit_histograms(const gs_net *net) { return net ? net->snaps : NULL; }
+const uint32_t *gs_net_fit_histogram_steps(const gs_net *net) { return net ? net->snap_steps : NULL; }
+
 int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *mean_loss_out) {
     if (!net || !net->built || net->data_rows < 1) return GS_ERR_STATE;
     if (batch < 1 || max_steps < 1) return GS_ERR_ARG;
@@ -56,6 +94,7 @@ int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *
     }
     const int limit = max_steps < GS_LOG_STEPS ? max_steps : GS_LOG_STEPS;
     net->log_steps = 0;
+    net->snap_count = 0;
     int s = net->epoch_next_step;
     for (; s < steps && net->log_steps < limit; s++) {
         const int r0 = s * bs, b = N - r0 < bs ? N - r0 : bs;
@@ -81,6 +120,7 @@ int gs_net_fit_steps(gs_net *net, int batch, int shuffle, int max_steps, float *
         entry[0] = loss;
         entry[1] = net->last_lr;
         memcpy(entry + GS_ROW_HEAD, net->stats, (size_t)net->n_layers * GS_STAT_COUNT * sizeof(float));
+        take_snapshot(net, net->log_steps);
         net->log_steps++;
         net->epoch_logged++;
         net->epoch_loss_sum += loss;

@@ -121,6 +121,11 @@ struct gs_net {
     /* an epoch in progress across gs_net_fit_steps calls */
     int epoch_batch, epoch_next_step, epoch_logged;
     double epoch_loss_sum;
+    /* fit's histogram snapshots (gs_net_set_fit_histograms): every snap_every steps, counted
+     * down across calls by snap_until; the last call's snap_count of at most snap_cap */
+    int snap_every, snap_until, snap_cap, snap_count;
+    uint32_t *snaps;          /* (snap_cap, n_layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS) */
+    uint32_t *snap_steps;     /* (snap_cap,): the step of the call (0-based) each followed */
 };
 
 int gs_net_ydim(const gs_net *net); /* floats of y per example */

@@ -244,7 +244,7 @@ void gs_net_free(gs_net *net) {
     free(net->arena), free(net->stats), free(net->hist), free(net->alive), free(net->hist_ranges), free(net->ws);
     free(net->io_x), free(net->io_y);
     free(net->data_x), free(net->data_y), free(net->batch_x), free(net->batch_y);
-    free(net->perm), free(net->log);
+    free(net->perm), free(net->log), free(net->snaps), free(net->snap_steps);
     free(net);
 }
 

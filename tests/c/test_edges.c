@@ -87,6 +87,58 @@ static void test_fit_log_is_bounded(void) {
     gs_net_free(net);
 }
 
+/* fit's histogram snapshots (every `every` steps, counted across calls) equal what
+ * gs_net_layer_histograms returns after the same step of a twin run one step per call,
+ * skipped steps included; a call of GS_LOG_STEPS steps stays within the buffer (ASan) */
+static void test_fit_histogram_snapshots(void) {
+    enum { N = 2100 };
+    static float x[2 * N], y[N];
+    for (int i = 0; i < 2 * N; i++) x[i] = test_uniform();
+    for (int i = 0; i < N; i++) y[i] = x[2 * i] * x[2 * i + 1];
+    x[2 * 40] = 3e38f; /* row 40 overflows: its step is skipped */
+    const int units[] = {5, 1}, acts[] = {GS_ACT_RELU, GS_ACT_LINEAR};
+    const float dropout[] = {0.2f, 0.0f};
+    const size_t per = 2 * GS_HIST_QUANTITIES * GS_HIST_SLOTS;
+    const struct { int every, batch, max_steps, bn; } cases[] = {
+        {3, 7, 5, 1}, {10, 8, 4, 1}, {1, 1, 100000, 0}, {1000, 1, 100000, 0}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const int every = cases[c].every, batch = cases[c].batch, bn[] = {cases[c].bn, 0};
+        gs_net *a = make_net(2, GS_LOSS_MSE, 4, 2, units, acts, bn, dropout);
+        gs_net *b = make_net(2, GS_LOSS_MSE, 4, 2, units, acts, bn, dropout);
+        for (gs_net *n = a; n; n = n == a ? b : NULL) {
+            gs_net_set_dataset(n, N);
+            memcpy(gs_net_data_x(n), x, sizeof x), memcpy(gs_net_data_y(n), y, sizeof y);
+        }
+        CHECK(gs_net_set_fit_histograms(a, -1) == GS_ERR_ARG, "every -1 refused");
+        CHECK(gs_net_set_fit_histograms(a, every) == GS_OK, "every %d", every);
+        const int steps = 2 * ((N - 1) / batch + 1) + 3; /* across an epoch boundary */
+        int done = 0, taken = 0, mismatched = 0, skipped = 0, failed = 0;
+        float loss;
+        while (done < steps) {
+            const int want = steps - done < cases[c].max_steps ? steps - done : cases[c].max_steps;
+            failed |= gs_net_fit_steps(a, batch, 1, want, &loss) < 0;
+            const int ran = gs_net_epoch_steps(a), count = gs_net_fit_histogram_count(a);
+            CHECK(count <= GS_LOG_STEPS / every + 1, "every %d: %d snapshots in a call", every, count);
+            for (int k = 0, i = 0; k < ran; k++) {
+                failed |= gs_net_fit_steps(b, batch, 1, 1, &loss) < 0;
+                skipped += gs_net_nonfinite_kind(b) != GS_NF_NONE;
+                if ((done + k + 1) % every) continue;
+                const uint32_t *h = gs_net_layer_histograms(b);
+                mismatched += i >= count || gs_net_fit_histogram_steps(a)[i] != (uint32_t)k ||
+                              memcmp(gs_net_fit_histograms(a) + i * per, h, per * sizeof *h) != 0;
+                i++, taken++;
+            }
+            done += ran;
+        }
+        CHECK(!failed && skipped >= 2 && !mismatched && taken == steps / every,
+              "every %d: %d of %d snapshots differ (%d skipped steps)", every, mismatched, taken, skipped);
+        float *state = snapshot_state(b);
+        CHECK(same_state(a, state), "every %d: the same training", every);
+        free(state);
+        gs_net_free(a), gs_net_free(b);
+    }
+}
+
 /* train one step with `update`; check it was skipped with (layer, kind) and changed nothing */
 static void expect_skipped(gs_net *net, const float *x, const float *y, int B, int layer, int kind,
                            const char *what) {
@@ -243,6 +295,7 @@ int main(void) {
 
     test_sizes_are_refused_not_wrapped();
     test_fit_log_is_bounded();
+    test_fit_histogram_snapshots();
     test_nonfinite_guard();
     test_exact_saturation();
     test_nan_is_never_correct();

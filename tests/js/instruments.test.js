@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createNetwork } from '../../js/index.js';
+import { HISTOGRAM_LIMIT } from '../../js/network.js';
 import { HIST } from '../../js/contract.js';
 import { randomFloats } from './helpers.js';
 
@@ -182,6 +183,80 @@ test('fit records histograms every histogramEvery steps', async () => {
   assert.equal(total(history.histograms[0].layers[0].activation), 10 * 6);
   await assert.rejects(net.fit(x, y, { histogramEvery: 0 }), /options\.histogramEvery is 0; expected an integer in \[1, /);
   net.dispose();
+});
+
+// The core takes fit's snapshots inside its epoch loop (fit no longer ends a chunk at each one):
+// every snapshot is, bit for bit, what layerHistograms() shows after the same step when the
+// training is cut into fits of at most `every` steps, and training itself is unchanged.
+const SNAPSHOT_CONFIG = {
+  inputs: 3,
+  layers: [{ units: 8, activation: 'relu', batchNorm: true, dropout: 0.2 }, { units: 6, activation: 'tanh' }, { units: 1 }],
+  optimizer: { type: 'adam', learningRate: 0.01 },
+  seed: 7,
+};
+
+/** { step, layers } after every `every`-th of `steps` steps, from fits of at most `every` steps with resume */
+async function snapshotsByHand(config, x, y, { batchSize, every, steps, probe }) {
+  const net = await createNetwork(config);
+  const snapshots = [];
+  for (let done = 0; done < steps; ) {
+    const n = Math.min(every - (done % every), steps - done);
+    await net.fit(x, y, { epochs: steps, batchSize, maxSteps: n, resume: true, ...(probe ? { probe } : {}) });
+    done += n;
+    if (done % every === 0) snapshots.push({ step: done - 1, layers: net.layerHistograms() });
+  }
+  return { net, snapshots };
+}
+
+const plain = (snapshots) => snapshots.map(({ step, layers }) => ({ step, layers }));
+
+for (const { name, every, epochs, config = SNAPSHOT_CONFIG, bad = true, probe = false } of [
+  { name: 'every step', every: 1, epochs: 3 },
+  { name: 'every 3 steps', every: 3, epochs: 3 },
+  { name: 'every 10 steps (more than an epoch)', every: 10, epochs: 4 },
+  { name: 'every 3 steps, one step a chunk (throwOnNonFinite)', every: 3, epochs: 3, config: { ...SNAPSHOT_CONFIG, throwOnNonFinite: true }, bad: false },
+  { name: 'every 3 steps, chunks ending at probe steps', every: 3, epochs: 3, probe: true },
+]) {
+  test(`fit histograms ${name}: bit for bit layerHistograms() after the same step, across epochs${bad ? ' and skipped steps' : ''}`, async () => {
+    const rows = 50;
+    const batchSize = 8; // 7 steps an epoch, the last batch of 2
+    const x = randomFloats(rows * 3, 1);
+    if (bad) x[3 * 5] = x[3 * 30 + 1] = 3e38; // rows 5 and 30 overflow: their steps are skipped
+    const y = randomFloats(rows, 2);
+    const probeSet = probe ? { x: randomFloats(12 * 3, 3), y: randomFloats(12, 4), every: 5 } : null;
+    const net = await createNetwork(config);
+    const history = await net.fit(x, y, { epochs, batchSize, histogramEvery: every, ...(probeSet ? { probe: probeSet } : {}) });
+    if (bad) assert.ok(history.skippedSteps.every((n) => n > 0), `skipped steps ${history.skippedSteps}`);
+    if (bad && every === 1) assert.ok(history.histograms.some((s) => s.layers[0].activation.nonFinite > 0), 'a skipped step\'s snapshot counts its non-finite values');
+    const steps = 7 * epochs;
+    const byHand = await snapshotsByHand(config, x, y, { batchSize, every, steps, probe: probeSet });
+    assert.equal(history.histograms.length, Math.floor(steps / every));
+    assert.deepStrictEqual(plain(history.histograms), byHand.snapshots);
+    assert.equal(JSON.stringify(net.toJSON()), JSON.stringify(byHand.net.toJSON()));
+    // and the same training as a fit without histograms
+    const without = await createNetwork(config);
+    const h = await without.fit(x, y, { epochs, batchSize, ...(probeSet ? { probe: probeSet } : {}) });
+    assert.equal(JSON.stringify(net.toJSON()), JSON.stringify(without.toJSON()));
+    assert.deepStrictEqual(history.loss, h.loss);
+    for (const n of [net, byHand.net, without]) n.dispose();
+  });
+}
+
+test('fit histograms across chunks of LIMITS.logSteps steps, bounded to the newest HISTOGRAM_LIMIT', async () => {
+  const config = { inputs: 3, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], optimizer: { type: 'sgd', learningRate: 0.01 }, seed: 3 };
+  const rows = 2500; // batch 1: one epoch of 2500 steps, three chunks
+  const x = randomFloats(rows * 3, 5);
+  const y = randomFloats(rows, 6);
+  const net = await createNetwork(config);
+  const history = await net.fit(x, y, { batchSize: 1, histogramEvery: 7 });
+  const byHand = await snapshotsByHand(config, x, y, { batchSize: 1, every: 7, steps: rows });
+  assert.deepStrictEqual(plain(history.histograms), byHand.snapshots);
+  // every step: 2500 snapshots, the newest 1000 kept; the last is the fit's last step
+  const all = await net.fit(x, y, { batchSize: 1, histogramEvery: 1 });
+  assert.equal(all.histograms.length, HISTOGRAM_LIMIT);
+  assert.deepEqual(all.histograms.map((h) => h.step), Array.from({ length: HISTOGRAM_LIMIT }, (_, i) => rows - HISTOGRAM_LIMIT + i));
+  assert.deepStrictEqual(all.histograms.at(-1).layers, net.layerHistograms());
+  for (const n of [net, byHand.net]) n.dispose();
 });
 
 test('review findings: eval passes keep the training histograms; values on an edge fall in the bin it starts; no unit is dead before an update', async () => {
