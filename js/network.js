@@ -445,8 +445,9 @@ export class Network {
     if (!n) return;
     const size = this.#config.layers.length * HIST.quantities.length * HIST.slots;
     const steps = this.#core.u32(e.gs_net_fit_histogram_steps(this.#handle), n);
-    const slots = this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size);
-    for (let i = 0; i < n; i++) histograms.push(histogramSnapshot(firstStep + steps[i], slots.slice(i * size, (i + 1) * size), this.#config.layers));
+    // one copy for the chunk, a view of it per snapshot: a copy each would cost a backing-store allocation
+    const slots = this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size).slice();
+    for (let i = 0; i < n; i++) histograms.push(histogramSnapshot(firstStep + steps[i], slots.subarray(i * size, (i + 1) * size), this.#config.layers));
     if (histograms.length > HISTOGRAM_LIMIT) histograms.splice(0, histograms.length - HISTOGRAM_LIMIT);
   }
 
