@@ -9,6 +9,7 @@ import { createNetwork, datasets, loadNetwork, papers, presets, PRESET_NAMES, pr
 import { compareText, findingsText, layerTable, remediesTable, sci, summary, sweepChart, sweepTable } from './report.js';
 import { tryRemedies } from './remedies.js';
 import { sweep } from './sweep.js';
+import { maxOf } from './util.js';
 
 class UsageError extends Error {}
 
@@ -538,7 +539,7 @@ function cardCsv(file, label, seed) {
     throw new UsageError(`--csv ${file}: ${err.message.replace(/\s*\n\s*/g, ' ')}`);
   }
   const bytes = [data.train.x, data.test.x].every((x) => x.every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
-  const max = Math.max(...[data.train.x, data.test.x].map((x) => x.reduce((m, v) => Math.max(m, v), 0)));
+  const max = Math.max(0, maxOf(data.train.x), maxOf(data.test.x));
   if (bytes && max > 1) {
     for (const x of [data.train.x, data.test.x]) for (let i = 0; i < x.length; i++) x[i] /= 255;
     process.stderr.write(`--csv ${file}: pixel values 0-255 scaled to [0, 1]\n`);

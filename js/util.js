@@ -59,3 +59,17 @@ export const compact = (v) => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 
 
 /** A number for tables: 3 significant digits, exponential outside [0.01, 1000). */
 export const sci = (v) => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
+
+/** Math.max over an array of any length (a plain loop, not a spread); NaN if any is NaN, -Infinity for none */
+export function maxOf(values) {
+  let m = -Infinity;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, values[i]);
+  return m;
+}
+
+/** Math.min over an array of any length (a plain loop, not a spread); NaN if any is NaN, Infinity for none */
+export function minOf(values) {
+  let m = Infinity;
+  for (let i = 0; i < values.length; i++) m = Math.min(m, values[i]);
+  return m;
+}

@@ -5,6 +5,7 @@
 // ordering, on digits.
 import { createNetwork } from '../network.js';
 import { bars, cardData, claim, classifier, dataNote, firstRows, fmt, histogram, line, meanStd, pct, repeat, trainCurve, unmeasured } from './common.js';
+import { maxOf, minOf } from '../util.js';
 
 const STANDARD = { type: 'pytorch', bias: 'zeros' }; // U(±1/√fan_in), biases 0: the paper's eq. 15
 const NORMALIZED = { type: 'xavier' }; // U(±√6/√(n_in + n_out)), biases 0: eq. 16
@@ -83,7 +84,7 @@ export async function run(ctx) {
       const grads = net.computeGradients(probe.x, probe.y).layers.slice(0, depth).map((l) => l.weight);
       const hidden = p.layers.slice(0, depth);
       const wStats = grads.map(meanStd);
-      const wLimit = 4 * Math.max(...wStats.map((s) => s.std));
+      const wLimit = 4 * maxOf(wStats.map((s) => s.std));
       atInit[key] = { act: hidden.map((l) => l.activationStd), back: hidden.map((l) => l.gradientStd), weight: wStats.map((s) => s.std) };
       const layers = hidden.map((_, l) => l + 1);
       ctx.addRun(`${label}, tanh ${depth} × ${INIT_NET.width}, at initialization`, config, null, [
@@ -193,8 +194,8 @@ function claims(ds, atInit, fig2, table) {
     ),
   );
   const w = s.weight.slice(1);
-  const wSpread = Math.max(...w) / Math.min(...w);
-  const bSpread = Math.max(...s.back.slice(1)) / Math.min(...s.back.slice(1));
+  const wSpread = maxOf(w) / minOf(w);
+  const bSpread = maxOf(s.back.slice(1)) / minOf(s.back.slice(1));
   out.push(
     claim(
       'Fig 8, standard init: the weight gradients do not shrink with the back-propagated ones: over layers 2–5 their std varies by less than 2×, while dC/ds varies by more',

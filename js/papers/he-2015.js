@@ -4,6 +4,7 @@
 // fully connected ReLU nets on digits.
 import { createNetwork } from '../network.js';
 import { cardData, claim, classifier, firstReach, firstRows, fmt, line, meanStd, pct, repeat, trainCurve, dataNote } from './common.js';
+import { maxOf, minOf } from '../util.js';
 
 const DEPTHS = [14, 30];
 const WIDTH = 100;
@@ -126,19 +127,19 @@ function claims(ds, at, curves, deep) {
   );
   // gradients at initialization
   const gradRatios = at.lecun.grads.map((g, l) => g / at.he.grads[l]);
-  const worst = Math.max(...gradRatios);
+  const worst = maxOf(gradRatios);
   out.push(
     claim(
       `At ${L} layers with N(0, 1/n) the gradients are all diminishing: every layer's weight-gradient norm is below 1% of He's`,
       { value: '"we also verify that its gradients are all diminishing"', source: 'text', where: '§2.3, discussion of Fig 3' },
-      `largest per-layer ratio N(0, 1/n) / N(0, 2/n): ${fmt(worst)} (smallest ${fmt(Math.min(...gradRatios))})`,
+      `largest per-layer ratio N(0, 1/n) / N(0, 2/n): ${fmt(worst)} (smallest ${fmt(minOf(gradRatios))})`,
       worst < 0.01,
     ),
   );
   // Fig 3: stalls vs trains
   const x30 = curves[`lecun${L}`];
   const h30 = curves[`he${L}`];
-  const stallBest = Math.max(...x30.accuracy);
+  const stallBest = maxOf(x30.accuracy);
   const lnC = Math.log(ds.outputs);
   out.push(
     claim(
@@ -148,7 +149,7 @@ function claims(ds, at, curves, deep) {
       stallBest <= chance + 0.05 && Math.abs(x30.loss[x30.loss.length - 1] - lnC) < 0.01 * lnC,
     ),
   );
-  const trainsBest = Math.max(...h30.accuracy);
+  const trainsBest = maxOf(h30.accuracy);
   const trainsFinal = h30.accuracy[h30.accuracy.length - 1];
   const diverged = h30.loss.findIndex((v) => !Number.isFinite(v));
   out.push(

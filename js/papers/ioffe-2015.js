@@ -4,6 +4,7 @@
 // over training (b, c). Digits by default; given MNIST, the paper's own setup.
 import { createNetwork } from '../network.js';
 import { cardData, claim, classifier, dataNote, fmt, line, pct, repeat } from './common.js';
+import { maxOf, minOf } from '../util.js';
 
 const HIDDEN = 3;
 const WIDTH = 100;
@@ -78,7 +79,7 @@ export async function run(ctx) {
 
 /** how far the percentiles move over training: the mean over the three of (max - min) after the first measurement */
 function movement(pcts) {
-  return pcts.reduce((s, p) => s + (Math.max(...p) - Math.min(...p)), 0) / pcts.length;
+  return pcts.reduce((s, p) => s + (maxOf(p) - minOf(p)), 0) / pcts.length;
 }
 
 function claims(ds, plan, { plain, bn }) {

@@ -4,6 +4,7 @@
 // (training loss of SNNs against ReLU + batch norm at two depths) on digits.
 import { createNetwork } from '../network.js';
 import { cardData, claim, classifier, dataNote, firstRows, fmt, line, meanStd, repeat, trainCurve } from './common.js';
+import { maxOf, minOf } from '../util.js';
 
 const DEPTH = 50;
 const WIDTH = 100;
@@ -84,9 +85,9 @@ function stepNoise(loss) {
 function claims(ds, stats, fig1) {
   const out = [];
   const selu = stats.selu;
-  const maxMean = Math.max(...selu.map((s) => Math.abs(s.mean)));
-  const stdLo = Math.min(...selu.map((s) => s.std));
-  const stdHi = Math.max(...selu.map((s) => s.std));
+  const maxMean = maxOf(selu.map((s) => Math.abs(s.mean)));
+  const stdLo = minOf(selu.map((s) => s.std));
+  const stdHi = maxOf(selu.map((s) => s.std));
   out.push(
     claim(
       `SELU keeps each layer's mean near 0 and std near 1 through ${DEPTH} layers: |mean| < 0.1 and std in [0.85, 1.15] at every layer`,

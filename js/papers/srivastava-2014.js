@@ -6,6 +6,7 @@
 // dropout; the whole figure when MNIST (or any classification set) is given.
 import { createNetwork } from '../network.js';
 import { bars, cardData, claim, classifier, dataNote, firstRows, histogram, line, meanStd, pct, fmt, trainCurve, unmeasured } from './common.js';
+import { maxOf, minOf } from '../util.js';
 
 // the paper: n = 2048 in each of 3 hidden layers; pn = 256, 256, 512. Ours: 1/8 of both.
 const N_FIXED = 256;
@@ -118,8 +119,8 @@ export async function run(ctx) {
   // both histograms on the same bins: up to the larger run's highest unit mean, and 99th percentile activation
   const runs = ctx.runs.slice(-2);
   const ae = [fig8.without, fig8.with];
-  const meanTop = Math.max(...ae.map((r) => Math.max(...r.unitMean))) || 1;
-  const actTop = Math.max(...ae.map((r) => quantile99(r.h))) || 1;
+  const meanTop = maxOf(ae.map((r) => maxOf(r.unitMean))) || 1;
+  const actTop = maxOf(ae.map((r) => quantile99(r.h))) || 1;
   ae.forEach((r, i) => {
     runs[i].series.push(bars('fig8', runs[i].label, histogram(r.unitMean, 0, meanTop, 40), 'mean activation of a unit'), bars('fig8-activations', runs[i].label, histogram(r.h, 0, actTop, 40), 'activation (the top 1% of values beyond the last bin)'));
     delete r.h;
@@ -177,14 +178,14 @@ function claims(ds, fig9, fig8) {
   const mnistNeeds = 'needs MNIST (or another large classification set) given as data: reproduce(\'srivastava-2014\', { data }) or gradscope paper srivastava-2014 --csv mnist.csv; runs the whole p grid, minutes';
   if (given) {
     const mid = fig9.n.filter((r) => r.p >= 0.4 && r.p <= 0.8).map((r) => r.test);
-    const spread = Math.max(...mid) - Math.min(...mid);
+    const spread = maxOf(mid) - minOf(mid);
     const best = fig9.pn.reduce((a, r) => (r.test < a.test ? r : a));
     out.push(
       claim(
         'Fig 9(a): the test error is flat for 0.4 ≤ p ≤ 0.8 (within 0.5 points) and rises as p nears 1 (p = 1 above the flat part\'s best)',
         { value: '"becomes flat when 0.4 ≤ p ≤ 0.8 and then increases as p becomes close to 1"', source: 'text', where: '§7.3, Fig 9(a)' },
         `test error for 0.4 ≤ p ≤ 0.8: ${mid.map(pct).join(', ')} (spread ${(100 * spread).toFixed(2)} points); p = 1: ${pct(n10.test)}`,
-        spread <= 0.005 && n10.test > Math.min(...mid),
+        spread <= 0.005 && n10.test > minOf(mid),
       ),
     );
     out.push(

@@ -10,6 +10,7 @@ import { layerTable } from '../../js/report.js';
 import { measureRun } from '../../js/measure.js';
 import { presetScenario, runScenario } from '../../js/presets.js';
 import { sweep } from '../../js/sweep.js';
+import { maxOf } from '../../js/util.js';
 
 const count = (mask) => mask.reduce((n, v) => n + v, 0);
 
@@ -35,7 +36,7 @@ for (const seed of [1, 2]) {
       assert.ok(masks.slice(0, -1).some((m) => count(m) < m.length), 'some hidden layer keeps live units');
       // tryRemedies' and sweep's measurement: the worst hidden layer's share, and the same units
       const m = measureRun(run);
-      assert.equal(m.deadFraction, Math.max(...masks.slice(0, -1).map((mask) => count(mask) / mask.length)));
+      assert.equal(m.deadFraction, maxOf(masks.slice(0, -1).map((mask) => count(mask) / mask.length)));
       assert.equal(m.deadUnits, masks.slice(0, -1).reduce((n, mask) => n + count(mask), 0));
       assert.equal(m.reluUnits, 96);
       // the CLI's table shows the same share
@@ -65,7 +66,7 @@ test("sweep's dead share is measureRun's: the same run gives the same figure", a
     assert.equal(row.deadFraction, m.deadFraction);
     assert.equal(row.runs[0].deadUnits, m.deadUnits);
     const masks = run.net.layerStats().map((s) => s.deadUnits);
-    assert.equal(m.deadFraction, Math.max(...masks.slice(0, -1).map((mask) => count(mask) / mask.length)));
+    assert.equal(m.deadFraction, maxOf(masks.slice(0, -1).map((mask) => count(mask) / mask.length)));
     assert.ok(m.deadFraction > 0.5);
   } finally {
     run.net.dispose();

@@ -18,6 +18,7 @@ import { test } from 'node:test';
 
 import { fromPyTorch, loadNetwork, loadPyTorch, toPyTorch } from '../../js/index.js';
 import { caseSeed, fixture, fuzzBudget, fuzzRng, isStandardError } from './helpers.js';
+import { maxOf } from '../../js/util.js';
 
 const budget = fuzzBudget(6000, 60);
 const { cases: BASES } = fixture('pytorch_exports.json');
@@ -103,7 +104,7 @@ function reference(doc, x, rows, loss) {
   if (loss === 'bce' && lastKind !== 'Sigmoid') h = h.map((row) => row.map((v) => 1 / (1 + Math.exp(-v))));
   if (loss === 'softmax-ce') {
     h = h.map((row) => {
-      const mx = Math.max(...row);
+      const mx = maxOf(row);
       const e = row.map((v) => Math.exp(v - mx));
       const s = e.reduce((a, v) => a + v, 0);
       return e.map((v) => v / s);
@@ -350,7 +351,7 @@ test('the fuzzer\'s reference forward pass is PyTorch\'s, on every base export',
     const inputs = c.doc.modules[0].in_features;
     const x = Float32Array.from(c.x);
     const raw = reference({ ...c.doc }, x, rows, 'mse').out; // the model's own output, no loss mapping
-    const d = Math.max(...raw.map((v, i) => Math.abs(v - c.output[i])));
+    const d = maxOf(raw.map((v, i) => Math.abs(v - c.output[i])));
     assert.ok(d < 1e-5, `${c.name}: reference differs from torch by ${d}`);
     assert.equal(x.length, rows * inputs);
     const net = await loadPyTorch(c.doc);

@@ -11,6 +11,7 @@ import { createNetwork, loadNetwork } from '../../js/index.js';
 import { HIST } from '../../js/contract.js';
 import { summarizeProbe } from '../../js/probe.js';
 import { fixture, maxAbs, tensorDiff } from './helpers.js';
+import { maxOf } from '../../js/util.js';
 
 const round3 = fixture('torch_round3.json');
 const TOL = { loss: 1e-5, gradient: 1e-4, parameter: 1e-4, prediction: 1e-5, statistic: 0.03, probe: 1e-5, weight: 1e-5 };
@@ -126,7 +127,7 @@ for (const simd of [true, false]) {
       net.setParameters(c.parameters);
       const rows = c.x.length / c.config.inputs;
       // torch's largest |dC/ds| with room: both sides bin on the same edges
-      const gradientLimit = Math.fround(1.01 * Math.max(...c.grad.map(maxAbs)));
+      const gradientLimit = Math.fround(1.01 * maxOf(c.grad.map(maxAbs)));
       const units = c.config.layers.flatMap((layer, l) => Array.from({ length: layer.units }, (_, unit) => ({ layer: l, unit })));
       const p = net.probe(Float32Array.from(c.x), labels(c.config, c.y), { units, gradientLimit });
       assert.equal(p.rows, rows);
@@ -136,7 +137,7 @@ for (const simd of [true, false]) {
       p.layers.forEach((layer, l) => {
         const t = want.layers[l];
         const aScale = Math.max(1e-3, t.activationStd);
-        const gScale = Math.max(...c.grad[l].map(Math.abs));
+        const gScale = maxOf(c.grad[l].map(Math.abs));
         record('probe', 'probe', `${c.name} layers[${l}].activationMean`, Math.abs(layer.activationMean - t.activationMean) / aScale);
         record('probe', 'probe', `${c.name} layers[${l}].activationStd`, Math.abs(layer.activationStd - t.activationStd) / aScale);
         record('probe', 'probe', `${c.name} layers[${l}].gradientMean`, Math.abs(layer.gradientMean - t.gradientMean) / gScale);

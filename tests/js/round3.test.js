@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { normalizeConfig } from '../../js/config.js';
 import { createNetwork, fromPyTorch, loadPyTorch, toPyTorch } from '../../js/index.js';
 import { isStandardError } from './helpers.js';
+import { maxOf } from '../../js/util.js';
 
 const base = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }] };
 
@@ -167,7 +168,7 @@ test("probe's numbers from its definition: a float64 eval pass of a one-layer ne
   close(p.layers[0].activationStd, std(flat(s)), 'activationStd');
   close(p.layers[0].gradientMean, mean(flat(g)), 'gradientMean');
   close(p.layers[0].gradientStd, std(flat(g)), 'gradientStd');
-  close(p.gradientLimit, Math.max(...flat(g).map(Math.abs)), 'gradientLimit');
+  close(p.gradientLimit, maxOf(flat(g).map(Math.abs)), 'gradientLimit');
   [0, 1].forEach((u) => close(p.layers[0].unitMean[u], mean(s.map((row) => row[u])), `unitMean[${u}]`));
   // percentiles, linear between closest ranks: of 4 sorted values the 15th is at 0.45, the 50th at 1.5, the 85th at 2.55
   [0, 1].forEach((u) => {
