@@ -58,7 +58,7 @@ function valueOf(s, key) {
 export const describeChange = (before, after, keys) => keys.map((k) => `${CHANGE_NAMES[k] ?? k} ${valueOf(before, k)} → ${valueOf(after, k)}`).join(', ');
 
 /** a finding's title from the library's catalogue of findings */
-const title = (f) => `${f.severity === 'critical' ? '✗' : '!'} ${Object.hasOwn(FINDINGS, f.kind) ? FINDINGS[f.kind].title : String(f.kind)}`;
+export const findingTitle = (f) => `${f.severity === 'critical' ? '✗' : '!'} ${Object.hasOwn(FINDINGS, f.kind) ? FINDINGS[f.kind].title : String(f.kind)}`;
 
 /** the two parts of the panel: messages (errors, notes) that findings never replace, and the findings */
 export function panelParts(el) {
@@ -140,7 +140,7 @@ export function renderFindings(el, findings, { onApply, trained, announce = null
       if (part.textContent !== text) part.textContent = text;
     };
     node.className = `finding ${f.severity === 'critical' ? 'critical' : 'warning'}`;
-    set('.title', title(f));
+    set('.title', findingTitle(f));
     set('.layers', Array.isArray(f.layers) && f.layers.length ? ` layers ${f.layers.join(', ')}` : '');
     set('.message', String(f.message ?? ''));
     set('.remedy', `Remedy: ${String(f.remedy ?? '')}`);

@@ -8,8 +8,7 @@ import './style.css';
 import { presets } from '../js/presets.js';
 import { COMPARE_LABELS, WINDOWS, buildControls, layerValue, renderControls, showCsvColumns } from './controls.js';
 import { compareState } from './compare.js';
-import { applyRemedy, describeChange, remediesFor, renderFindings } from './diagnosis.js';
-import { FINDINGS } from '../js/findings.js';
+import { applyRemedy, describeChange, findingTitle, remediesFor, renderFindings } from './diagnosis.js';
 import { FIELD } from './fields.js';
 import { bindFiles, download } from './files.js';
 import { fmt } from './format.js';
@@ -203,7 +202,7 @@ function showDiagnosisSummary(findings, done) {
   const el = $('diag-summary');
   el.hidden = !done;
   el.dataset.kinds = findings.map((f) => f.kind).join(',');
-  el.textContent = findings.length ? `Diagnosis: ${findings.map((f) => `${f.severity === 'critical' ? '✗' : '!'} ${FINDINGS[f.kind]?.title ?? f.kind}`).join(' · ')} — remedies below ↓` : 'Diagnosis: ✓ no failure case found';
+  el.textContent = findings.length ? `Diagnosis: ${findings.map(findingTitle).join(' · ')} — remedies below ↓` : 'Diagnosis: ✓ no failure case found';
 }
 
 /** the dashed run's numbers and findings beside this run's, as text */

@@ -111,9 +111,13 @@ export function networkConfig(state, dataset) {
   return { inputs: dataset.inputs, ...config };
 }
 
-/** fit's options a state sets (besides data, callbacks and signal) */
+/**
+ * fit's options every fit of a state takes (besides data, callbacks and signal). Early
+ * stopping is not one: the worker applies it over the whole run (fit is called in chunks),
+ * and sweeps and remedy measurements compare runs over the same budget.
+ */
 export function fitOptions(state) {
-  return { batchSize: state.fit.batchSize, ...(state.fit.earlyStopping ? { earlyStopping: { ...state.fit.earlyStopping } } : {}) };
+  return { batchSize: state.fit.batchSize };
 }
 
 /** a state with one library remedy's changes applied (the library's applyChanges, on the config) */
@@ -350,8 +354,14 @@ export function linkDefault(field, state, value) {
   if (field.key === 'initBias') return value === defaultBias(state);
   if (field.key === 'earlyStopping' || field.group === 'data') return field.kind === 'bool' && value === false;
   if (field.group !== 'advanced') return false;
-  const defaults = normalizeStateConfig({ layers: [{ units: 1 }], optimizer: { type: state.config.optimizer.type } });
-  return getPath({ config: defaults }, field.path) === value;
+  return getPath({ config: libraryDefaults(state.config.optimizer.type) }, field.path) === value;
+}
+
+const DEFAULTS = new Map();
+/** the library's normalized defaults for an optimizer type (made once per type) */
+function libraryDefaults(type) {
+  if (!DEFAULTS.has(type)) DEFAULTS.set(type, normalizeStateConfig({ layers: [{ units: 1 }], optimizer: { type } }));
+  return DEFAULTS.get(type);
 }
 
 export function stateToHash(state) {

@@ -245,8 +245,7 @@ async function train({ epochs = 1, oneStep = false, signal } = {}) {
   const before = stepsDone;
   const every = state.view.histogramEvery || 10;
   // early stopping runs over the whole run here (stopper), not per fit call; an epoch a slow step left open goes on
-  const { earlyStopping, ...fitted } = fitOptions(state);
-  const options = { ...fitted, validation: data.test, signal, resume: openEpoch };
+  const options = { ...fitOptions(state), validation: data.test, signal, resume: openEpoch };
   if (oneStep) {
     const history = await net.fit(data.train.x, data.train.y, { ...options, maxSteps: 1, onEpoch: (info) => onEpoch(info, { stepsReported: true }) });
     openEpoch = history.partialEpoch !== null;
@@ -389,7 +388,6 @@ const scenarioOf = (s, d, epochs) => ({ name: 'page', dataset: d, config: networ
 async function sweep({ state: s, custom = {}, param, values, epochs }) {
   const d = await buildDataset(s, custom);
   const scenario = scenarioOf(s, d);
-  delete scenario.fit.earlyStopping; // a sweep compares the same number of epochs at each value
   await runSweep(scenario, {
     param,
     values,
@@ -413,7 +411,6 @@ async function tryRemediesHere({ state: s, custom = {}, kind, seeds = 3, request
   const d = await buildDataset(s, custom);
   const epochs = s.fit.epochs || 30;
   const scenario = scenarioOf(s, d, epochs);
-  delete scenario.fit.earlyStopping; // remedies are compared over the same budget
   // a preset's failure as the preset defines it (the page clears state.preset on any change): the preset itself,
   // so the library measures the preset's own remedy list, the one the page shows
   const preset = s.preset && !s.preset.includes(':') && Object.hasOwn(presets, s.preset) && !custom.points?.length ? s.preset : null;
@@ -443,7 +440,6 @@ async function measureDataRemedy(out, s, custom, remedy, epochs, signal) {
   const t0 = performance.now();
   const d = await buildDataset({ ...s, data: { ...s.data, ...remedy.data } }, custom);
   const scenario = scenarioOf(s, d, epochs);
-  delete scenario.fit.earlyStopping;
   const runs = [];
   for (const seed of out.seeds) {
     if (signal.aborted) return null;
