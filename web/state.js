@@ -306,7 +306,8 @@ export function stateFromConfig(config, base = defaultState(), csv = null) {
     return { error: `this model takes ${config.inputs} inputs and gives ${outputs} output${outputs === 1 ? '' : 's'} (${config.loss}); no dataset here has that shape — load the CSV it was trained on first` };
   }
   const { inputs, ...rest } = clone(config);
-  const state = { ...clone(base), data: { ...base.data, dataset }, config: rest, preset: '' };
+  // a model file carries no run length: it trains until paused (a preset's length belonged to the preset)
+  const state = { ...clone(base), data: { ...base.data, dataset }, config: rest, fit: { ...base.fit, epochs: 0 }, preset: '' };
   const why = cannotShow(state);
   return why ? { error: `the page cannot show this model: ${why}` } : { state };
 }
