@@ -21,6 +21,7 @@ const wasmFile = join(root, 'build', 'bench', 'gradscope_profile.wasm');
 // --profiling-funcs in a build folder of its own: names kept, code unchanged
 const profileDir = join(root, 'build', 'profile');
 mkdirSync(profileDir, { recursive: true });
+mkdirSync(dirname(wasmFile), { recursive: true });
 const emEnv = { ...process.env, NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') };
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, env: emEnv, stdio: ['ignore', 2, 2] });
 run('emcmake', ['cmake', '-S', root, '-B', profileDir, '-DCMAKE_BUILD_TYPE=Release', '-DCMAKE_EXE_LINKER_FLAGS=--profiling-funcs']);

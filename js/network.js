@@ -475,8 +475,8 @@ export class Network {
       budget -= ran;
       const rows = this.#core.view(e.gs_net_epoch_log(handle), ran * perStep);
       this.#record.steps.appendRows(rows);
-      runSteps.appendRows(rows);
-      epochSteps?.appendRows(rows);
+      runSteps.appendFrom(this.#record.steps, ran); // the same rows, held by reference
+      epochSteps?.appendFrom(this.#record.steps, ran);
       const total = runSteps.dropped + runSteps.length;
       if (history.histograms) this.#collectHistograms(history.histograms, done);
       if (this.#config.throwOnNonFinite) {

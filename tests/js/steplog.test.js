@@ -1,0 +1,66 @@
+// StepLog: logs that hold another log's rows by reference (appendFrom) read the
+// same rows as logs that copy them, across the source's drops, reuse of its
+// chunks and clear().
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { StepLog } from '../../js/record.js';
+import { ROW_HEAD, STAT_NAMES } from '../../js/contract.js';
+
+const nLayers = 2;
+const per = ROW_HEAD + nLayers * STAT_NAMES.length;
+const rowsFrom = (first, n) => Float32Array.from({ length: n * per }, (_, i) => first * per + i + 0.5);
+
+test('a follower reads what a copying log reads, across the source dropping and reusing chunks', () => {
+  const source = new StepLog(nLayers, 3000);
+  const sizes = [1, 7, 1024, 1000, 300, 2048, 5, 1023, 1, 2500, 17];
+  let step = 0;
+  const pairs = [];
+  for (const [k, n] of sizes.entries()) {
+    if (k % 3 === 0) pairs.push({ follower: new StepLog(nLayers, k === 0 ? 10 : 100_000), copy: new StepLog(nLayers, k === 0 ? 10 : 100_000) });
+    const rows = rowsFrom(step, n);
+    step += n;
+    source.appendRows(rows);
+    for (const { follower, copy } of pairs) {
+      follower.appendFrom(source, n);
+      copy.appendRows(rows);
+      assert.equal(follower.dropped + follower.length, copy.dropped + copy.length);
+    }
+  }
+  assert.ok(source.dropped > 0, 'the source dropped (and reused) chunks');
+  assert.equal(source.dropped + source.length, step);
+  for (const { follower, copy } of pairs) {
+    // both keep at least their limit's newest rows (whole segments, so the counts may differ): the same rows
+    const kept = Math.min(follower.length, copy.length);
+    assert.ok(kept >= Math.min(10, follower.dropped + follower.length));
+    assert.ok(follower.length <= (follower.dropped ? 10 : 100_000) + 1024);
+    const tail = (series) => ({ loss: series.loss.slice(-kept), lr: series.learningRate.slice(-kept), layers: series.layers.map((l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k, v.slice(-kept)]))) });
+    assert.deepEqual(tail(follower.series()), tail(copy.series()));
+  }
+  // the source's own rows are the newest, in order
+  assert.equal(source.series().loss[source.length - 1], rowsFrom(step - 1, 1)[0]);
+});
+
+test('clearing the source leaves what followers hold; a cleared log starts again', () => {
+  const source = new StepLog(nLayers, 100);
+  const follower = new StepLog(nLayers, 100);
+  source.appendRows(rowsFrom(0, 40));
+  follower.appendFrom(source, 40);
+  const before = follower.series();
+  source.clear();
+  source.appendRows(rowsFrom(1000, 40)); // rewrites the chunk the follower referenced
+  assert.deepEqual(follower.series(), before);
+  assert.equal(source.length, 40);
+  assert.equal(source.dropped, 0);
+  assert.equal(source.series().loss[0], rowsFrom(1000, 1)[0]);
+  follower.clear();
+  assert.equal(follower.length, 0);
+  follower.appendFrom(source, 3);
+  assert.equal(follower.series().loss[0], rowsFrom(1037, 1)[0]);
+});
+
+test('appendFrom refuses more rows than the source holds', () => {
+  const source = new StepLog(nLayers, 100);
+  source.appendRows(rowsFrom(0, 2));
+  assert.throws(() => new StepLog(nLayers, 100).appendFrom(source, 3), /appendFrom: 3 rows of a log of 2/);
+});
