@@ -10,7 +10,7 @@ import { loadCore } from './loader.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { PROBE_LIMIT, checkProbeOptions, summarizeProbe } from './probe.js';
 import { asPyTorchExport, readPyTorch, toPyTorch } from './pytorch.js';
-import { EpochLog, StepLog, firstNonFinite } from './record.js';
+import { EpochLog, StepLog, compactCounts, firstNonFinite } from './record.js';
 import { boolean, checkKeys, checkTargets, fail, given, integer, isPlainObject, number, rowsOf } from './validate.js';
 
 export { STAT_NAMES };
@@ -439,14 +439,16 @@ export class Network {
   }
 
   /** the snapshots the core took in the last chunk into history.histograms (the newest HISTOGRAM_LIMIT) */
-  #collectHistograms(histograms, firstStep) {
+  #collectHistograms(histograms, firstStep, batchSize) {
     const e = this.#core.exports;
     const n = e.gs_net_fit_histogram_count(this.#handle);
     if (!n) return;
     const size = this.#config.layers.length * HIST.quantities.length * HIST.slots;
     const steps = this.#core.u32(e.gs_net_fit_histogram_steps(this.#handle), n);
-    // one copy for the chunk, a view of it per snapshot: a copy each would cost a backing-store allocation
-    const slots = this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size).slice();
+    // one copy for the chunk (in the narrowest type that holds its counts), a view of it per snapshot
+    // a snapshot counts each layer's last batch of activations and its weights and their gradients once
+    const bound = this.#config.layers.reduce((m, l, i) => Math.max(m, l.units * Math.max(batchSize, i ? this.#config.layers[i - 1].units : this.inputs)), 0);
+    const slots = compactCounts(this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size), bound);
     for (let i = 0; i < n; i++) histograms.push(histogramSnapshot(firstStep + steps[i], slots.subarray(i * size, (i + 1) * size), this.#config.layers));
     if (histograms.length > HISTOGRAM_LIMIT) histograms.splice(0, histograms.length - HISTOGRAM_LIMIT);
   }
@@ -478,7 +480,7 @@ export class Network {
       runSteps.appendFrom(this.#record.steps, ran); // the same rows, held by reference
       epochSteps?.appendFrom(this.#record.steps, ran);
       const total = runSteps.dropped + runSteps.length;
-      if (history.histograms) this.#collectHistograms(history.histograms, done);
+      if (history.histograms) this.#collectHistograms(history.histograms, done, batchSize);
       if (this.#config.throwOnNonFinite) {
         const bad = firstNonFinite(rows, nLayers, NONFINITE_KINDS);
         // the epoch stays unfinished; the next fit starts a new one when it uploads its data

@@ -215,10 +215,15 @@ void gs_stats_weights(float *stats, const double *weight_sums, int n, double gra
 void gs_stats_alive(uint8_t *alive, const float *h, int B, int C);
 
 /* ---- histogram.c ------------------------------------------------------------- */
-typedef struct gs_hist_range { float lo, hi, edges[GS_HIST_BINS + 1]; } gs_hist_range;
+/* lower / upper: per slot, the edges the bin guess is corrected against (NaN for slots
+ * that are no bin, and where the reference makes no correction), for the SIMD count */
+typedef struct gs_hist_range { float lo, hi, edges[GS_HIST_BINS + 1], lower[GS_HIST_SLOTS], upper[GS_HIST_SLOTS]; } gs_hist_range;
 void gs_hist_range_init(gs_hist_range *r, float lo, float hi);
 void gs_hist_linear(uint32_t *slots, const float *x, size_t n, const gs_hist_range *r);
 void gs_hist_exponent(uint32_t *slots, const float *x, size_t n);
+/* the scalar references: the SIMD gs_hist_linear / gs_hist_exponent give the same counts */
+void gs_hist_linear_scalar(uint32_t *slots, const float *x, size_t n, const gs_hist_range *r);
+void gs_hist_exponent_scalar(uint32_t *slots, const float *x, size_t n);
 void gs_hist_activation_range(int act, float *lo, float *hi);
 
 /* ---- net.c (besides the public API) ------------------------------------------- */

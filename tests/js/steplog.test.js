@@ -64,3 +64,13 @@ test('appendFrom refuses more rows than the source holds', () => {
   source.appendRows(rowsFrom(0, 2));
   assert.throws(() => new StepLog(nLayers, 100).appendFrom(source, 3), /appendFrom: 3 rows of a log of 2/);
 });
+
+test('compactCounts: the narrowest type that holds the bound, every count kept', async () => {
+  const { compactCounts } = await import('../../js/record.js');
+  for (const [bound, Type] of [[0, Uint8Array], [255, Uint8Array], [256, Uint16Array], [65535, Uint16Array], [65536, Uint32Array], [2 ** 32 - 1, Uint32Array]]) {
+    const counts = Uint32Array.from([0, 1, bound, Math.floor(bound / 2)]);
+    const out = compactCounts(counts, bound);
+    assert.ok(out instanceof Type, `bound ${bound}: ${out.constructor.name}`);
+    assert.deepEqual(Array.from(out), Array.from(counts));
+  }
+});
