@@ -506,6 +506,16 @@ static void fit(reader *r, model *m) {
     if (gs_net_set_dataset(m->net, rows) != GS_OK) return;
     fill(r, gs_net_data_x(m->net), (size_t)rows * m->inputs, 0);
     fill(r, gs_net_data_y(m->net), (size_t)rows * ydim_of(m), m->loss == GS_LOSS_SOFTMAX_CE ? outputs_of(m) : 0);
+    /* histogram snapshots in the loop: every 0-11 steps, or a negative count (refused) */
+    const uint8_t hs = u8(r);
+    const int every = hs & 0x80 ? -1 - (hs & 7) : hs % 12;
+    const uint64_t snap_bytes = (uint64_t)(every > 0 ? 1024 / every + 1 : 0) * (uint64_t)m->n_layers * GS_HIST_QUANTITIES * GS_HIST_SLOTS * 4;
+    int snapping = 0;
+    if (every < 0) {
+        if (gs_net_set_fit_histograms(m->net, every) != GS_ERR_ARG) die("set_fit_histograms accepted every < 0");
+    } else if (snap_bytes <= FUZZ_CAP_BYTES) {
+        snapping = gs_net_set_fit_histograms(m->net, every) == GS_OK && every > 0;
+    }
     snapshot before;
     take(&before, m);
     float mean = 0.0f;
@@ -532,6 +542,27 @@ static void fit(reader *r, model *m) {
         for (size_t i = 0; i < (size_t)steps_done * row; i++) sink += log[i];
         (void)sink;
     }
+    if (rc == GS_OK && snapping) { /* the last call's snapshots: at most one per `every` steps, each whole */
+        const int count = gs_net_fit_histogram_count(m->net), steps_done = gs_net_epoch_steps(m->net);
+        const uint32_t *steps = gs_net_fit_histogram_steps(m->net), *snaps = gs_net_fit_histograms(m->net);
+        if (count < 0 || count > (steps_done + every - 1) / every || (count && (!steps || !snaps)))
+            die("fit took more histogram snapshots than its steps allow (or gave no buffer)");
+        const size_t per_layer = GS_HIST_QUANTITIES * GS_HIST_SLOTS;
+        for (int k = 0; k < count; k++) {
+            if ((int)steps[k] >= steps_done || (k && steps[k] <= steps[k - 1])) die("a histogram snapshot's step is out of order or past the call's steps");
+            for (int l = 0; l < m->n_layers; l++) {
+                const uint32_t *h = snaps + ((size_t)k * m->n_layers + l) * per_layer;
+                const uint64_t in = (uint64_t)(l ? m->units[l - 1] : m->inputs), out = (uint64_t)m->units[l];
+                uint64_t t[GS_HIST_QUANTITIES] = {0};
+                for (int q = 0; q < GS_HIST_QUANTITIES; q++)
+                    for (int j = 0; j < GS_HIST_SLOTS; j++) t[q] += h[q * GS_HIST_SLOTS + j];
+                if (t[GS_HIST_GRADIENT] != in * out || t[GS_HIST_WEIGHT] != in * out || t[GS_HIST_ACTIVATION] % out ||
+                    t[GS_HIST_ACTIVATION] < out || t[GS_HIST_ACTIVATION] > bs * out)
+                    die("a histogram snapshot does not count each weight and gradient once and whole rows of activations");
+            }
+        }
+    }
+    if (snapping || every == 0) gs_net_set_fit_histograms(m->net, 0);
     drop(&before), drop(&after);
 }
 
@@ -753,12 +784,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (gs_net_fit_epoch(m->net, 1, 0, &loss) >= 0) die("fit_epoch before build");
                 if (gs_net_layer_outputs(m->net, buf, 1, buf) >= 0) die("layer_outputs before build");
                 if (gs_net_probe(m->net, buf, buf, 1, buf, &loss) >= 0) die("probe before build");
+                if (gs_net_set_fit_histograms(m->net, 1) >= 0) die("set_fit_histograms before build");
             } else if (!m->net) {
                 gs_net_free(NULL);
                 float loss, buf[4] = {0};
                 if (gs_net_build(NULL) >= 0 || gs_net_add_layer(NULL, 1, 0, 0, 0.0f) >= 0 ||
                     gs_net_set_init_bias(NULL, 0, 0.0f) >= 0 || gs_net_set_max_norm(NULL, 1.0f) >= 0 ||
-                    gs_net_layer_outputs(NULL, buf, 1, buf) >= 0 || gs_net_probe(NULL, buf, buf, 1, buf, &loss) >= 0)
+                    gs_net_layer_outputs(NULL, buf, 1, buf) >= 0 || gs_net_probe(NULL, buf, buf, 1, buf, &loss) >= 0 ||
+                    gs_net_set_fit_histograms(NULL, 1) >= 0 || gs_net_fit_histogram_count(NULL) != 0 ||
+                    gs_net_fit_histograms(NULL) || gs_net_fit_histogram_steps(NULL))
                     die("NULL net accepted");
             }
             break;
