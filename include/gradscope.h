@@ -251,6 +251,31 @@ const float *gs_net_epoch_log(const gs_net *net);
 int gs_net_epoch_steps(const gs_net *net);   /* steps in the log */
 int gs_net_epoch_skipped(const gs_net *net); /* steps of this epoch skipped for non-finite values */
 
+/* --- threads: the opt-in multi-threaded core ------------------------------ *
+ * Worker threads that share this module's memory (gradscope_threads.wasm, or
+ * native threads) split each large matrix product of a training pass by rows;
+ * every element is still one in-order sum by one thread, so results are the
+ * same bits for any number of threads. Builds without shared memory have no
+ * pools: gs_pool_create returns NULL there. */
+#define GS_MAX_THREADS 32
+typedef struct gs_pool gs_pool;
+/* a pool for `workers` (1 .. GS_MAX_THREADS - 1) worker threads; NULL when out of range,
+ * out of memory, or in a build without threads */
+gs_pool *gs_pool_create(int workers);
+/* a worker thread's loop, index 1 .. workers (each index once): runs its part of every job
+ * until gs_pool_stop; GS_OK then, GS_ERR_ARG for a bad index, GS_ERR_STATE when the index
+ * is already in its loop */
+int gs_pool_work(gs_pool *pool, int index);
+int gs_pool_attached(const gs_pool *pool); /* workers inside gs_pool_work now */
+int gs_pool_stop(gs_pool *pool);           /* every worker leaves gs_pool_work */
+/* frees a pool no worker is in (GS_ERR_STATE otherwise) and no network uses */
+int gs_pool_free(gs_pool *pool);
+/* threads (1 .. GS_MAX_THREADS) share this network's products: the caller and workers
+ * 1 .. threads - 1 of pool (NULL for 1 thread). A product runs on the caller alone while a
+ * worker it needs is not in its loop, with the same result. */
+int gs_net_set_threads(gs_net *net, gs_pool *pool, int threads);
+int gs_net_threads(const gs_net *net);
+
 #ifdef __cplusplus
 }
 #endif

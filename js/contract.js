@@ -58,6 +58,7 @@ export const LIMITS = Object.freeze({
   arenaCopiesPerParam: 7, // params, m, v twice (current, next) and grads once (net.c gs_net_build)
   centeredExtraCopies: 2, // centered RMSprop's gradient average, current and next
   maxRows: 0x7fffffff, // rows are C ints
+  maxThreads: 32, // GS_MAX_THREADS: the caller and up to 31 workers
 });
 
 /** The C error codes in words, for messages */
@@ -129,6 +130,13 @@ export const EXPORTS = Object.freeze([
   'gs_net_epoch_log',
   'gs_net_epoch_steps',
   'gs_net_epoch_skipped',
+  'gs_pool_create',
+  'gs_pool_work',
+  'gs_pool_attached',
+  'gs_pool_stop',
+  'gs_pool_free',
+  'gs_net_set_threads',
+  'gs_net_threads',
   'malloc',
   'free',
 ]);

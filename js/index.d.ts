@@ -162,6 +162,17 @@ export interface CoreOptions {
   relaxed?: boolean;
   /** the .wasm to use instead of the packaged one: bytes, a compiled module, a Response or a URL */
   wasm?: ArrayBuffer | ArrayBufferView | WasmModule | ResponseLike | URLLike | string;
+  /**
+   * Threads that share the network's large matrix products (1 to 32; default 1). More than 1
+   * takes the opt-in threaded build (gradscope_threads.wasm: SIMD, shared memory) and starts
+   * threads - 1 worker threads, shared by every network of that build. Results are the same
+   * bits for any count (each product is split by rows; no sum is split). Needs SharedArrayBuffer:
+   * a cross-origin-isolated page (COOP same-origin + COEP require-corp), a worker of one, or
+   * Node.js; elsewhere refused, naming the option. Pays from about 100 x 100 x 100 products
+   * up (the mnist network); small networks run as fast on one thread. Bundlers do not emit
+   * this file: serve it and name it with setWasmPaths({ threads }).
+   */
+  threads?: number;
 }
 
 /** Class indices for softmax-ce. */
@@ -419,6 +430,8 @@ export declare class Network {
   readonly simd: boolean;
   /** true when running on the opt-in relaxed-SIMD build (see CoreOptions.relaxed) */
   readonly relaxed: boolean;
+  /** threads sharing this network's matrix products (CoreOptions.threads) */
+  readonly threads: number;
   /** the learning rate the next step will use (after warmup and decay) */
   readonly learningRate: number;
   trainStep(x: Float32Array, y: Targets): StepResult;
@@ -957,19 +970,25 @@ export interface Core {
   readonly simd: boolean;
   /** the relaxed-SIMD build (see CoreOptions.relaxed) */
   readonly relaxed: boolean;
+  /** the threaded build (gradscope_threads.wasm), its memory shared */
+  readonly threads: boolean;
   readonly memory: WasmMemory;
 }
-export declare function loadCore(options?: CoreOptions): Promise<Core>;
+/**
+ * options.threads: true (or a count above 1) for the threaded build itself; createNetwork's
+ * threads also starts its worker threads
+ */
+export declare function loadCore(options?: Omit<CoreOptions, 'threads'> & { threads?: boolean | number }): Promise<Core>;
 export declare function simdSupported(): boolean;
 /** whether this engine runs relaxed SIMD (final encoding), which `relaxed: true` needs */
 export declare function relaxedSimdSupported(): boolean;
 /**
  * Where the core's .wasm files (and the digits data) are served, for bundlers that do not
  * emit them (esbuild, Rollup) or files moved elsewhere: a folder URL holding
- * gradscope_simd.wasm, gradscope_scalar.wasm, digits.csv.gz (and the opt-in gradscope_relaxed.wasm), or a URL per file; null
+ * gradscope_simd.wasm, gradscope_scalar.wasm, digits.csv.gz (and the opt-in gradscope_relaxed.wasm and gradscope_threads.wasm), or a URL per file; null
  * goes back to the packaged files. Applies to cores loaded afterwards.
  */
-export declare function setWasmPaths(paths: string | URLLike | { simd?: string | URLLike; scalar?: string | URLLike; relaxed?: string | URLLike; digits?: string | URLLike } | null): void;
+export declare function setWasmPaths(paths: string | URLLike | { simd?: string | URLLike; scalar?: string | URLLike; relaxed?: string | URLLike; threads?: string | URLLike; digits?: string | URLLike } | null): void;
 
 export declare const STAT_NAMES: (keyof LayerStats)[];
 export declare const ACTIVATIONS: Activation[];

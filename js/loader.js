@@ -6,7 +6,9 @@
 // for next to the bundle, and setWasmPaths() points at them explicitly. One
 // compiled module and one instance are kept per URL (or per bytes / module
 // passed in), shared by every network made from it.
-import { EXPORTS } from './contract.js';
+import { EXPORTS, LIMITS } from './contract.js';
+import { importNode } from './node-import.js';
+import { createPool, threadsUnavailable } from './threads.js';
 
 // i32.const 0; i8x16.splat; i8x16.popcnt — validates only where SIMD exists
 const SIMD_PROBE = new Uint8Array([
@@ -39,7 +41,7 @@ export function relaxedSimdSupported() {
 
 const RELAXED_NEEDS = 'Chrome / Edge 114+, Node.js 21+, or Node.js 20 run with --experimental-wasm-relaxed-simd';
 
-const FILES = { simd: 'gradscope_simd.wasm', scalar: 'gradscope_scalar.wasm', relaxed: 'gradscope_relaxed.wasm', digits: 'digits.csv.gz' };
+const FILES = { simd: 'gradscope_simd.wasm', scalar: 'gradscope_scalar.wasm', relaxed: 'gradscope_relaxed.wasm', threads: 'gradscope_threads.wasm', digits: 'digits.csv.gz' };
 
 const DIST = '../dist/';
 
@@ -52,6 +54,8 @@ const PACKAGED = {
   // and this opt-in core should cost nothing to apps that never ask for it. Node finds it in the
   // package; a bundled app that wants it serves the file and names it with setWasmPaths.
   relaxed: () => new URL(DIST + FILES.relaxed, import.meta.url),
+  // opt-in too, for the same reason
+  threads: () => new URL(DIST + FILES.threads, import.meta.url),
 };
 
 /** this module's own URL (the bundle's, once bundled) */
@@ -66,8 +70,7 @@ const noModuleUrl = () => {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-/** Node built-ins, imported only when running in Node; hidden from bundlers building for browsers. */
-export const importNode = (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+export { importNode };
 
 const FIX =
   'Bundlers: Vite 6/7 dev server — add `optimizeDeps: { exclude: [\'gradscope\'] }` to vite.config; esbuild / Rollup — copy ' +
@@ -106,12 +109,12 @@ export function setWasmPaths(where) {
   } else if (typeof where === 'object' && !Array.isArray(where)) {
     const next = {};
     for (const [key, v] of Object.entries(where)) {
-      if (!Object.hasOwn(FILES, key)) throw new Error(`setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed or digits`);
+      if (!Object.hasOwn(FILES, key)) throw new Error(`setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed, threads or digits`);
       if (v !== undefined) next[key] = resolve(key, v);
     }
     paths = next;
   } else {
-    throw new Error(`setWasmPaths: got ${JSON.stringify(where)}; expected a folder URL, { simd, scalar, relaxed, digits } or null`);
+    throw new Error(`setWasmPaths: got ${JSON.stringify(where)}; expected a folder URL, { simd, scalar, relaxed, threads, digits } or null`);
   }
 }
 
@@ -298,22 +301,46 @@ function importsFor(module) {
  * Refuses a module that is not a gradscope build before any of its code runs: it must
  * export memory and every function of the contract (js/contract.js EXPORTS).
  */
-function checkExports(module, source) {
+function checkExports(module, source, threads = false) {
   const have = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
-  const lacks = EXPORTS.filter((name) => have.get(name) !== 'function');
-  const noMemory = have.get('memory') !== 'memory';
+  const lacks = [...EXPORTS, ...(threads ? ['stackRestore'] : [])].filter((name) => have.get(name) !== 'function');
+  const noMemory = !threads && have.get('memory') !== 'memory'; // the threaded build imports its memory
   if (!lacks.length && !noMemory) return;
   const functions = lacks.length ? `${lacks.length} of the ${EXPORTS.length} functions the core needs (${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ', ...' : ''})` : '';
   const what = [noMemory ? 'memory' : '', functions].filter(Boolean).join(' and ');
-  throw new Error(`gradscope: ${source} is not a gradscope build: it lacks ${what}; expected gradscope_simd.wasm, gradscope_scalar.wasm or gradscope_relaxed.wasm`);
+  throw new Error(`gradscope: ${source} is not a gradscope build: it lacks ${what}; expected gradscope_simd.wasm, gradscope_scalar.wasm, gradscope_relaxed.wasm or gradscope_threads.wasm`);
 }
+
+// The threaded build's imported memory: the limits CMakeLists.txt links it with
+// (INITIAL_MEMORY 16 MiB, MAXIMUM_MEMORY 4 GiB), in 64 KiB pages
+const THREADS_MEMORY = { initial: 256, maximum: 65536, shared: true };
+
+/** the threaded build is the one that imports its memory (to share it with its threads) */
+const importsMemory = (module) => WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
 
 /** a core from a compiled module; `simd` and `relaxed` are what the module is */
 async function instantiate(module, simd, relaxed = false, source = 'the WebAssembly module') {
-  checkExports(module, source);
-  const instance = await WebAssembly.instantiate(module, importsFor(module));
+  const threads = importsMemory(module);
+  const imports = importsFor(module);
+  let memory;
+  if (threads) {
+    const why = threadsUnavailable();
+    if (why) throw new Error(`gradscope: ${source} is the threaded build, which needs shared memory: ${why}`);
+    memory = new WebAssembly.Memory(THREADS_MEMORY);
+    for (const { module: mod, name, kind } of WebAssembly.Module.imports(module)) if (kind === 'memory') (imports[mod] ??= {})[name] = memory;
+  }
+  checkExports(module, source, threads);
+  const instance = await WebAssembly.instantiate(module, imports);
   instance.exports._initialize?.();
-  return createCore(instance.exports, simd, relaxed);
+  const core = createCore(instance.exports, simd, relaxed, memory);
+  if (threads) {
+    core.threads = true;
+    core.module = module;
+    let pool = null;
+    /** the thread pool, made on first use: { pool, capacity, ensure(threads) } */
+    core.threadPool = () => (pool ??= createPool(core));
+  }
+  return core;
 }
 
 async function compileBytes(bytes, source) {
@@ -379,10 +406,24 @@ async function loadPackaged(variants) {
  * a URL / string to fetch. Without `wasm`, the packaged files (or setWasmPaths's): the SIMD
  * build where the engine has SIMD, the scalar one when told or when the SIMD file is
  * missing; the relaxed build only when asked, never as a fallback either way. core.simd and
- * core.relaxed say what the module is, read from its bytes.
+ * core.relaxed say what the module is, read from its bytes. options.threads: true (the opt-in
+ * threaded build, gradscope_threads.wasm: shared memory, so SharedArrayBuffer must exist),
+ * false or undefined (not it); core.threads says which, read from the module's imports.
  */
 export async function loadCore(options = {}) {
   const { simd, relaxed, wasm } = options;
+  let { threads } = options;
+  if (Number.isInteger(threads) && threads >= 1 && threads <= LIMITS.maxThreads) threads = threads > 1; // createNetwork's count
+  else if (threads !== undefined && typeof threads !== 'boolean') {
+    throw new Error(`loadCore: threads is ${JSON.stringify(threads)}; expected true (the threaded build), false or undefined (not it), or a thread count from 1 to ${LIMITS.maxThreads}`);
+  }
+  if (threads && (simd === false || relaxed)) {
+    throw new Error(`loadCore: threads is true and ${relaxed ? 'relaxed is true' : 'simd is false'}; expected neither: the threaded build is the SIMD build with threads (no relaxed SIMD)`);
+  }
+  if (threads) {
+    const why = threadsUnavailable();
+    if (why) throw new Error(`loadCore: threads is true, but ${why}`);
+  }
   if (simd !== undefined && typeof simd !== 'boolean') {
     throw new Error(`loadCore: simd is ${JSON.stringify(simd)}; expected true, false or undefined (detect)`);
   }
@@ -400,7 +441,7 @@ export async function loadCore(options = {}) {
   }
   let core;
   if (wasm === undefined) {
-    const variants = relaxed ? ['relaxed'] : simd === undefined ? (simdSupported() ? ['simd', 'scalar'] : ['scalar']) : [simd ? 'simd' : 'scalar'];
+    const variants = threads ? ['threads'] : relaxed ? ['relaxed'] : simd === undefined ? (simdSupported() ? ['simd', 'scalar'] : ['scalar']) : [simd ? 'simd' : 'scalar'];
     core = await loadPackaged(variants);
   } else if (typeof wasm === 'string' || wasm instanceof URL) {
     let url;
@@ -434,6 +475,9 @@ export async function loadCore(options = {}) {
   if (simd !== undefined && core.simd !== simd) {
     throw new Error(`loadCore: simd is ${simd} but the wasm passed in is the ${core.simd ? 'SIMD' : 'scalar'} build`);
   }
+  if (threads !== undefined && core.threads !== threads) {
+    throw new Error(`loadCore: threads is ${threads} but the wasm passed in is ${core.threads ? 'the threaded build' : 'not the threaded build (gradscope_threads.wasm)'}`);
+  }
   if (relaxed !== undefined && core.relaxed !== relaxed) {
     throw new Error(`loadCore: relaxed is ${relaxed} but the wasm passed in is ${core.relaxed ? 'the relaxed-SIMD build' : `the ${core.simd ? 'SIMD' : 'scalar'} build, not the relaxed-SIMD one`}`);
   }
@@ -442,9 +486,8 @@ export async function loadCore(options = {}) {
 
 // Thin helpers over the exports; views are made fresh on every use because
 // memory growth detaches old ones.
-function createCore(exports, simd, relaxed) {
-
-  const memory = exports.memory;
+function createCore(exports, simd, relaxed, imported) {
+  const memory = imported ?? exports.memory;
   const scratch = exports.malloc(16); // out-params: loss, accuracy
   let heap = new Float32Array(memory.buffer);
   // the whole memory as floats, re-made only when growth replaced the buffer
@@ -453,6 +496,7 @@ function createCore(exports, simd, relaxed) {
     exports,
     simd,
     relaxed,
+    threads: false,
     memory,
     // pointers come back from wasm as signed i32: >>> 0 reads them as unsigned (memory may pass 2 GiB)
     f32: (ptr, length) => new Float32Array(memory.buffer, ptr >>> 0, length),

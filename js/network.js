@@ -7,6 +7,7 @@ import { ACTIVATIONS, INITS, LOSSES, checkNetworkSize, count, formatBytes, norma
 import { BIAS_CODES, C_ERRORS, DECAY_CODES, HIST, LIMITS, NONFINITE_KINDS, NORMS, PARAM_CODES, ROW_HEAD, STATUS, STAT_NAMES } from './contract.js';
 import { EarlyStopper, checkEarlyStopping } from './early-stopping.js';
 import { loadCore } from './loader.js';
+import { threadsUnavailable } from './threads.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { PROBE_LIMIT, checkProbeOptions, summarizeProbe } from './probe.js';
 import { asPyTorchExport, readPyTorch, toPyTorch } from './pytorch.js';
@@ -69,9 +70,10 @@ export class Network {
   // the epoch a fit with maxSteps left unfinished, for fit's resume: { rows, batchSize, shuffle, done, steps, log }
   #openEpoch = null;
   #unitCount; // units over all layers
+  #threads = 1;
 
   /** Use createNetwork(). */
-  constructor(core, config) {
+  constructor(core, config, threads = 1) {
     const where = 'createNetwork';
     const { params, bytes } = checkNetworkSize(where, config);
     const e = core.exports;
@@ -93,6 +95,7 @@ export class Network {
       checkStatus(where, e.gs_net_set_schedule(handle, s.warmupSteps, DECAY_CODES.indexOf(s.decay), s.decaySteps ?? 0, s.stepSize ?? 0, s.gamma ?? 0, s.minLearningRate ?? 0));
       checkStatus(where, e.gs_net_set_clip_norm(handle, config.clipNorm));
       checkStatus(where, e.gs_net_build(handle), () => `the network's ${count(params)} parameters with their gradients and optimizer state need ${formatBytes(bytes)}; ${memoryVerdict(bytes)}`);
+      if (threads > 1) checkStatus(where, e.gs_net_set_threads(handle, core.threadPool().pool, threads));
     } catch (err) {
       e.gs_net_free(handle);
       throw err;
@@ -100,6 +103,7 @@ export class Network {
     this.#core = core;
     this.#handle = handle;
     this.#config = config;
+    this.#threads = threads;
     this.#bnLayer = config.layers.findIndex((l) => l.batchNorm);
     this.#record = { steps: new StepLog(config.layers.length, RECORD_LIMIT), epochs: new EpochLog(EPOCH_RECORD_LIMIT) };
     registry?.register(this, { core, handle }, this);
@@ -122,6 +126,10 @@ export class Network {
   /** true when this network runs on the opt-in relaxed-SIMD build (fused multiply-add; results differ by machine) */
   get relaxed() {
     return this.#core.relaxed;
+  }
+  /** threads that share this network's matrix products (createNetwork's options.threads) */
+  get threads() {
+    return this.#threads;
   }
   /** the learning rate the next step will use (after warmup and decay) */
   get learningRate() {
@@ -729,8 +737,8 @@ export class Network {
   }
 
   /** @internal a network from a state parseState has checked in full */
-  static fromState(core, state) {
-    const net = new Network(core, state.config);
+  static fromState(core, state, threads = 1) {
+    const net = new Network(core, state.config, threads);
     try {
       const e = core.exports;
       net.#writeTensors(state.parameters);
@@ -857,10 +865,28 @@ function statsObject(stats, base) {
 
 export async function createNetwork(config, options = {}) {
   const normalized = normalizeConfig(config);
-  if (!isPlainObject(options)) fail('createNetwork', 'options', options, 'an object { simd?, relaxed?, wasm? }');
-  checkKeys('createNetwork', 'options', options, ['simd', 'relaxed', 'wasm']);
-  const core = await loadCore(options);
-  return new Network(core, normalized);
+  if (!isPlainObject(options)) fail('createNetwork', 'options', options, 'an object { simd?, relaxed?, wasm?, threads? }');
+  checkKeys('createNetwork', 'options', options, CORE_OPTIONS);
+  const { core, threads } = await coreFor('createNetwork', options);
+  return new Network(core, normalized, threads);
+}
+
+const CORE_OPTIONS = ['simd', 'relaxed', 'wasm', 'threads'];
+
+/**
+ * The core for createNetwork's options and how many threads share the network's products:
+ * threads > 1 takes the threaded build (shared memory) with its worker threads started.
+ */
+async function coreFor(where, { threads = 1, ...options }) {
+  const max = LIMITS.maxThreads;
+  if (!Number.isInteger(threads) || threads < 1 || threads > max) fail(where, 'options.threads', threads, `a whole number from 1 to ${max} (the calling thread and up to ${max - 1} workers)`);
+  if (threads === 1) return { core: await loadCore(options), threads };
+  if (options.simd === false || options.relaxed) fail(where, 'options.threads', threads, `1 with ${options.relaxed ? 'relaxed: true' : 'simd: false'} (the threaded build is the SIMD build)`);
+  const why = threadsUnavailable();
+  if (why) fail(where, 'options.threads', threads, `1: ${why}`);
+  const core = await loadCore({ ...options, threads: true });
+  await core.threadPool().ensure(threads);
+  return { core, threads };
 }
 
 /** A network from toJSON() output (an object or its JSON text), checked in full before anything is built. */
@@ -869,10 +895,10 @@ export async function loadNetwork(json, options = {}) {
   const pytorch = asPyTorchExport(json);
   if (pytorch) return buildPyTorch(pytorch, options, 'loadNetwork');
   const state = parseState(json, 'loadNetwork');
-  if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, relaxed?, wasm? }');
-  checkKeys('loadNetwork', 'options', options, ['simd', 'relaxed', 'wasm']);
-  const core = await loadCore(options);
-  return Network.fromState(core, state);
+  if (!isPlainObject(options)) fail('loadNetwork', 'options', options, 'an object { simd?, relaxed?, wasm?, threads? }');
+  checkKeys('loadNetwork', 'options', options, CORE_OPTIONS);
+  const { core, threads } = await coreFor('loadNetwork', options);
+  return Network.fromState(core, state, threads);
 }
 
 /**
@@ -885,8 +911,8 @@ export function loadPyTorch(doc, options = {}) {
 }
 
 async function buildPyTorch(doc, options, where) {
-  const CORE = ['simd', 'relaxed', 'wasm'];
-  if (!isPlainObject(options)) fail(where, 'options', options, 'an object { optimizer?, loss?, seed?, simd?, relaxed?, wasm? }');
+  const CORE = CORE_OPTIONS;
+  if (!isPlainObject(options)) fail(where, 'options', options, 'an object { optimizer?, loss?, seed?, simd?, relaxed?, wasm?, threads? }');
   checkKeys(where, 'options', options, ['optimizer', 'loss', 'seed', ...CORE]);
   const pick = (keys) => Object.fromEntries(Object.entries(options).filter(([k]) => keys.includes(k)));
   const { config, parameters } = readPyTorch(doc, pick(['optimizer', 'loss', 'seed']), where);

@@ -26,7 +26,7 @@ mkdirSync(buildDir, { recursive: true });
 run('emcmake', ['cmake', '-S', root, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Release']);
 run('cmake', ['--build', buildDir, '--parallel', '2']);
 mkdirSync(dist, { recursive: true });
-for (const variant of ['simd', 'scalar']) {
+for (const variant of ['simd', 'scalar', 'threads']) {
   copyFileSync(join(buildDir, `gradscope_${variant}.wasm`), join(dist, `gradscope_${variant}.wasm`));
 }
 // the opt-in relaxed-SIMD core: another toolchain (clang-19 + wasi-libc), built only where it is present
@@ -35,4 +35,4 @@ if (!relaxed && process.env.npm_lifecycle_event === 'prepack') {
   console.error('gradscope build: a package must ship dist/gradscope_relaxed.wasm; install the packages above first');
   process.exit(1);
 }
-console.error(`gradscope build: dist/gradscope_simd.wasm, dist/gradscope_scalar.wasm${relaxed ? ', dist/gradscope_relaxed.wasm' : ''}`);
+console.error(`gradscope build: dist/gradscope_simd.wasm, dist/gradscope_scalar.wasm, dist/gradscope_threads.wasm${relaxed ? ', dist/gradscope_relaxed.wasm' : ''}`);

@@ -126,6 +126,9 @@ struct gs_net {
     int snap_every, snap_until, snap_cap, snap_count;
     uint32_t *snaps;          /* (snap_cap, n_layers, GS_HIST_QUANTITIES, GS_HIST_SLOTS) */
     uint32_t *snap_steps;     /* (snap_cap,): the step of the call (0-based) each followed */
+    /* threads (parallel.c): the pool this network's GEMMs are split over, NULL with 1 thread */
+    struct gs_pool *pool;
+    int threads;
 };
 
 int gs_net_ydim(const gs_net *net); /* floats of y per example */
@@ -141,11 +144,15 @@ void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b
                     int M, int N, int K, int accumulate);
 int gs_gemm_is_simd(void);
 
-/* ---- dense.c ------------------------------------------------------------------ */
-void gs_dense_forward(float *y, const float *x, const float *w, const float *b, int B, int in, int out);
-void gs_dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
+/* ---- parallel.c: gs_gemm split by rows of C over the network's threads (same bits) -- */
+void gs_par_gemm(const gs_net *net, float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
+                 int M, int N, int K, int accumulate);
+
+/* ---- dense.c: `net` only says how many threads share the GEMMs -------------- */
+void gs_dense_forward(const gs_net *net, float *y, const float *x, const float *w, const float *b, int B, int in, int out);
+void gs_dense_backward(const gs_net *net, float *dx, float *dw, float *db, const float *dy, const float *x,
                        const float *w, int B, int in, int out);
-void gs_dense_backward_input(float *dx, const float *dy, const float *w, int B, int in, int out);
+void gs_dense_backward_input(const gs_net *net, float *dx, const float *dy, const float *w, int B, int in, int out);
 
 /* numerically stable logistic function: no overflow for very negative z */
 static inline float gs_sigmoidf(float z) {

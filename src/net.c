@@ -30,6 +30,7 @@ gs_net *gs_net_create(int inputs, int loss, uint32_t seed) {
     net->lr = 0.01f;
     net->beta1 = 0.9f, net->beta2 = 0.999f, net->eps = 1e-8f, net->alpha = 0.99f;
     net->nonfinite_layer = -1;
+    net->threads = 1;
     gs_rng_seed(&net->rng, seed);
     return net;
 }

@@ -50,7 +50,7 @@ int gs_net_probe(gs_net *net, const float *x, const float *y, int rows, float *o
             if (L->bn) gs_batchnorm_backward_eval(d, L->running, net->params + L->g_off, b, L->out);
             else if (L->ln)
                 gs_layernorm_backward(d, scratch, scratch + net->max_units, L->zx, net->params + L->g_off, L->ln_rstd, b, L->out);
-            gs_dense_backward_input(other, d, net->params + L->w_off, b, L->in, L->out);
+            gs_dense_backward_input(net, other, d, net->params + L->w_off, b, L->in, L->out);
             float *t = d;
             d = other, other = t;
         }

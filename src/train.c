@@ -15,7 +15,7 @@ const float *gs_forward(gs_net *net, const float *x, int B, int train) {
         gs_layer *L = &net->layers[l];
         const size_t n = (size_t)B * L->out;
         const float *w = net->params + L->w_off, *b = net->params + L->b_off;
-        gs_dense_forward(L->zx, in, w, b, B, L->in, L->out);
+        gs_dense_forward(net, L->zx, in, w, b, B, L->in, L->out);
         if (L->bn) {
             const float *gamma = net->params + L->g_off, *beta = net->params + L->be_off;
             if (train)
@@ -60,7 +60,7 @@ static void backward(gs_net *net, const float *x, int B) {
             gs_layernorm_backward(d, net->grads + L->g_off, net->grads + L->be_off, L->zx,
                                   net->params + L->g_off, L->ln_rstd, B, L->out);
         const float *in = l ? net->layers[l - 1].y : x;
-        gs_dense_backward(l ? other : NULL, net->grads + L->w_off, net->grads + L->b_off, d, in,
+        gs_dense_backward(net, l ? other : NULL, net->grads + L->w_off, net->grads + L->b_off, d, in,
                           net->params + L->w_off, B, L->in, L->out);
         float *t = d;
         d = other, other = t;

@@ -39,7 +39,7 @@ export function serve(ep) {
       case OP.load: {
         const net = m.op === OP.create ? await createNetwork(m.config, m.options) : await loadNetwork(m.json, m.options);
         networks.set(m.net, net);
-        return { version: VERSION, config: net.config, inputs: net.inputs, outputs: net.outputs, simd: net.simd, relaxed: net.relaxed };
+        return { version: VERSION, config: net.config, inputs: net.inputs, outputs: net.outputs, simd: net.simd, relaxed: net.relaxed, threads: net.threads };
       }
       case OP.dispose:
         networks.get(m.net)?.dispose();

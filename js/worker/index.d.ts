@@ -53,6 +53,8 @@ export declare class WorkerNetwork {
   readonly simd: boolean;
   /** true when the worker runs the opt-in relaxed-SIMD build (CoreOptions.relaxed) */
   readonly relaxed: boolean;
+  /** threads sharing the network's matrix products in the worker (CoreOptions.threads) */
+  readonly threads: number;
   trainStep(x: Float32Array, y: Targets): Promise<StepResult>;
   computeGradients(x: Float32Array, y: Targets): Promise<StepResult & { layers: LayerTensors[] }>;
   predict(x: Float32Array): Promise<Float32Array>;

@@ -148,6 +148,9 @@ export class WorkerNetwork {
   get relaxed() {
     return this.#info.relaxed;
   }
+  get threads() {
+    return this.#info.threads;
+  }
 
   #call(method, args, extra) {
     if (this.#disposed) return Promise.reject(new Error(`${method}: this network was disposed; create a new one`));
@@ -269,7 +272,7 @@ export class WorkerNetwork {
 const connections = new WeakMap(); // user-supplied worker -> Connection
 
 async function open(kind, payload, options = {}) {
-  if (options === null || typeof options !== 'object') throw new Error(`${kind}Network: options is ${options}; expected an object { simd?, relaxed?, wasm?, worker? }`);
+  if (options === null || typeof options !== 'object') throw new Error(`${kind}Network: options is ${options}; expected an object { simd?, relaxed?, wasm?, threads?, worker? }`);
   const { worker, ...core } = options;
   // what crosses to the worker must survive structured cloning: a URL as its text
   if (core.wasm instanceof URL) core.wasm = core.wasm.href;

@@ -32,7 +32,8 @@ test('the C sources are read: the known definitions are found where they live', 
   assert.equal(defined.get('gs_net_build'), 'net.c');
   assert.equal(defined.get('gs_gemm'), 'gemm.c');
   assert.ok(edges.get('train.c').has('net.c'), 'training uses the network');
-  assert.ok(edges.get('dense.c').has('gemm.c'));
+  assert.ok(edges.get('dense.c').has('parallel.c'), 'dense layers split their products over threads');
+  assert.ok(edges.get('parallel.c').has('gemm.c'));
 });
 
 test('no two C files call each other, directly or round a ring (net.c and train.c included)', () => {

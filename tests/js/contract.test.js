@@ -140,6 +140,7 @@ test('limits match src/internal.h', () => {
   assert.equal(define('GS_MAX_PARAMS'), LIMITS.maxParams);
   assert.equal(define('GS_LOG_STEPS'), LIMITS.logSteps);
   assert.equal(define('GS_MAX_BYTES'), LIMITS.maxBytes);
+  assert.equal(Number(header.match(/#define GS_MAX_THREADS (\d+)/)[1]), LIMITS.maxThreads);
 });
 
 test('config.js takes the size limits from the contract, not literal copies', () => {

@@ -130,7 +130,7 @@ test('setWasmPaths: a folder or per-file URLs; the scalar build when only the SI
   });
   setWasmPaths({ simd: `${base}/none.wasm`, scalar: `${base}/none2.wasm` });
   await assert.rejects(loadCore(), /fetching http:\S+\/none\.wasm failed with HTTP 404; fetching http:\S+\/none2\.wasm failed with HTTP 404/);
-  assert.throws(() => setWasmPaths({ wasm: 'x' }), /setWasmPaths: unknown key "wasm"; expected simd, scalar, relaxed or digits/);
+  assert.throws(() => setWasmPaths({ wasm: 'x' }), /setWasmPaths: unknown key "wasm"; expected simd, scalar, relaxed, threads or digits/);
   assert.throws(() => setWasmPaths('relative/'), /setWasmPaths: the folder is "relative\/"; expected an absolute URL/);
   assert.throws(() => setWasmPaths(5), /setWasmPaths: got 5/);
   setWasmPaths(null);
@@ -154,7 +154,7 @@ test('setWasmPaths takes own, known keys only (not constructor, toString, hasOwn
   try {
     for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
       const where = JSON.parse(`{ ${JSON.stringify(key)}: "https://example.com/x.wasm" }`);
-      assert.throws(() => setWasmPaths(where), new RegExp(`^Error: setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed or digits$`), key);
+      assert.throws(() => setWasmPaths(where), new RegExp(`^Error: setWasmPaths: unknown key "${key}"; expected simd, scalar, relaxed, threads or digits$`), key);
     }
     // an inherited known key is not one of its own: nothing is taken from the prototype
     setWasmPaths(Object.create({ simd: 'https://example.com/inherited.wasm' }));
@@ -171,7 +171,7 @@ test('a foreign wasm module is refused as not a gradscope build, naming what it 
   ]);
   assert.equal(WebAssembly.validate(foreign), true);
   const n = EXPORTS.length;
-  const message = new RegExp(`^Error: gradscope: the wasm bytes passed in \`wasm\` is not a gradscope build: it lacks memory and ${n} of the ${n} functions the core needs \\(gs_net_create, gs_net_add_layer, gs_net_set_init, \\.\\.\\.\\); expected gradscope_simd\\.wasm, gradscope_scalar\\.wasm or gradscope_relaxed\\.wasm$`);
+  const message = new RegExp(`^Error: gradscope: the wasm bytes passed in \`wasm\` is not a gradscope build: it lacks memory and ${n} of the ${n} functions the core needs \\(gs_net_create, gs_net_add_layer, gs_net_set_init, \\.\\.\\.\\); expected gradscope_simd\\.wasm, gradscope_scalar\\.wasm, gradscope_relaxed\\.wasm or gradscope_threads\\.wasm$`);
   await assert.rejects(loadCore({ wasm: foreign }), message);
   await assert.rejects(createNetwork({ inputs: 2, layers: [{ units: 1 }] }, { wasm: foreign.slice() }), message);
   await assert.rejects(loadCore({ wasm: new WebAssembly.Module(foreign), simd: false }), /^Error: gradscope: the WebAssembly\.Module passed in `wasm` is not a gradscope build: it lacks memory and/);

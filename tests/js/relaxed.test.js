@@ -108,7 +108,7 @@ test('relaxed: true is refused where the engine lacks relaxed SIMD, naming the o
   await assert.rejects(loadCore({ relaxed: 'yes' }), /loadCore: relaxed is "yes"; expected true \(the relaxed-SIMD build\), false or undefined/);
   await assert.rejects(loadCore({ relaxed: true, simd: false }), /loadCore: relaxed is true and simd is false; expected one of them/);
   await assert.rejects(createNetwork({ inputs: 1, layers: [{ units: 1 }] }, { relaxed: 1 }), /relaxed is 1; expected true/);
-  assert.throws(() => setWasmPaths({ relax: 'x' }), /unknown key "relax"; expected simd, scalar, relaxed or digits/);
+  assert.throws(() => setWasmPaths({ relax: 'x' }), /unknown key "relax"; expected simd, scalar, relaxed, threads or digits/);
   const simdCore = await loadCore({ simd: true });
   assert.equal(simdCore.relaxed, false);
   await assert.rejects(loadCore({ wasm: readFileSync(file('simd')), relaxed: true }), relaxedSimdSupported() ? /relaxed is true but the wasm passed in is the SIMD build, not the relaxed-SIMD one/ : /relaxed is true but this WebAssembly engine does not support relaxed SIMD/);

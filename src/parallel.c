@@ -1,0 +1,173 @@
+/*
+ * Threads: a pool of workers that share the network's memory and split each
+ * large GEMM of a training pass by rows of C (the multi-threaded core,
+ * gradscope_threads.wasm, and the native build; the other wasm builds have no
+ * shared memory, so there gs_pool_create returns NULL).
+ *
+ * Why the result is the same bits for any number of threads: every element of
+ * C is one sum over k, in order, computed by exactly one thread with the serial
+ * kernel, and gs_gemm gives the bits of gs_gemm_scalar whatever block of rows
+ * it is handed (tests/c/test_gemm_parity.c). No sum is split across threads.
+ *
+ * The protocol: the calling thread writes the job, then bumps `job` (a sequence
+ * number and the number of parts in one word, so a worker never pairs one job's
+ * number with another's part count) and wakes the workers; it runs part 0
+ * itself and spins until the other parts report done. Workers spin briefly,
+ * then sleep in memory.atomic.wait32 (allowed in workers, not on a browser's
+ * main thread, which therefore never waits, only spins for the short rest of a
+ * GEMM).
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* shared memory and wait/notify: wasm with atomics, or native threads */
+#if defined(__wasm__) && !defined(__wasm_atomics__)
+#define GS_HAS_THREADS 0
+#else
+#define GS_HAS_THREADS 1
+#endif
+
+#if GS_HAS_THREADS && !defined(__wasm__)
+#include <sched.h>
+#endif
+
+/* a GEMM is split only when it has at least this many multiply-adds: below it the
+ * wake-up of a sleeping worker (tens of microseconds) costs more than it saves */
+#define GS_PAR_MIN_MADDS (1u << 17)
+/* iterations a worker polls for the next job before it sleeps */
+#define GS_PAR_SPIN 20000
+#define GS_JOB_PARTS_BITS 8u /* job word: sequence << 8 | parts; parts 0 = stop */
+
+struct gs_pool {
+    _Atomic uint32_t job;         /* the current job's word */
+    _Atomic uint32_t done;        /* parts of the current job finished by workers */
+    _Atomic uint64_t attached;    /* bit i: worker i is inside gs_pool_work */
+    int workers;                  /* indices 1..workers */
+    uint32_t sequence;            /* the caller's count of jobs published */
+    /* the job: C (M,N) (+)= A . B as gs_gemm, rows [p * rows_per_part, ...) for part p */
+    float *c;
+    const float *a, *b;
+    int a_rs, a_ks, b_ks, b_js, M, N, K, accumulate, rows_per_part;
+};
+
+static void wake_all(_Atomic uint32_t *word) {
+#if GS_HAS_THREADS && defined(__wasm__)
+    __builtin_wasm_memory_atomic_notify((int *)word, UINT32_MAX);
+#else
+    (void)word;
+#endif
+}
+
+/* polls `word` until it differs from `seen`; then sleeps on it (wasm) or yields (native) */
+static uint32_t wait_for_change(_Atomic uint32_t *word, uint32_t seen) {
+    uint32_t now;
+    for (int spin = 0; spin < GS_PAR_SPIN; spin++)
+        if ((now = atomic_load(word)) != seen) return now;
+    while ((now = atomic_load(word)) == seen) {
+#if GS_HAS_THREADS && defined(__wasm__)
+        __builtin_wasm_memory_atomic_wait32((int *)word, (int)seen, -1);
+#elif GS_HAS_THREADS
+        sched_yield();
+#endif
+    }
+    return now;
+}
+
+static void run_part(const gs_pool *p, int part) {
+    const int r0 = part * p->rows_per_part;
+    if (r0 >= p->M) return;
+    const int rows = p->M - r0 < p->rows_per_part ? p->M - r0 : p->rows_per_part;
+    gs_gemm(p->c + (size_t)r0 * p->N, p->a + (size_t)r0 * p->a_rs, p->a_rs, p->a_ks, p->b, p->b_ks, p->b_js, rows,
+            p->N, p->K, p->accumulate);
+}
+
+gs_pool *gs_pool_create(int workers) {
+    if (!GS_HAS_THREADS || workers < 1 || workers > GS_MAX_THREADS - 1) return NULL;
+    gs_pool *p = gs_calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->workers = workers;
+    return p;
+}
+
+int gs_pool_work(gs_pool *pool, int index) {
+    if (!GS_HAS_THREADS || !pool || index < 1 || index > pool->workers) return GS_ERR_ARG;
+    const uint64_t bit = (uint64_t)1 << index;
+    if (atomic_fetch_or(&pool->attached, bit) & bit) return GS_ERR_STATE; /* this index is taken */
+    uint32_t seen = atomic_load(&pool->job);
+    for (;;) {
+        seen = wait_for_change(&pool->job, seen);
+        const int parts = (int)(seen & ((1u << GS_JOB_PARTS_BITS) - 1));
+        if (parts == 0) break;
+        if (index < parts) {
+            run_part(pool, index);
+            atomic_fetch_add(&pool->done, 1);
+        }
+    }
+    atomic_fetch_and(&pool->attached, ~bit);
+    return GS_OK;
+}
+
+int gs_pool_attached(const gs_pool *pool) {
+    if (!pool) return 0;
+    uint64_t m = atomic_load(&((gs_pool *)pool)->attached);
+    int n = 0;
+    for (; m; m &= m - 1) n++;
+    return n;
+}
+
+int gs_pool_stop(gs_pool *pool) {
+    if (!pool) return GS_ERR_ARG;
+    pool->sequence++;
+    atomic_store(&pool->job, pool->sequence << GS_JOB_PARTS_BITS); /* parts 0: stop */
+    wake_all(&pool->job);
+    return GS_OK;
+}
+
+int gs_pool_free(gs_pool *pool) {
+    if (!pool) return GS_OK;
+    if (atomic_load(&pool->attached)) return GS_ERR_STATE; /* a worker is still in gs_pool_work */
+    free(pool);
+    return GS_OK;
+}
+
+int gs_net_set_threads(gs_net *net, gs_pool *pool, int threads) {
+    if (!net || threads < 1 || threads > GS_MAX_THREADS) return GS_ERR_ARG;
+    if (threads > 1 && (!pool || threads - 1 > pool->workers)) return GS_ERR_ARG;
+    net->pool = threads > 1 ? pool : NULL;
+    net->threads = threads;
+    return GS_OK;
+}
+
+int gs_net_threads(const gs_net *net) { return net ? net->threads : 0; }
+
+void gs_par_gemm(const gs_net *net, float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
+                 int M, int N, int K, int accumulate) {
+    gs_pool *p = net->pool;
+    int threads = net->threads;
+    if (!p || threads < 2 || (uint64_t)M * N * K < GS_PAR_MIN_MADDS) {
+        gs_gemm(c, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
+        return;
+    }
+    /* parts of whole 4-row panels; every worker needed must be in its loop, else the
+     * caller does it all (the same bits: the split never changes a sum) */
+    int rows_per_part = (M + threads - 1) / threads;
+    rows_per_part = (rows_per_part + 3) & ~3;
+    const int parts = (M + rows_per_part - 1) / rows_per_part;
+    const uint64_t needed = (((uint64_t)1 << parts) - 1) & ~(uint64_t)1;
+    if (parts < 2 || (atomic_load(&p->attached) & needed) != needed) {
+        gs_gemm(c, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
+        return;
+    }
+    p->c = c, p->a = a, p->b = b;
+    p->a_rs = a_rs, p->a_ks = a_ks, p->b_ks = b_ks, p->b_js = b_js;
+    p->M = M, p->N = N, p->K = K, p->accumulate = accumulate, p->rows_per_part = rows_per_part;
+    atomic_store(&p->done, 0);
+    p->sequence++;
+    atomic_store(&p->job, p->sequence << GS_JOB_PARTS_BITS | (uint32_t)parts); /* publishes the fields above */
+    wake_all(&p->job);
+    run_part(p, 0);
+    while (atomic_load(&p->done) != (uint32_t)(parts - 1)) {
+    }
+}
