@@ -209,3 +209,39 @@ export function peakGflops(instance) {
   }
   return best;
 }
+
+/**
+ * Threads on one workload: gradscope's fit on 1 and on `threads` threads and, given tf (a
+ * threaded tfjs-wasm, in a browser), tfjs on its threads, in interleaved rounds as
+ * measureWorkload. The two gradscope networks train the same bits (tests/js/threads.test.js).
+ */
+export async function measureThreads(w, tf, tfl, { seconds, runs = 3, threads = 2 }) {
+  const one = await gradscopeRunner(w, { threads: 1 });
+  const many = await gradscopeRunner(w, { threads });
+  const t = tf ? await tfjsRunner(w, tf, tfl) : null;
+  const contenders = { fit1: one.fit, fitN: many.fit, ...(t && { tfjsN: t.rate }) };
+  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  try {
+    for (let run = 0; run < runs; run++) {
+      const names = Object.keys(contenders);
+      if (run % 2) names.reverse();
+      for (const name of names) samples[name].push(await contenders[name]({ seconds, warmup: run === 0 ? 0.5 : 0.1 }));
+    }
+  } finally {
+    one.dispose();
+    many.dispose();
+    t?.dispose();
+  }
+  const ratio = (a, b) => median(samples[a].map((v, i) => v / samples[b][i]));
+  return {
+    kind: 'threads',
+    workload: w.name,
+    threads,
+    runs,
+    fit1: median(samples.fit1),
+    fitN: median(samples.fitN),
+    speedup: ratio('fitN', 'fit1'),
+    ...(t && { tfjsN: median(samples.tfjsN), fitNVsTfjsN: ratio('fitN', 'tfjsN') }),
+    samples,
+  };
+}

@@ -38,12 +38,16 @@ const { INSTRUMENTS, peakGflops } = await import('./impl.js');
 // the WASM SIMD ceiling probe, one instance for the mnist rounds and the probe alone
 const peak = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(out, 'peak.wasm'))), {});
 const mnistWorkload = WORKLOADS.find((w) => w.name === 'mnist');
+// the threaded rows: n = 2 (this machine's cores; --threads N for more)
+const THREADS = argv.includes('--threads') ? Number(argv[argv.indexOf('--threads') + 1]) : 2;
+if (!(Number.isInteger(THREADS) && THREADS >= 2 && THREADS <= 32)) throw new Error(`bench: --threads is ${argv[argv.indexOf('--threads') + 1]}; expected a whole number from 2 to 32`);
+const THREAD_WORKLOADS = ['mnist', 'digits'];
 
 if (args.has('--browser')) {
   const { runInBrowser } = await import('./browser.mjs');
-  for (const record of await runInBrowser({ seconds, runs })) emit(record);
+  for (const record of await runInBrowser({ seconds, runs, threads: THREADS, threadWorkloads: THREAD_WORKLOADS })) emit(record);
 } else {
-  const { measureWorkload, stepCosts, workloadRecord } = await import('./impl.js');
+  const { measureThreads, measureWorkload, stepCosts, workloadRecord } = await import('./impl.js');
   const tf = await import('@tensorflow/tfjs-core');
   const tfl = await import('@tensorflow/tfjs-layers');
   const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
@@ -57,6 +61,8 @@ if (args.has('--browser')) {
     emit(workloadRecord(w, 'node', m, tfjsSimd));
   }
   for (const record of await stepCosts(mnistWorkload, { seconds })) emit(record);
+  // threads in Node: gradscope only (tfjs-wasm runs its threaded build in browsers)
+  for (const name of THREAD_WORKLOADS) emit({ ...(await measureThreads(WORKLOADS.find((w) => w.name === name), null, null, { seconds, runs, threads: THREADS })), env: 'node' });
 }
 
 // ---- the machine's WASM SIMD ceiling --------------------------------------------------
@@ -122,6 +128,26 @@ if (rows.length) {
     const budget = INSTRUMENTS_BUDGET[r.workload];
     const cost = `${pct(r.instrumentsCost)}${budget === undefined ? '' : ` (${100 * budget}% ${mark(r.instrumentsCost <= budget)})`}`;
     console.log(`${r.workload.padEnd(12)} ${f(r.gradscopeFitInstruments).padEnd(9)}${`${f(r.fitInstrumentsVsTfjs)}x (${target}x ${mark(r.fitInstrumentsVsTfjs >= target)})`.padEnd(22)}${cost}`);
+  }
+}
+// threads (issue "Speed, round three"): mnist on 2 threads >= 1.7x one thread, and >= 15x tfjs-wasm on as many
+const TARGET_THREADS = { mnist: { speedup: 1.7, vsTfjs: 15 } };
+const threadRows = results.filter((r) => r.kind === 'threads');
+if (threadRows.length) {
+  const n = threadRows[0].threads;
+  console.log(`\nthreads (${threadRows[0].env}): fit on 1 and ${n} threads (the same bits), ${threadRows[0].tfjsN ? `tfjs-wasm's threaded SIMD build on ${threadRows[0].tfjsThreads} threads, ` : ''}medians of ${threadRows[0].runs} interleaved rounds`);
+  console.log(`workload     fit 1 thread  fit ${n} threads  speedup (target)     tfjs ${n} threads  fit/tfjs (target)`);
+  for (const r of threadRows) {
+    const t = TARGET_THREADS[r.workload];
+    const speedup = `${r.speedup.toFixed(2)}x${t ? ` (${t.speedup}x ${mark(r.speedup >= t.speedup)})` : ''}`;
+    const vs = r.tfjsN ? `${f(r.fitNVsTfjsN)}x${t ? ` (${t.vsTfjs}x ${mark(r.fitNVsTfjsN >= t.vsTfjs)})` : ''}` : '-';
+    console.log(`${r.workload.padEnd(12)} ${f(r.fit1).padEnd(14)}${f(r.fitN).padEnd(16)}${speedup.padEnd(21)}${(r.tfjsN ? f(r.tfjsN) : '-').padEnd(17)}${vs}`);
+  }
+  // Amdahl's law from the measured speedup: the share that stays on one thread, then n cores
+  for (const r of threadRows) {
+    const serial = Math.min(1, Math.max(0, (n / r.speedup - 1) / (n - 1)));
+    const at = (cores) => 1 / (serial + (1 - serial) / cores);
+    console.log(`  ${r.workload}: ${(100 * serial).toFixed(0)}% of a step stays on one thread (Amdahl, from the ${n}-thread speedup); model: ${[4, 8, 16].map((c) => `${c} cores ${at(c).toFixed(1)}x`).join(', ')}`);
   }
 }
 const mnist = rows.find((r) => r.workload === 'mnist' && r.peak);
