@@ -6,6 +6,11 @@
 // script, no plugins, no <base>, no form posts. The built page carries the
 // policy twice: as a <meta http-equiv> in index.html (static hosting with no
 // header control gets it too) and as a header from `vite preview`.
+// worker-src also allows blob: for the threaded core's worker threads (js/threads.js
+// starts them from source text, so that no bundler has a file to find).
+// Both servers also make the page cross-origin isolated (COOP/COEP), which threads need
+// (SharedArrayBuffer); the page loads nothing from other origins. A static host must send
+// those two headers itself for threads (the page then offers one thread and says why).
 // The dev server (`npm start`) sends the same policy except that style-src also
 // allows 'unsafe-inline': in development Vite injects each imported CSS file as a
 // <style> element. The build emits CSS files, so the built page needs no inline style.
@@ -15,7 +20,7 @@ const policy = (dev) =>
   [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
-    "worker-src 'self'",
+    "worker-src 'self' blob:",
     `style-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
     "img-src 'self' data: blob:",
     "connect-src 'self'",
@@ -27,7 +32,12 @@ const policy = (dev) =>
 export const CSP = policy(false);
 export const CSP_DEV = policy(true);
 // frame-ancestors only works as a header (browsers ignore it in <meta>)
-const headers = (csp) => ({ 'Content-Security-Policy': `${csp}; frame-ancestors 'none'`, 'X-Content-Type-Options': 'nosniff' });
+const headers = (csp) => ({
+  'Content-Security-Policy': `${csp}; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+});
 
 /** writes the policy into the built index.html as its first <head> element */
 const cspMeta = {

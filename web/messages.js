@@ -6,7 +6,8 @@
 
 /** commands the page sends (payloads: see web/worker.js's handlers of the same name) */
 export const TO_WORKER = Object.freeze({
-  init: 'init', // { simd }
+  init: 'init', // { simd, threads }
+  threads: 'threads', // { threads }: the networks built from now on share their products over this many threads
   setup: 'setup', // { state, custom, request, useLoaded }
   play: 'play', // { untilEpoch }
   pause: 'pause',

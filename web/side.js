@@ -7,7 +7,7 @@ export class Side {
    * handlers: the role's map of worker replies (messages.js names); onBug(message):
    * a handler threw (a bug of the page), which must not leave it looking as if it trained
    */
-  constructor(index, handlers, { simd, onBug, metrics }) {
+  constructor(index, handlers, { simd, threads, onBug, metrics }) {
     this.index = index;
     this.generation = null; // the worker's setup count this side listens to; null while a setup is under way
     this.requested = 0; // the newest setup request sent
@@ -23,7 +23,7 @@ export class Side {
       }
       metrics.worstMessageMs = Math.max(metrics.worstMessageMs, performance.now() - t0);
     };
-    this.trainer = new Trainer(Object.fromEntries(Object.entries(handlers).map(([k, fn]) => [k, guard(fn)])), { simd });
+    this.trainer = new Trainer(Object.fromEntries(Object.entries(handlers).map(([k, fn]) => [k, guard(fn)])), { simd, threads });
   }
 
   /** a new setup: its request number; replies to older ones are dropped */

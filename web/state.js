@@ -380,7 +380,10 @@ export function stateToHash(state) {
   return `#${params.toString()}`;
 }
 
-const OTHER_KEYS = ['layers', 'output', 'preset', 'play', 'simd', 'compare', 'paper'];
+/** the page's thread counts (createNetwork's threads; the library takes up to 32) */
+export const THREAD_CHOICES = [1, 2, 3, 4, 6, 8, 12, 16];
+
+const OTHER_KEYS = ['layers', 'output', 'preset', 'play', 'simd', 'threads', 'compare', 'paper'];
 /** what compare mode can train beside this setup ('' = off) */
 export const COMPARE_MODES = ['', 'remedy', 'before', 'lr-div10', 'lr-times10', 'dropout-0', 'dropout-0.5', 'relu', 'sigmoid', 'batchnorm'];
 
@@ -458,6 +461,7 @@ export function stateFromHash(hash, base = defaultState()) {
   for (const [key, ok] of [
     ['play', ['0', '1']],
     ['simd', ['0', '1']],
+    ['threads', THREAD_CHOICES.map(String)],
     ['compare', COMPARE_MODES],
   ]) {
     if (params.has(key) && !ok.includes(params.get(key))) skip(key, `expected one of ${ok.map((v) => JSON.stringify(v)).join(', ')}`);
@@ -466,6 +470,7 @@ export function stateFromHash(hash, base = defaultState()) {
     state,
     play: params.get('play') === '1',
     simd: params.get('simd') === '0' ? false : params.get('simd') === '1' ? true : undefined,
+    threads: THREAD_CHOICES.map(String).includes(params.get('threads')) ? Number(params.get('threads')) : 1,
     compare: COMPARE_MODES.includes(params.get('compare')) ? params.get('compare') : '',
     paper: params.get('paper') ?? null,
     error,

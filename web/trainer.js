@@ -7,7 +7,7 @@ const REPLIES = new Set(Object.values(FROM_WORKER));
 
 export class Trainer {
   /** handlers: { [FROM_WORKER name]: (msg) => void }; replies without a handler are not this role's business */
-  constructor(handlers, { simd } = {}) {
+  constructor(handlers, { simd, threads } = {}) {
     for (const name of Object.keys(handlers)) if (!REPLIES.has(name)) throw new Error(`Trainer: ${name} is not a worker reply; expected one of ${[...REPLIES].join(', ')}`);
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (event) => {
@@ -20,7 +20,7 @@ export class Trainer {
       handlers.error?.({ type: 'error', fatal: true, message: `the training worker failed: ${event.message || 'it could not start'}` });
     };
     this.worker.onmessageerror = () => handlers.error?.({ type: 'error', message: 'a message from the training worker could not be read' });
-    this.send(TO_WORKER.init, { simd });
+    this.send(TO_WORKER.init, { simd, threads });
   }
 
   send(type, payload = {}) {

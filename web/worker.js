@@ -2,7 +2,7 @@
 // network trains. The worker owns one network and its dataset; it answers
 // commands (setup, play, pause, step, save, load, sweep) and streams progress.
 import { EarlyStopper } from '../js/early-stopping.js';
-import { createNetwork, diagnose, loadCore, loadNetwork, reproduce, sweep as runSweep, tryRemedies } from '../js/index.js';
+import { createNetwork, diagnose, loadCore, loadNetwork, reproduce, setWasmPaths, sweep as runSweep, tryRemedies } from '../js/index.js';
 import { measureRun } from '../js/measure.js';
 import { loadDataset, presets, runScenario } from '../js/presets.js';
 import { median } from '../js/util.js';
@@ -377,7 +377,7 @@ async function setup({ state: s, custom = {}, request, useLoaded = false }) {
   stopper = s.fit.earlyStopping ? new EarlyStopper(s.fit.earlyStopping, () => net.getParameters()) : null;
   pending = emptyPending(s.config.layers.length);
   const points = data.inputs === 2 ? drawnPoints(data) : null;
-  post({ type: 'setup', generation, request, dataset: { name: s.data.dataset, inputs: data.inputs, outputs: data.outputs, loss: data.loss, classes: data.classes, classNames: data.classNames ?? null, trainSize: data.train.y.length, testSize: data.test.y.length, targetScaler: data.targetScaler ?? null }, points, config: net.config, simd: net.simd, schedule });
+  post({ type: 'setup', generation, request, dataset: { name: s.data.dataset, inputs: data.inputs, outputs: data.outputs, loss: data.loss, classes: data.classes, classNames: data.classNames ?? null, trainSize: data.train.y.length, testSize: data.test.y.length, targetScaler: data.targetScaler ?? null }, points, config: net.config, simd: net.simd, threads: net.threads, schedule });
   report(true);
 }
 
@@ -457,10 +457,25 @@ async function measureDataRemedy(out, s, custom, remedy, epochs, signal) {
 }
 
 const handlers = {
-  async init({ simd }) {
-    coreOptions = simd === undefined ? {} : { simd };
-    const core = await loadCore(coreOptions);
-    post({ type: 'ready', simd: core.simd });
+  async init({ simd, threads }) {
+    // the threaded core is opt-in, so bundlers leave its file out unless an app names it: this does
+    setWasmPaths({ threads: new URL('../dist/gradscope_threads.wasm', import.meta.url) });
+    coreOptions = { ...(simd === undefined ? {} : { simd }), ...(threads > 1 ? { threads } : {}) };
+    try {
+      const core = await loadCore(coreOptions);
+      post({ type: 'ready', simd: core.simd, threads: coreOptions.threads ?? 1 });
+    } catch (err) {
+      if (!coreOptions.threads) throw err;
+      // threads where the page cannot have them: say why, and train on one
+      delete coreOptions.threads;
+      const core = await loadCore(coreOptions);
+      post({ type: 'ready', simd: core.simd, threads: 1, threadsRefused: err.message });
+    }
+  },
+  /** the networks built from now on (Reset, a preset, a setting) share their products over `threads` */
+  threads({ threads }) {
+    if (threads > 1) coreOptions.threads = threads;
+    else delete coreOptions.threads;
   },
   setup,
   play,

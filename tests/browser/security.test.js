@@ -38,7 +38,7 @@ test('the built page and the preview server carry the Content-Security-Policy, a
   const response = await fetch(base);
   const header = response.headers.get('content-security-policy');
   assert.ok(header.startsWith(CSP), `header: ${header}`);
-  for (const part of ["script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "style-src 'self';", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "default-src 'self'"]) assert.ok(`${CSP};`.includes(part), part);
+  for (const part of ["script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self' blob:", "style-src 'self';", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "default-src 'self'"]) assert.ok(`${CSP};`.includes(part), part);
   const html = await response.text();
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src &#39;self&#39; &#39;wasm-unsafe-eval&#39;/);
   assert.doesNotMatch(html.replace(/<script type="module" crossorigin src="[^"]+"><\/script>/, ''), /<script/, 'no inline script in the built page');
