@@ -665,6 +665,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     reader r = {data, size};
     model nets[2];
     memset(nets, 0, sizeof nets);
+    /* a pool no worker ever enters (gs_pool_work would wait for jobs): a network set to use
+     * it runs every product on the caller, which must change nothing but the count */
+    gs_pool *pool = gs_pool_create(3);
+    if (!pool) die("pool_create(3) failed");
     int ops = 0;
     while (r.n && ops++ < 64) {
         const uint8_t op = u8(&r);
@@ -792,8 +796,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     gs_net_set_init_bias(NULL, 0, 0.0f) >= 0 || gs_net_set_max_norm(NULL, 1.0f) >= 0 ||
                     gs_net_layer_outputs(NULL, buf, 1, buf) >= 0 || gs_net_probe(NULL, buf, buf, 1, buf, &loss) >= 0 ||
                     gs_net_set_fit_histograms(NULL, 1) >= 0 || gs_net_fit_histogram_count(NULL) != 0 ||
-                    gs_net_fit_histograms(NULL) || gs_net_fit_histogram_steps(NULL))
+                    gs_net_fit_histograms(NULL) || gs_net_fit_histogram_steps(NULL) ||
+                    gs_net_set_threads(NULL, pool, 2) >= 0 || gs_net_threads(NULL) != 0)
                     die("NULL net accepted");
+                if (gs_pool_work(pool, 0) != GS_ERR_ARG || gs_pool_work(pool, 4) != GS_ERR_ARG || gs_pool_work(NULL, 1) != GS_ERR_ARG ||
+                    gs_pool_attached(pool) != 0 || gs_pool_create(0) || gs_pool_create(GS_MAX_THREADS))
+                    die("pool accepted a bad argument");
+            } else { /* threads: a count in [-4, 40], with the pool or without */
+                const int threads = (int)(u8(&r) % 45) - 4, with_pool = u8(&r) & 1, before = gs_net_threads(m->net);
+                const int rc = gs_net_set_threads(m->net, with_pool ? pool : NULL, threads);
+                const int valid = threads >= 1 && threads <= GS_MAX_THREADS && (threads == 1 || (with_pool && threads <= 4));
+                if ((rc == GS_OK) != valid) die("set_threads accepted a count the pool cannot serve, or refused a good one");
+                if (gs_net_threads(m->net) != (rc == GS_OK ? threads : before)) die("set_threads: the count is not what was set");
             }
             break;
         default:
@@ -805,5 +819,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     free_model(&nets[0]);
     free_model(&nets[1]);
+    if (gs_pool_free(pool) != GS_OK) die("pool_free refused a pool no worker is in");
     return 0;
 }
