@@ -1,7 +1,8 @@
 // Where a workload's training time goes: a CPU profile of fit, by function (self
 // time), with the C functions named (a build of the SIMD core that keeps its
 // function names, build/bench/gradscope_profile.wasm).
-//   node bench/profile.mjs [--browser] [--workload NAME] [--seconds S] [--histogram-every N]
+//   node bench/profile.mjs [--browser] [--workload NAME] [--seconds S] [--histogram-every N] [--train-step]
+// --train-step profiles a loop of trainStep calls (as the bench's trainStep column) instead of fit.
 // --browser profiles in headless chromium (through the DevTools protocol), otherwise Node.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 const workload = option('--workload', 'playground');
 const seconds = Number(option('--seconds', 3));
 const histogramEvery = Number(option('--histogram-every', 0));
+const trainStep = argv.includes('--train-step');
 const wasmFile = join(root, 'build', 'bench', 'gradscope_profile.wasm');
 
 // the release build of CMakeLists.txt (its flags, its export list), linked with
@@ -29,19 +31,42 @@ run('cmake', ['--build', profileDir, '--target', 'gradscope_simd', '--parallel',
 copyFileSync(join(profileDir, 'gradscope_simd.wasm'), wasmFile);
 
 /** the network and data of a workload; loop() trains with fit for `seconds` and gives steps/s */
-async function prepare({ workload, seconds, histogramEvery, wasm, lib, workloads }) {
+async function prepare({ workload, seconds, histogramEvery, trainStep, wasm, lib, workloads }) {
   const w = workloads.WORKLOADS.find((x) => x.name === workload);
   if (!w) throw new Error(`profile: no workload ${workload}`);
-  const { x, y } = workloads.syntheticData(w, w.batch * 64);
+  // the fit calls of the bench (bench/impl.js gradscopeRunner): ~1e8 flops of epochs each, shuffled
+  const flopsPerStep = 6 * workloads.parameterCount(w) * w.batch;
+  const stepsPerEpoch = flopsPerStep > 1e8 ? 8 : 64;
+  const epochs = Math.max(1, Math.round(1e8 / (stepsPerEpoch * flopsPerStep)));
+  const { x, y } = workloads.syntheticData(w, w.batch * stepsPerEpoch);
   const net = await lib.createNetwork(workloads.gradscopeConfig(w), { wasm });
-  const options = { epochs: 8, batchSize: w.batch, ...(histogramEvery ? { histogramEvery } : {}) };
-  await net.fit(x, y, options); // warm: the engine's optimizing tier is in place before the profile
+  const options = { epochs, batchSize: w.batch, shuffle: true, ...(histogramEvery ? { histogramEvery } : {}) };
+  if (trainStep) {
+    // bench/impl.js's trainStep loop: 8 batches in turn
+    const ydim = w.loss === 'softmax-ce' ? 1 : w.outputs;
+    const batches = Array.from({ length: 8 }, (_, b) => [x.subarray(b * w.batch * w.inputs, (b + 1) * w.batch * w.inputs), y.subarray(b * w.batch * ydim, (b + 1) * w.batch * ydim)]);
+    const steps = (n) => {
+      for (let i = 0; i < n; i++) net.trainStep(...batches[i % 8]);
+    };
+    const warmStart = performance.now();
+    while (performance.now() - warmStart < 1000) steps(1000);
+    return async () => {
+      let done = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < seconds * 1000) steps(1000), (done += 1000);
+      const rate = (done / (performance.now() - t0)) * 1000;
+      net.dispose();
+      return rate;
+    };
+  }
+  const warm = performance.now();
+  while (performance.now() - warm < 1000) await net.fit(x, y, options); // warm: optimizing tier in place, the record full
   return async () => {
     let steps = 0;
     const t0 = performance.now();
     while (performance.now() - t0 < seconds * 1000) {
       await net.fit(x, y, options);
-      steps += 8 * 64;
+      steps += epochs * stepsPerEpoch;
     }
     const rate = (steps / (performance.now() - t0)) * 1000;
     net.dispose();
@@ -66,7 +91,7 @@ function selfTimes(profile) {
 
 let profile;
 let stepsPerSecond;
-const options = { workload, seconds, histogramEvery };
+const options = { workload, seconds, histogramEvery, trainStep };
 if (argv.includes('--browser')) {
   const { chromium } = await import('playwright-core');
   const { createServer } = await import('vite');
@@ -107,5 +132,5 @@ if (argv.includes('--browser')) {
   session.disconnect();
 }
 
-console.log(`${workload}${histogramEvery ? `, histograms every ${histogramEvery} steps` : ''} (${argv.includes('--browser') ? 'chromium' : 'node'}): ${stepsPerSecond.toFixed(1)} steps/s under the profiler; self time:`);
+console.log(`${workload}${trainStep ? ', trainStep' : ''}${histogramEvery ? `, histograms every ${histogramEvery} steps` : ''} (${argv.includes('--browser') ? 'chromium' : 'node'}): ${stepsPerSecond.toFixed(1)} steps/s under the profiler; self time:`);
 for (const { name, share } of selfTimes(profile).filter((r) => r.share >= 0.005)) console.log(`${(100 * share).toFixed(1).padStart(6)}%  ${name}`);
