@@ -42,11 +42,15 @@ export class StepLog {
 
   /** appends one row: loss, learning rate, then stats (a Float32Array of nLayers * STAT_COUNT) */
   appendRow(loss, learningRate, stats) {
-    const row = new Float32Array(this.#perStep);
-    row[0] = loss;
-    row[1] = learningRate;
-    row.set(stats, ROW_HEAD);
-    this.appendRows(row);
+    // written straight into the tail chunk: a row of its own was fresh memory on every step
+    if (!this.#tail) this.#newTail();
+    const at = this.#tailRows * this.#perStep;
+    this.#tail[at] = loss;
+    this.#tail[at + 1] = learningRate;
+    this.#tail.set(stats, at + ROW_HEAD);
+    this.#push(this.#tail, this.#tailRows, 1, true);
+    if (++this.#tailRows === CHUNK_ROWS) this.#tail = null;
+    this.#trim();
   }
 
   /** appends whole rows (e.g. a view of the core's fit log): copied */
@@ -54,11 +58,7 @@ export class StepLog {
     const per = this.#perStep;
     const total = rows.length / per;
     for (let done = 0; done < total; ) {
-      if (!this.#tail) {
-        this.#tail = this.#spare ?? new Float32Array(CHUNK_ROWS * per);
-        this.#spare = null;
-        this.#tailRows = 0;
-      }
+      if (!this.#tail) this.#newTail();
       const n = Math.min(total - done, CHUNK_ROWS - this.#tailRows);
       this.#tail.set(rows.subarray(done * per, (done + n) * per), this.#tailRows * per);
       this.#push(this.#tail, this.#tailRows, n, true);
@@ -102,6 +102,13 @@ export class StepLog {
     this.#dropped = 0;
     this.#tail = null;
     this.#spare = chunk && this.#release(chunk);
+  }
+
+  /** the chunk appendRows / appendRow fill next: a cleared log's, or a new one */
+  #newTail() {
+    this.#tail = this.#spare ?? new Float32Array(CHUNK_ROWS * this.#perStep);
+    this.#spare = null;
+    this.#tailRows = 0;
   }
 
   #push(buf, at, rows, own) {

@@ -74,3 +74,26 @@ test('compactCounts: the narrowest type that holds the bound, every count kept',
     assert.deepEqual(Array.from(out), Array.from(counts));
   }
 });
+
+test('appendRow (a trainStep) writes the rows appendRows would, across chunks and mixed with appendRows', () => {
+  const single = new StepLog(nLayers, 1500);
+  const whole = new StepLog(nLayers, 1500);
+  const follower = new StepLog(nLayers, 100_000);
+  let step = 0;
+  for (const [k, n] of [1, 5, 1030, 3, 700, 2].entries()) {
+    const rows = rowsFrom(step, n);
+    whole.appendRows(rows);
+    if (k % 2) single.appendRows(rows); // fit's chunks between trainSteps
+    else for (let r = 0; r < n; r++) single.appendRow(rows[r * per], rows[r * per + 1], rows.subarray(r * per + ROW_HEAD, (r + 1) * per));
+    follower.appendFrom(single, n);
+    step += n;
+  }
+  assert.equal(single.dropped + single.length, step);
+  assert.equal(single.length, whole.length);
+  assert.deepEqual(single.series(), whole.series());
+  // the follower's rows are unchanged by later appendRow calls into the same chunk
+  const before = follower.series();
+  for (let r = 0; r < 50; r++) single.appendRow(-1, -2, new Float32Array(per - ROW_HEAD).fill(-3));
+  assert.deepEqual(follower.series(), before);
+  assert.equal(before.loss[step - 1], rowsFrom(step - 1, 1)[0]);
+});
