@@ -2,7 +2,9 @@
 // time), with the C functions named (a build of the SIMD core that keeps its
 // function names, build/bench/gradscope_profile.wasm).
 //   node bench/profile.mjs [--browser] [--workload NAME] [--seconds S] [--histogram-every N] [--train-step]
-// --train-step profiles a loop of trainStep calls (as the bench's trainStep column) instead of fit.
+// --train-step profiles a loop of trainStep calls (as the bench's trainStep column) instead of fit;
+// --core the core alone: bench/native.c's loop (gs_net_fit_epoch) through the wasm exports, no JS
+// library, so what the library adds (and what the engine costs against native) can be told apart.
 // --browser profiles in headless chromium (through the DevTools protocol), otherwise Node.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ const workload = option('--workload', 'playground');
 const seconds = Number(option('--seconds', 3));
 const histogramEvery = Number(option('--histogram-every', 0));
 const trainStep = argv.includes('--train-step');
+const core = argv.includes('--core');
 const wasmFile = join(root, 'build', 'bench', 'gradscope_profile.wasm');
 
 // the release build of CMakeLists.txt (its flags, its export list), linked with
@@ -74,6 +77,41 @@ async function prepare({ workload, seconds, histogramEvery, trainStep, wasm, lib
   };
 }
 
+/** bench/native.c's loop in wasm: the workload's network built through the exports, whole epochs of batch * 64 rows */
+async function prepareCore({ workload, seconds, histogramEvery, wasm, workloads }) {
+  const w = workloads.WORKLOADS.find((x) => x.name === workload);
+  if (!w) throw new Error(`profile: no workload ${workload}`);
+  const ACT = { linear: 0, relu: 1, sigmoid: 3, tanh: 4 }; // gradscope.h gs_activation
+  const LOSS = { mse: 0, bce: 1, 'softmax-ce': 2 }; // gs_loss
+  const bytes = typeof wasm === 'string' ? await (await fetch(wasm)).arrayBuffer() : wasm;
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { emscripten_notify_memory_growth() {} } });
+  const e = instance.exports;
+  e._initialize?.();
+  const net = e.gs_net_create(w.inputs, LOSS[w.loss], 1);
+  for (const l of w.hidden) e.gs_net_add_layer(net, l.units, ACT[l.activation], l.batchNorm ? 1 : 0, l.dropout ?? 0);
+  e.gs_net_add_layer(net, w.outputs, 0, 0, 0);
+  e.gs_net_set_sgd(net, w.optimizer.learningRate, w.optimizer.momentum ?? 0, 0, 0);
+  if (e.gs_net_build(net)) throw new Error('profile: gs_net_build failed');
+  const rows = w.batch * 64;
+  const ydim = w.loss === 'softmax-ce' ? 1 : w.outputs;
+  if (e.gs_net_set_dataset(net, rows)) throw new Error('profile: gs_net_set_dataset failed');
+  const x = new Float32Array(e.memory.buffer, e.gs_net_data_x(net), rows * w.inputs);
+  const y = new Float32Array(e.memory.buffer, e.gs_net_data_y(net), rows * ydim);
+  let s = 12345;
+  for (let i = 0; i < x.length; i++) x[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2147483648 - 1;
+  for (let i = 0; i < y.length; i++) y[i] = i % (ydim === 1 && w.loss === 'softmax-ce' ? w.outputs : 2);
+  if (histogramEvery && e.gs_net_set_fit_histograms(net, histogramEvery)) throw new Error('profile: gs_net_set_fit_histograms failed');
+  const loss = e.malloc(4);
+  const warm = performance.now();
+  while (performance.now() - warm < 1000) e.gs_net_fit_epoch(net, w.batch, 1, loss);
+  return async () => {
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) e.gs_net_fit_epoch(net, w.batch, 1, loss), (steps += 64);
+    return (steps / (performance.now() - t0)) * 1000;
+  };
+}
+
 /** self time per function of a DevTools CPU profile, largest first */
 function selfTimes(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -92,6 +130,7 @@ function selfTimes(profile) {
 let profile;
 let stepsPerSecond;
 const options = { workload, seconds, histogramEvery, trainStep };
+const setup = core ? prepareCore : prepare;
 if (argv.includes('--browser')) {
   const { chromium } = await import('playwright-core');
   const { createServer } = await import('vite');
@@ -101,7 +140,7 @@ if (argv.includes('--browser')) {
   try {
     const page = await browser.newPage();
     await page.goto(`${server.resolvedUrls.local[0]}bench/browser/index.html`);
-    await page.addScriptTag({ type: 'module', content: `window.prepare = ${prepare.toString()};` });
+    await page.addScriptTag({ type: 'module', content: `window.prepare = ${setup.toString()};` });
     await page.waitForFunction(() => typeof window.prepare === 'function');
     await page.evaluate(async (o) => {
       const lib = await import('/js/index.js');
@@ -121,7 +160,7 @@ if (argv.includes('--browser')) {
 } else {
   const lib = await import(pathToFileURL(join(root, 'js/index.js')).href);
   const workloads = await import(pathToFileURL(join(root, 'bench/workloads.js')).href);
-  const loop = await prepare({ ...options, wasm: readFileSync(wasmFile), lib, workloads });
+  const loop = await setup({ ...options, wasm: readFileSync(wasmFile), lib, workloads });
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -132,5 +171,5 @@ if (argv.includes('--browser')) {
   session.disconnect();
 }
 
-console.log(`${workload}${trainStep ? ', trainStep' : ''}${histogramEvery ? `, histograms every ${histogramEvery} steps` : ''} (${argv.includes('--browser') ? 'chromium' : 'node'}): ${stepsPerSecond.toFixed(1)} steps/s under the profiler; self time:`);
+console.log(`${workload}${core ? ', the core alone' : ''}${trainStep ? ', trainStep' : ''}${histogramEvery ? `, histograms every ${histogramEvery} steps` : ''} (${argv.includes('--browser') ? 'chromium' : 'node'}): ${stepsPerSecond.toFixed(1)} steps/s under the profiler; self time:`);
 for (const { name, share } of selfTimes(profile).filter((r) => r.share >= 0.005)) console.log(`${(100 * share).toFixed(1).padStart(6)}%  ${name}`);
