@@ -4,17 +4,18 @@
  *   backward  dX (B,in)  = dY (B,out) . W   (out,in)     a = dY, strides (out, 1); b = W, strides (in, 1)
  *   backward  dW (out,in) = dY^T      . X   (B,in)       a = dY, strides (1, out); b = X, strides (in, 1)
  * C (M,N) (+)= A (M,K) . B (K,N), with A read through (row, k) strides and B
- * through (k, column) strides, so no product needs a transposed copy.
+ * through (k, column) strides, so no product needs a transposed copy; C's rows
+ * are ldc apart (N for a whole matrix, more for a block of its columns).
  * gs_gemm_scalar is the reference; the SIMD kernel computes 4x8 blocks of C in
  * eight f32x4 accumulators and gives the same bits.
  */
 #include "internal.h"
 #include "simd.h"
 
-void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
+void gs_gemm_scalar(float *c, int ldc, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
                     int M, int N, int K, int accumulate) {
     for (int i = 0; i < M; i++) {
-        float *crow = c + (size_t)i * N;
+        float *crow = c + (size_t)i * ldc;
         if (!accumulate)
             for (int j = 0; j < N; j++) crow[j] = 0.0f;
         for (int k = 0; k < K; k++) {
@@ -158,7 +159,7 @@ static void pack_strip(float *pb, const float *b, int b_ks, int b_js, int W, int
  * gs_gemm_scalar bit for bit (except in the relaxed build, see GS_MADD). */
 enum { GS_GEMM_KC = 256, GS_GEMM_MC = 64, GS_GEMM_PACK_FLOATS = 2048 };
 
-void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
+void gs_gemm(float *c, int ldc, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
              int N, int K, int accumulate) {
     float pb[GS_GEMM_KC * 8] __attribute__((aligned(16)));
     float pa[GS_GEMM_MC * GS_GEMM_KC] __attribute__((aligned(16)));
@@ -166,7 +167,8 @@ void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b
     const int pack_b = b_js != 1 || (M > 4 && (size_t)K * N > GS_GEMM_PACK_FLOATS);
     if (K == 0) { /* an empty sum: C keeps its values, or is zeroed */
         if (!accumulate)
-            for (size_t i = 0; i < (size_t)M * N; i++) c[i] = 0.0f;
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++) c[(size_t)i * ldc + j] = 0.0f;
         return;
     }
     for (int k0 = 0; k0 < K; k0 += GS_GEMM_KC) {
@@ -178,34 +180,34 @@ void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b
             for (int p = 0; p * 4 < mc; p++)
                 pack_panel(pa + (size_t)p * 4 * kc, a + (size_t)(i0 + 4 * p) * a_rs + (size_t)k0 * a_ks, a_rs,
                            a_ks, mc - 4 * p < 4 ? mc - 4 * p : 4, kc);
-            float *ci = c + (size_t)i0 * N;
+            float *ci = c + (size_t)i0 * ldc;
             int j = 0;
             for (; j + 8 <= N; j += 8) {
                 const float *strip = bk + (size_t)j * b_js;
                 int ldb = b_ks;
                 if (pack_b) pack_strip(pb, strip, b_ks, b_js, 8, kc), strip = pb, ldb = 8;
                 for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel8, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, strip, ldb, kc);
+                    GS_CALL_KERNEL(kernel8, mc - 4 * p, ci + (size_t)4 * p * ldc + j, ldc, pa + (size_t)p * 4 * kc, strip, ldb, kc);
             }
             for (; j + 4 <= N; j += 4) {
                 const float *strip = bk + (size_t)j * b_js;
                 int ldb = b_ks;
                 if (b_js != 1) pack_strip(pb, strip, b_ks, b_js, 4, kc), strip = pb, ldb = 4;
                 for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel4, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, strip, ldb, kc);
+                    GS_CALL_KERNEL(kernel4, mc - 4 * p, ci + (size_t)4 * p * ldc + j, ldc, pa + (size_t)p * 4 * kc, strip, ldb, kc);
             }
             for (; j < N; j++) /* one column: b_ks apart in place */
                 for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel1, mc - 4 * p, ci + (size_t)4 * p * N + j, N, pa + (size_t)p * 4 * kc, bk + (size_t)j * b_js, b_ks, kc);
+                    GS_CALL_KERNEL(kernel1, mc - 4 * p, ci + (size_t)4 * p * ldc + j, ldc, pa + (size_t)p * 4 * kc, bk + (size_t)j * b_js, b_ks, kc);
         }
     }
 }
 
 int gs_gemm_is_simd(void) { return 1; }
 #else
-void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
+void gs_gemm(float *c, int ldc, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
              int N, int K, int accumulate) {
-    gs_gemm_scalar(c, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
+    gs_gemm_scalar(c, ldc, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
 }
 
 int gs_gemm_is_simd(void) { return 0; }

@@ -137,16 +137,19 @@ int gs_net_ensure_workspace(gs_net *net, int rows);
 
 /* ---- gemm.c: C (M,N) (+)= A (M,K) . B (K,N), A and B read through strides -- */
 /* a(i,k) = A[i*a_rs + k*a_ks], b(k,j) = B[k*b_ks + j*b_js] (one of b_ks, b_js is 1);
- * C is dense row-major. */
-void gs_gemm(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
+ * C is row-major with rows ldc apart. */
+void gs_gemm(float *c, int ldc, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
              int N, int K, int accumulate);
-void gs_gemm_scalar(float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
+void gs_gemm_scalar(float *c, int ldc, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
                     int M, int N, int K, int accumulate);
 int gs_gemm_is_simd(void);
 
 /* ---- parallel.c: gs_gemm split by rows of C over the network's threads (same bits) -- */
 void gs_par_gemm(const gs_net *net, float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
                  int M, int N, int K, int accumulate);
+/* run(ctx, part) for every part in [0, parts), spread over the network's threads (parts <= threads):
+ * the caller must make the parts independent, so the result does not depend on who runs which */
+void gs_par_run(const gs_net *net, int parts, void (*run)(void *ctx, int part), void *ctx);
 
 /* ---- dense.c: `net` only says how many threads share the GEMMs -------------- */
 void gs_dense_forward(const gs_net *net, float *y, const float *x, const float *w, const float *b, int B, int in, int out);

@@ -232,6 +232,40 @@ static void renorm_rows(gs_net *net, const gs_layer *L, double *sums) {
     sums[GS_SUM_UPDATE] = u2, sums[GS_SUM_UPDATE_1] = u1, sums[GS_SUM_AFTER] = a2;
 }
 
+/* one layer's update: its weights (their sums into sums), max-norm, biases, gamma and beta;
+ * 0 when a new value is not finite */
+static int update_layer(gs_net *net, const step_consts *k, int l, double *sums) {
+    const gs_layer *L = &net->layers[l];
+    for (int j = 0; j < GS_SUM_COUNT; j++) sums[j] = 0.0;
+    int ok = update_slice(net, k, L->w_off, L->in * L->out, 1, sums);
+    if (net->max_norm > 0.0f) renorm_rows(net, L, sums);
+    ok &= update_slice(net, k, L->b_off, L->out, 0, NULL);
+    if (L->g_off >= 0) { /* batch- or layer-norm gamma, beta */
+        ok &= update_slice(net, k, L->g_off, L->out, 0, NULL);
+        ok &= update_slice(net, k, L->be_off, L->out, 0, NULL);
+    }
+    return ok;
+}
+
+/* With threads, whole layers are shared out (each layer's sums are its own, in the
+ * same order whoever computes them: the same bits for any number of threads). */
+typedef struct {
+    gs_net *net;
+    const step_consts *k;
+    double (*sums)[GS_SUM_COUNT];
+    int ok[GS_MAX_LAYERS];
+    uint8_t part_of[GS_MAX_LAYERS];
+} layers_job;
+
+static void update_part(void *ctx, int part) {
+    layers_job *job = ctx;
+    for (int l = 0; l < job->net->n_layers; l++)
+        if (job->part_of[l] == part) job->ok[l] = update_layer(job->net, job->k, l, job->sums[l]);
+}
+
+/* below this many parameters one thread updates them all (a wake-up costs more) */
+#define GS_PAR_MIN_PARAMS (1 << 16)
+
 /* weight_sums (n_layers, GS_SUM_COUNT): the dense weights' squared norms of
  * the update, before and after it. Every slice is computed even after a
  * non-finite one, so the step costs the same either way. Returns the first
@@ -248,18 +282,25 @@ int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]) {
         .clip = gs_clip_coef(net),
     };
     int first_bad = -1;
-    for (int l = 0; l < net->n_layers; l++) {
-        const gs_layer *L = &net->layers[l];
-        for (int j = 0; j < GS_SUM_COUNT; j++) weight_sums[l][j] = 0.0;
-        int ok = update_slice(net, &k, L->w_off, L->in * L->out, 1, weight_sums[l]);
-        if (net->max_norm > 0.0f) renorm_rows(net, L, weight_sums[l]);
-        ok &= update_slice(net, &k, L->b_off, L->out, 0, NULL);
-        if (L->g_off >= 0) { /* batch- or layer-norm gamma, beta */
-            ok &= update_slice(net, &k, L->g_off, L->out, 0, NULL);
-            ok &= update_slice(net, &k, L->be_off, L->out, 0, NULL);
-        }
-        if (!ok && first_bad < 0) first_bad = l;
+    const int parts = net->threads < net->n_layers ? net->threads : net->n_layers;
+    if (parts < 2 || net->n_params < GS_PAR_MIN_PARAMS) {
+        for (int l = 0; l < net->n_layers; l++)
+            if (!update_layer(net, &k, l, weight_sums[l]) && first_bad < 0) first_bad = l;
+        return first_bad;
     }
+    layers_job job = {.net = net, .k = &k, .sums = weight_sums};
+    double load[GS_MAX_THREADS] = {0};
+    for (int l = 0; l < net->n_layers; l++) { /* each layer to the least loaded part */
+        const gs_layer *L = &net->layers[l];
+        int best = 0;
+        for (int p = 1; p < parts; p++)
+            if (load[p] < load[best]) best = p;
+        job.part_of[l] = (uint8_t)best;
+        load[best] += (double)L->in * L->out + L->out;
+    }
+    gs_par_run(net, parts, update_part, &job);
+    for (int l = 0; l < net->n_layers; l++)
+        if (!job.ok[l] && first_bad < 0) first_bad = l;
     return first_bad;
 }
 

@@ -6,8 +6,12 @@
  *
  * Why the result is the same bits for any number of threads: every element of
  * C is one sum over k, in order, computed by exactly one thread with the serial
- * kernel, and gs_gemm gives the bits of gs_gemm_scalar whatever block of rows
- * it is handed (tests/c/test_gemm_parity.c). No sum is split across threads.
+ * kernel, and gs_gemm gives the bits of gs_gemm_scalar whatever block of rows or
+ * columns it is handed (tests/c/test_gemm_parity.c). No sum is split across threads.
+ *
+ * A product is split by columns of C where it is wide enough (each thread then
+ * reads only its share of B, usually the weights, which are the bulk of the
+ * traffic), else by rows.
  *
  * The protocol: the calling thread writes the job, then bumps `job` (a sequence
  * number and the number of parts in one word, so a worker never pairs one job's
@@ -37,7 +41,7 @@
  * wake-up of a sleeping worker (tens of microseconds) costs more than it saves */
 #define GS_PAR_MIN_MADDS (1u << 17)
 /* iterations a worker polls for the next job before it sleeps */
-#define GS_PAR_SPIN 20000
+#define GS_PAR_SPIN (1 << 21)
 #define GS_JOB_PARTS_BITS 8u /* job word: sequence << 8 | parts; parts 0 = stop */
 
 struct gs_pool {
@@ -46,11 +50,18 @@ struct gs_pool {
     _Atomic uint64_t attached;    /* bit i: worker i is inside gs_pool_work */
     int workers;                  /* indices 1..workers */
     uint32_t sequence;            /* the caller's count of jobs published */
-    /* the job: C (M,N) (+)= A . B as gs_gemm, rows [p * rows_per_part, ...) for part p */
+    /* the job: part p of it is run(ctx, p) (ctx lives on the caller's stack, in the shared memory) */
+    void (*run)(void *ctx, int part);
+    void *ctx;
+};
+
+/* a GEMM job: C (M,N) (+)= A . B as gs_gemm; part p computes columns (or rows)
+ * [p * per_part, (p + 1) * per_part) */
+typedef struct {
     float *c;
     const float *a, *b;
-    int a_rs, a_ks, b_ks, b_js, M, N, K, accumulate, rows_per_part;
-};
+    int a_rs, a_ks, b_ks, b_js, M, N, K, accumulate, per_part, by_columns;
+} gemm_job;
 
 static void wake_all(_Atomic uint32_t *word) {
 #if GS_HAS_THREADS && defined(__wasm__)
@@ -75,17 +86,22 @@ static uint32_t wait_for_change(_Atomic uint32_t *word, uint32_t seen) {
     return now;
 }
 
-static void run_part(const gs_pool *p, int part) {
-    const int r0 = part * p->rows_per_part;
-    if (r0 >= p->M) return;
-    const int rows = p->M - r0 < p->rows_per_part ? p->M - r0 : p->rows_per_part;
-    gs_gemm(p->c + (size_t)r0 * p->N, p->a + (size_t)r0 * p->a_rs, p->a_rs, p->a_ks, p->b, p->b_ks, p->b_js, rows,
-            p->N, p->K, p->accumulate);
+static void gemm_part(void *ctx, int part) {
+    const gemm_job *p = ctx;
+    const int start = part * p->per_part, end = p->by_columns ? p->N : p->M;
+    if (start >= end) return;
+    const int n = end - start < p->per_part ? end - start : p->per_part;
+    if (p->by_columns)
+        gs_gemm(p->c + start, p->N, p->a, p->a_rs, p->a_ks, p->b + (size_t)start * p->b_js, p->b_ks, p->b_js, p->M, n,
+                p->K, p->accumulate);
+    else
+        gs_gemm(p->c + (size_t)start * p->N, p->N, p->a + (size_t)start * p->a_rs, p->a_rs, p->a_ks, p->b, p->b_ks,
+                p->b_js, n, p->N, p->K, p->accumulate);
 }
 
 gs_pool *gs_pool_create(int workers) {
     if (!GS_HAS_THREADS || workers < 1 || workers > GS_MAX_THREADS - 1) return NULL;
-    gs_pool *p = gs_calloc(1, sizeof *p);
+    gs_pool *p = calloc(1, sizeof *p); /* plain calloc: parallel.c sits below net.c */
     if (!p) return NULL;
     p->workers = workers;
     return p;
@@ -101,7 +117,7 @@ int gs_pool_work(gs_pool *pool, int index) {
         const int parts = (int)(seen & ((1u << GS_JOB_PARTS_BITS) - 1));
         if (parts == 0) break;
         if (index < parts) {
-            run_part(pool, index);
+            pool->run(pool->ctx, index);
             atomic_fetch_add(&pool->done, 1);
         }
     }
@@ -142,32 +158,38 @@ int gs_net_set_threads(gs_net *net, gs_pool *pool, int threads) {
 
 int gs_net_threads(const gs_net *net) { return net ? net->threads : 0; }
 
-void gs_par_gemm(const gs_net *net, float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
-                 int M, int N, int K, int accumulate) {
+/* run(ctx, part) for part 0 .. parts - 1, part p on thread p (the caller runs part 0);
+ * on the caller alone, in order, while a worker it needs is not in its loop */
+void gs_par_run(const gs_net *net, int parts, void (*run)(void *ctx, int part), void *ctx) {
     gs_pool *p = net->pool;
-    int threads = net->threads;
-    if (!p || threads < 2 || (uint64_t)M * N * K < GS_PAR_MIN_MADDS) {
-        gs_gemm(c, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
+    const uint64_t needed = parts < 2 || parts > net->threads ? 0 : (((uint64_t)1 << parts) - 1) & ~(uint64_t)1;
+    if (!p || !needed || (atomic_load(&p->attached) & needed) != needed) {
+        for (int part = 0; part < parts; part++) run(ctx, part);
         return;
     }
-    /* parts of whole 4-row panels; every worker needed must be in its loop, else the
-     * caller does it all (the same bits: the split never changes a sum) */
-    int rows_per_part = (M + threads - 1) / threads;
-    rows_per_part = (rows_per_part + 3) & ~3;
-    const int parts = (M + rows_per_part - 1) / rows_per_part;
-    const uint64_t needed = (((uint64_t)1 << parts) - 1) & ~(uint64_t)1;
-    if (parts < 2 || (atomic_load(&p->attached) & needed) != needed) {
-        gs_gemm(c, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
-        return;
-    }
-    p->c = c, p->a = a, p->b = b;
-    p->a_rs = a_rs, p->a_ks = a_ks, p->b_ks = b_ks, p->b_js = b_js;
-    p->M = M, p->N = N, p->K = K, p->accumulate = accumulate, p->rows_per_part = rows_per_part;
+    p->run = run, p->ctx = ctx;
     atomic_store(&p->done, 0);
     p->sequence++;
     atomic_store(&p->job, p->sequence << GS_JOB_PARTS_BITS | (uint32_t)parts); /* publishes the fields above */
     wake_all(&p->job);
-    run_part(p, 0);
+    run(ctx, 0);
     while (atomic_load(&p->done) != (uint32_t)(parts - 1)) {
     }
+}
+
+void gs_par_gemm(const gs_net *net, float *c, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js,
+                 int M, int N, int K, int accumulate) {
+    const int threads = net->threads;
+    if (threads < 2 || (uint64_t)M * N * K < GS_PAR_MIN_MADDS) {
+        gs_gemm(c, N, a, a_rs, a_ks, b, b_ks, b_js, M, N, K, accumulate);
+        return;
+    }
+    /* parts of whole 16-column strips (a cache line) when each gets two, else of whole
+     * 4-row panels */
+    const int by_columns = N >= 32 * threads;
+    const int span = by_columns ? N : M, align = by_columns ? 16 : 4;
+    int per_part = (span + threads - 1) / threads;
+    per_part = (per_part + align - 1) / align * align;
+    gemm_job job = {c, a, b, a_rs, a_ks, b_ks, b_js, M, N, K, accumulate, per_part, by_columns};
+    gs_par_run(net, (span + per_part - 1) / per_part, gemm_part, &job);
 }

@@ -22,8 +22,8 @@ int main(void) {
             for (int acc = 0; acc < 2; acc++) {
                 const int *as = strides[t & 1], *bs = b_strides[t >> 1];
                 for (int i = 0; i < M * N; i++) c1[i] = c2[i] = acc ? test_uniform() : 1e30f;
-                gs_gemm(c1, a, as[0], as[1], b, bs[0], bs[1], M, N, K, acc);
-                gs_gemm_scalar(c2, a, as[0], as[1], b, bs[0], bs[1], M, N, K, acc);
+                gs_gemm(c1, N, a, as[0], as[1], b, bs[0], bs[1], M, N, K, acc);
+                gs_gemm_scalar(c2, N, a, as[0], as[1], b, bs[0], bs[1], M, N, K, acc);
                 /* same products summed in the same order: the same bits */
                 for (int i = 0; i < M * N; i++) {
                     if (c1[i] != c2[i]) mismatches++;
@@ -31,6 +31,21 @@ int main(void) {
                           N, K, t, acc, i, c1[i], c2[i]);
                 }
             }
+        /* a block of C's columns (rows ldc apart, as the threads split it): the same bits
+         * as that block of the whole product, and nothing outside the block written */
+        if (N >= 2) {
+            const int j0 = N / 3, cols = N - N / 3 - N / 4;
+            for (int i = 0; i < M * N; i++) c1[i] = c2[i] = 7.0f;
+            gs_gemm_scalar(c2, N, a, K, 1, b, N, 1, M, N, K, 0);
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++)
+                    if (j < j0 || j >= j0 + cols) c2[(size_t)i * N + j] = 7.0f;
+            gs_gemm(c1 + j0, N, a, K, 1, b + j0, N, 1, M, cols, K, 0);
+            long differ = 0;
+            for (int i = 0; i < M * N; i++) differ += c1[i] != c2[i];
+            mismatches += differ;
+            CHECK(differ == 0, "M=%d N=%d K=%d columns [%d, %d): %ld elements differ", M, N, K, j0, j0 + cols, differ);
+        }
         free(a), free(b), free(c1), free(c2);
     }
     CHECK(gs_gemm_is_simd(), "the SIMD kernel was not compiled in");

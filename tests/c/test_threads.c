@@ -7,8 +7,8 @@
 
 #include "check.h"
 
-enum { IN = 72, B = 64, STEPS = 6, N_LAYERS = 3 };
-static const int UNITS[N_LAYERS] = {96, 80, 10};
+enum { IN = 144, B = 64, STEPS = 6, N_LAYERS = 3 }; /* 116k parameters: the optimizer shares out its layers too */
+static const int UNITS[N_LAYERS] = {512, 80, 10};
 static const int ACTS[N_LAYERS] = {GS_ACT_RELU, GS_ACT_TANH, GS_ACT_LINEAR};
 static const int BN[N_LAYERS] = {1, 0, 0};
 static const float DROPOUT[N_LAYERS] = {0.2f, 0.0f, 0.0f};
