@@ -21,7 +21,7 @@ const PAGE_SCRIPT = `
 import { createNetwork } from '/js/index.js';
 import { createNetwork as createInWorker } from '/js/worker/index.js';
 
-const CONFIG = { inputs: 96, layers: [{ units: 128, activation: 'relu', batchNorm: true, dropout: 0.1 }, { units: 64, activation: 'tanh' }, { units: 10 }], loss: 'softmax-ce', optimizer: { type: 'adam', learningRate: 0.001 }, seed: 3 };
+const CONFIG = { inputs: 96, layers: [{ units: 256, activation: 'relu', batchNorm: true, dropout: 0.1 }, { units: 160, activation: 'tanh' }, { units: 10 }], loss: 'softmax-ce', optimizer: { type: 'adam', learningRate: 0.001 }, seed: 3 };
 const rows = 256;
 const x = Float32Array.from({ length: rows * 96 }, (_, i) => Math.sin(i * 0.61));
 const y = Int32Array.from({ length: rows }, (_, i) => i % 10);
