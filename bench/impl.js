@@ -77,19 +77,30 @@ export async function measureWorkload(w, tf, tfl, { seconds, runs = 3, coreOptio
   const t = await tfjsRunner(w, tf, tfl);
   const contenders = { fit: g.fit, fitInstruments: g.fitInstruments, trainStep: g.trainStep, tfjs: t.rate };
   if (peak) contenders.peak = () => peakGflops(peak); // the ceiling in the same rounds: its share is paired too
-  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  let samples;
   try {
-    for (let run = 0; run < runs; run++) {
-      const names = Object.keys(contenders);
-      if (run % 2) names.reverse();
-      for (const name of names) samples[name].push(await contenders[name]({ seconds, warmup: run === 0 ? 0.5 : 0.1 }));
-    }
+    samples = await interleave(contenders, { runs, seconds });
   } finally {
     g.dispose();
     t.dispose();
   }
   const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   return { ...medians, samples };
+}
+
+/**
+ * `runs` rounds, each timing every contender in turn (the order alternating between rounds,
+ * so a slow spell of a shared machine falls on all of them): { name: [rate per round] }.
+ * Only the first round warms up for long: by then the engine has tiered up.
+ */
+async function interleave(contenders, { runs, seconds }) {
+  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let run = 0; run < runs; run++) {
+    const names = Object.keys(contenders);
+    if (run % 2) names.reverse();
+    for (const name of names) samples[name].push(await contenders[name]({ seconds, warmup: run === 0 ? 0.5 : 0.1 }));
+  }
+  return samples;
 }
 
 /** the same network in TensorFlow.js layers, trained with model.trainOnBatch: { rate(seconds), dispose() } */
@@ -220,13 +231,9 @@ export async function measureThreads(w, tf, tfl, { seconds, runs = 3, threads = 
   const many = await gradscopeRunner(w, { threads });
   const t = tf ? await tfjsRunner(w, tf, tfl) : null;
   const contenders = { fit1: one.fit, fitN: many.fit, ...(t && { tfjsN: t.rate }) };
-  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  let samples;
   try {
-    for (let run = 0; run < runs; run++) {
-      const names = Object.keys(contenders);
-      if (run % 2) names.reverse();
-      for (const name of names) samples[name].push(await contenders[name]({ seconds, warmup: run === 0 ? 0.5 : 0.1 }));
-    }
+    samples = await interleave(contenders, { runs, seconds });
   } finally {
     one.dispose();
     many.dispose();
