@@ -1,8 +1,8 @@
 /*
  * Threads: a pool of workers that share the network's memory and split each
- * large GEMM of a training pass by rows of C (the multi-threaded core,
- * gradscope_threads.wasm, and the native build; the other wasm builds have no
- * shared memory, so there gs_pool_create returns NULL).
+ * large GEMM of a training pass, and the optimizer's layers (optim.c), between
+ * them (the multi-threaded core, gradscope_threads.wasm, and the native build;
+ * the other wasm builds have no shared memory, so there gs_pool_create returns NULL).
  *
  * Why the result is the same bits for any number of threads: every element of
  * C is one sum over k, in order, computed by exactly one thread with the serial
@@ -16,7 +16,7 @@
  * The protocol: the calling thread writes the job, then bumps `job` (a sequence
  * number and the number of parts in one word, so a worker never pairs one job's
  * number with another's part count) and wakes the workers; it runs part 0
- * itself and spins until the other parts report done. Workers spin briefly,
+ * itself and spins until the other parts report done. Workers poll a while,
  * then sleep in memory.atomic.wait32 (allowed in workers, not on a browser's
  * main thread, which therefore never waits, only spins for the short rest of a
  * GEMM).
@@ -41,7 +41,8 @@
  * below it the hand-over costs more than it saves (chromium, digits' 32 x 128 x 128 products
  * split in two: 0.88x) */
 #define GS_PAR_MIN_MADDS (1u << 20)
-/* iterations a worker polls for the next job before it sleeps */
+/* iterations a worker polls for the next job before it sleeps (about a millisecond: a
+ * step's serial stretches, such as the statistics, then never put it to sleep) */
 #define GS_PAR_SPIN (1 << 21)
 #define GS_JOB_PARTS_BITS 8u /* job word: sequence << 8 | parts; parts 0 = stop */
 
