@@ -66,8 +66,7 @@ export function createPool(core) {
     const stack = e.malloc(STACK_BYTES);
     if (!stack) throw new Error(`gradscope: no memory for thread ${index}'s ${STACK_BYTES / 1024} KB stack`);
     const data = { module: core.module, memory: core.memory, pool, index, stackTop: ((stack >>> 0) + STACK_BYTES) & ~15 };
-    let worker;
-    const ready = new Promise((resolve, reject) => {
+    await new Promise((resolve, reject) => {
       const onMessage = (m) => {
         if (m?.started === index) resolve();
         else if (m?.left === index) failure ??= new Error(`gradscope: thread ${index} left its loop (status ${m.status})`);
@@ -77,9 +76,8 @@ export function createPool(core) {
         reject(failure);
       };
       if (isNode) {
-        worker = null;
         importNode('node:worker_threads').then(({ Worker }) => {
-          worker = new Worker(NODE_WORKER, { eval: true, workerData: data });
+          const worker = new Worker(NODE_WORKER, { eval: true, workerData: data });
           worker.unref(); // a waiting thread does not keep Node running
           // once: a standing 'message' listener would keep Node running despite unref
           worker.once('message', onMessage);
@@ -87,7 +85,7 @@ export function createPool(core) {
         }, onError);
       } else {
         const url = URL.createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' }));
-        worker = new Worker(url);
+        const worker = new Worker(url);
         URL.revokeObjectURL(url);
         worker.onmessage = (event) => onMessage(event.data);
         worker.onerror = (event) => {
@@ -97,7 +95,6 @@ export function createPool(core) {
         worker.postMessage(data);
       }
     });
-    await ready;
   };
 
   return {
