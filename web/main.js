@@ -14,6 +14,7 @@ import { bindFiles, download } from './files.js';
 import { fmt } from './format.js';
 import { clearMap, drawMapAndNetwork } from './map-card.js';
 import { TO_WORKER } from './messages.js';
+import { coreLabel, createThreadsMenu } from './threads-menu.js';
 import { PanelBoard, setDistributionQuantity } from './panels.js';
 import { createPapersView } from './papers-view.js';
 import { createRemedyRuns } from './remedy-runs.js';
@@ -22,7 +23,6 @@ import {
   hiddenLayers,
   lossesFor,
   presetRun,
-  THREAD_CHOICES,
   removeHiddenLayer,
   setField,
   setLayerField,
@@ -40,7 +40,6 @@ import { canvasToData, renderConfusion } from './views.js';
 const $ = (id) => document.getElementById(id);
 const fromHash = stateFromHash(location.hash);
 const simd = fromHash.simd;
-let threads = fromHash.threads; // the training workers' thread count (threads.js: the same numbers for any)
 let state = fromHash.state;
 // what the page holds besides the state: clicked points, the parsed CSV (from the worker) and its file
 let custom = { points: [], csv: null };
@@ -66,26 +65,14 @@ let view = { config: null, stats: null, weights: null, points: null, boundary: n
 
 function makeSide(index) {
   const handlers = index === 0 ? { ...sideHandlers(0), ...fileHandlers } : sideHandlers(1);
-  return new Side(index, handlers, { simd, threads, metrics, onBug: stopRun });
+  return new Side(index, handlers, { simd, threads: threadsMenu.threads, metrics, onBug: stopRun });
 }
 
-// ---- threads: offered where the page is cross-origin isolated (SharedArrayBuffer) ------------
-const coreLabel = (isSimd, n) => `${isSimd ? 'wasm SIMD' : 'wasm scalar'}${n > 1 ? ` on ${n} threads` : ''}`;
-{
-  const select = $('threads');
-  const cores = navigator.hardwareConcurrency || 1;
-  const choices = crossOriginIsolated ? THREAD_CHOICES.filter((n) => n === 1 || n <= cores || n === threads) : [1];
-  for (const n of choices) select.append(new Option(String(n), String(n), false, n === threads));
-  select.disabled = !crossOriginIsolated;
-  select.title = crossOriginIsolated
-    ? `Threads that share each large matrix product (this device reports ${cores} cores). The numbers are the same for any count; only the speed changes, from products of about 100 × 100 × 100 up (small networks run as fast on one). Applies from the next Reset.`
-    : 'Threads need a cross-origin-isolated page (served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), which this page is not; `npm start` serves those headers.';
-  select.addEventListener('change', () => {
-    threads = Number(select.value);
-    for (const side of sides) side?.trainer.send(TO_WORKER.threads, { threads });
-    showNote(`${threads} thread${threads > 1 ? 's' : ''} from the next Reset, preset or setting: the same numbers, only the speed changes`);
-  });
-}
+const threadsMenu = createThreadsMenu($('threads'), fromHash.threads, (threads) => {
+  for (const side of sides) side?.trainer.send(TO_WORKER.threads, { threads });
+  history.replaceState(null, '', currentHash());
+  showNote(`${threads} thread${threads > 1 ? 's' : ''} from the next Reset, preset or setting: the same numbers, only the speed changes`);
+});
 
 const comparisonPrefix = (side) => (side.index === 1 ? 'the comparison: ' : '');
 
@@ -100,8 +87,7 @@ function sideHandlers(index) {
       metrics.threads = msg.threads;
       $('core').textContent = coreLabel(msg.simd, msg.threads);
       if (msg.threadsRefused) {
-        threads = 1;
-        $('threads').value = '1';
+        threadsMenu.refused();
         showNote(`Training on one thread: ${msg.threadsRefused}`);
       }
     },
@@ -292,7 +278,7 @@ function showHighlight() {
 }
 
 // the link to this page: the setup, the comparison, and whether it is playing
-const currentHash = () => `${stateToHash(state)}${$('compare-with').value ? `&compare=${$('compare-with').value}` : ''}${running ? '&play=1' : ''}`;
+const currentHash = () => `${stateToHash(state)}${$('compare-with').value ? `&compare=${$('compare-with').value}` : ''}${threadsMenu.threads > 1 ? `&threads=${threadsMenu.threads}` : ''}${running ? '&play=1' : ''}`;
 
 const layerHandlers = {
   onLayerChange(i, input) {
