@@ -353,7 +353,10 @@ export interface FitOptions {
    * Defaults: patience 10, minDelta 0, restoreBest true.
    */
   earlyStopping?: { patience?: number; minDelta?: number; restoreBest?: boolean };
-  /** record layerHistograms() every this many steps into history.histograms (the newest 1,000) */
+  /**
+   * record layerHistograms() every this many steps into history.histograms (the newest 1,000 the network
+   * keeps when it is first read: see FitHistory.histograms)
+   */
   histogramEvery?: number;
   /**
    * net.probe(probe.x, probe.y, { units, gradientLimit }) after every `probe.every` steps into
@@ -391,9 +394,15 @@ export interface FitHistory {
   valAccuracy?: number[];
   skippedSteps: number[];
   aborted: boolean;
-  /** one entry per training step of this fit, the newest 100,000 (to 102,048): memory stays bounded */
+  /**
+   * one entry per training step of this fit: those the network's training record still keeps when
+   * `steps` (or `droppedSteps`) is first read, at most the fit's newest 100,000 (to 101,024). The record
+   * keeps the network's newest 100,000 steps, so read it before training the network that much further
+   * if you need every step; once read, it is the history's own. Memory stays bounded however many
+   * histories are kept.
+   */
   steps: StepSeries;
-  /** steps of this fit dropped from the front of `steps` */
+  /** steps of this fit not in `steps` (dropped from its front), fixed with it when either is first read */
   droppedSteps: number;
   /** epochs dropped from the front of the per-epoch arrays (they keep the newest 100,000 to 200,000) */
   droppedEpochs: number;
@@ -401,7 +410,10 @@ export interface FitHistory {
   bestEpoch?: number | null;
   /** with earlyStopping: the epoch after which it stopped (0-based), null when it ran all epochs */
   stoppedEpoch?: number | null;
-  /** with histogramEvery: { step (0-based within this fit), layers } */
+  /**
+   * with histogramEvery: { step (0-based within this fit), layers }, the newest 1,000 of this fit that the
+   * network still keeps when first read (it keeps its newest 1,000 snapshots), the history's own from then on
+   */
   histograms?: { step: number; layers: LayerHistograms[] }[];
   /**
    * with options.probe: the newest 1,000 probes, each taken after step `step` (0-based within this

@@ -11,7 +11,8 @@ import { threadsUnavailable } from './threads.js';
 import { checkParameters, optimizerBuffers, parseState, serialize } from './persist.js';
 import { PROBE_LIMIT, checkProbeOptions, summarizeProbe } from './probe.js';
 import { asPyTorchExport, readPyTorch, toPyTorch } from './pytorch.js';
-import { EpochLog, StepLog, compactCounts, firstNonFinite } from './record.js';
+import { EpochLog, StepLog, countsArray, firstNonFinite } from './record.js';
+import { RowLog } from './row-log.js';
 import { boolean, checkKeys, checkTargets, fail, given, integer, isPlainObject, number, rowsOf } from './validate.js';
 
 export { STAT_NAMES };
@@ -69,6 +70,8 @@ export class Network {
   #fitting = false; // a fit is under way (it owns the dataset buffers between epochs)
   // the epoch a fit with maxSteps left unfinished, for fit's resume: { rows, batchSize, shuffle, done, steps, log }
   #openEpoch = null;
+  // fit's histogram snapshots, [step (low, high 32 bits), counts...] rows: the newest HISTOGRAM_LIMIT (a history shows its own)
+  #snapshots = null;
   #unitCount; // units over all layers
   #threads = 1;
 
@@ -263,7 +266,7 @@ export class Network {
     }
     const nLayers = this.#config.layers.length;
     const history = { epochs: 0, loss: [], skippedSteps: [], aborted: false, steps: null, droppedSteps: 0, droppedEpochs: 0, partialEpoch: null };
-    if (o.histogramEvery) history.histograms = []; // { step, layers } every histogramEvery steps (the newest HISTOGRAM_LIMIT)
+    if (o.histogramEvery) history.histograms = null; // { step, layers } every histogramEvery steps (the newest HISTOGRAM_LIMIT)
     if (o.probe) history.probes = []; // { step, ...probe } every probe.every steps (the newest PROBE_LIMIT)
     if (validation) {
       history.valLoss = [];
@@ -272,6 +275,7 @@ export class Network {
     const stopper = o.earlyStopping ? new EarlyStopper(o.earlyStopping, () => this.getParameters()) : null;
     if (stopper) Object.assign(history, { bestEpoch: null, stoppedEpoch: null });
     const runSteps = new StepLog(nLayers, RECORD_LIMIT); // history.steps: this fit's newest steps
+    const runSnapshots = o.histogramEvery ? new RowLog(this.#snapshotLog().width, HISTOGRAM_LIMIT) : null; // history.histograms
     // onEpoch's info.steps; kept with maxSteps too, for the epoch a later fit resumes
     const epochSteps = open?.log ?? (o.onEpoch || o.maxSteps ? new StepLog(nLayers, EPOCH_STEPS_LIMIT) : null);
     let budget = o.maxSteps ?? Infinity; // optimizer steps this fit may still take
@@ -286,7 +290,7 @@ export class Network {
         if (!this.#handle) throw new Error('fit: the network was disposed during training');
         if (!(epoch === 0 && open)) epochSteps?.clear();
         const before = runSteps.dropped + runSteps.length;
-        const { finished, loss, skipped } = this.#runEpoch(where, o, runSteps, epochSteps, history, budget, probeSet);
+        const { finished, loss, skipped } = this.#runEpoch(where, o, { runSteps, epochSteps, runSnapshots }, history, budget, probeSet);
         const ran = runSteps.dropped + runSteps.length - before;
         budget -= ran;
         if (!finished) {
@@ -327,17 +331,17 @@ export class Network {
       validation?.release();
       probeSet?.release();
     }
-    // the per-step series are built when first read: a loop of short fits that never
-    // looks at them does not pay for turning every row into typed arrays
-    let steps = null;
-    Object.defineProperty(history, 'steps', { enumerable: true, configurable: true, get: () => (steps ??= runSteps.series()), set: (v) => (steps = v) });
-    history.droppedSteps = runSteps.dropped;
     if (stopper) {
       history.bestEpoch = stopper.bestEpoch;
       // put back the best epoch's parameters (and running statistics) when a later epoch ended the fit
       if (stopper.restore && stopper.best && stopper.bestEpoch !== history.epochs - 1 && this.#handle) this.#writeTensors(stopper.best);
     }
-    return history;
+    if (runSnapshots) {
+      const layers = this.#config.layers;
+      const bound = countBound(layers, this.inputs, o.batchSize);
+      lazyProperty(history, 'histograms', () => histogramEntries(runSnapshots, layers, bound));
+    }
+    return historyWithSteps(history, runSteps);
   }
 
   /** fit's arguments, validated before anything changes */
@@ -446,28 +450,40 @@ export class Network {
     });
   }
 
-  /** the snapshots the core took in the last chunk into history.histograms (the newest HISTOGRAM_LIMIT) */
-  #collectHistograms(histograms, firstStep, batchSize) {
+  /** the network's log of fit's histogram snapshots (made at the first fit that takes them) */
+  #snapshotLog() {
+    const counts = this.#config.layers.length * HIST.quantities.length * HIST.slots;
+    // chunks of 64 snapshots: the ring keeps HISTOGRAM_LIMIT and fills each chunk again once they are newer
+    return (this.#snapshots ??= new RowLog(2 + counts, HISTOGRAM_LIMIT, { Type: Uint32Array, chunkRows: 64 }));
+  }
+
+  /** the snapshots the core took in the last chunk of steps (the first of them step firstStep of the fit) into the network's log; view shows them */
+  #collectHistograms(view, firstStep) {
     const e = this.#core.exports;
     const n = e.gs_net_fit_histogram_count(this.#handle);
     if (!n) return;
-    const size = this.#config.layers.length * HIST.quantities.length * HIST.slots;
+    const log = this.#snapshotLog();
+    const size = log.width - 2;
     const steps = this.#core.u32(e.gs_net_fit_histogram_steps(this.#handle), n);
-    // one copy for the chunk (in the narrowest type that holds its counts), a view of it per snapshot
-    // a snapshot counts each layer's last batch of activations and its weights and their gradients once
-    const bound = this.#config.layers.reduce((m, l, i) => Math.max(m, l.units * Math.max(batchSize, i ? this.#config.layers[i - 1].units : this.inputs)), 0);
-    const slots = compactCounts(this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size), bound);
-    for (let i = 0; i < n; i++) histograms.push(histogramSnapshot(firstStep + steps[i], slots.subarray(i * size, (i + 1) * size), this.#config.layers));
-    if (histograms.length > HISTOGRAM_LIMIT) histograms.splice(0, histograms.length - HISTOGRAM_LIMIT);
+    const counts = this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size);
+    for (let i = 0; i < n; i++) {
+      const step = firstStep + steps[i];
+      log.appendRowWith((data, at) => {
+        data[at] = step % 2 ** 32;
+        data[at + 1] = Math.floor(step / 2 ** 32);
+        data.set(counts.subarray(i * size, (i + 1) * size), at + 2);
+      });
+    }
+    view.appendFrom(log, n);
   }
 
   /**
    * One epoch in chunks of at most LIMITS.logSteps steps (one step at a time
    * with throwOnNonFinite, so it stops at the first bad step). Each chunk's
    * step rows go into the record, this fit's steps and the epoch's steps; the
-   * histogram snapshots the core took in it into history.histograms.
+   * histogram snapshots the core took in it into the network's log and this fit's.
    */
-  #runEpoch(where, { batchSize, shuffle }, runSteps, epochSteps, history, budget, probeSet) {
+  #runEpoch(where, { batchSize, shuffle }, { runSteps, epochSteps, runSnapshots }, history, budget, probeSet) {
     const e = this.#core.exports;
     const handle = this.#handle;
     const nLayers = this.#config.layers.length;
@@ -485,10 +501,10 @@ export class Network {
       budget -= ran;
       const rows = this.#core.view(e.gs_net_epoch_log(handle), ran * perStep);
       this.#record.steps.appendRows(rows);
-      runSteps.appendFrom(this.#record.steps, ran); // the same rows, held by reference
+      runSteps.appendFrom(this.#record.steps, ran); // the same rows, held by reference during the fit
       epochSteps?.appendFrom(this.#record.steps, ran);
       const total = runSteps.dropped + runSteps.length;
-      if (history.histograms) this.#collectHistograms(history.histograms, done, batchSize);
+      if (runSnapshots) this.#collectHistograms(runSnapshots, done);
       if (this.#config.throwOnNonFinite) {
         const bad = firstNonFinite(rows, nLayers, NONFINITE_KINDS);
         // the epoch stays unfinished; the next fit starts a new one when it uploads its data
@@ -842,7 +858,61 @@ function histogramObjects(slots, layers) {
   return result;
 }
 
-/** fit's { step, layers } entry: the slots are copied now, the objects made when first read */
+/**
+ * fit's result: the history's fields, and `steps` and `droppedSteps` read from the
+ * log (the record's rows of this fit) when either is first read: a loop of short
+ * fits that never looks at them does not pay for turning every row into typed
+ * arrays. Until then they are the rows the network's record still keeps (its
+ * newest RECORD_LIMIT steps); read, they are the history's own.
+ */
+function historyWithSteps(history, log) {
+  let steps = null;
+  let dropped = 0;
+  const read = () => {
+    if (log) {
+      steps = log.series();
+      dropped = log.dropped;
+      log = null;
+    }
+  };
+  Object.defineProperty(history, 'steps', { enumerable: true, configurable: true, get: () => (read(), steps), set: (v) => (read(), (steps = v)) });
+  Object.defineProperty(history, 'droppedSteps', { enumerable: true, configurable: true, get: () => (read(), dropped), set: (v) => (read(), (dropped = v)) });
+  return history;
+}
+
+/** obj[name] is build()'s value, built when first read (and then kept) */
+function lazyProperty(obj, name, build) {
+  let value;
+  let built = false;
+  const get = () => {
+    if (!built) (value = build()), (built = true);
+    return value;
+  };
+  Object.defineProperty(obj, name, { enumerable: true, configurable: true, get, set: (v) => (get(), (value = v)) });
+}
+
+/** the most any histogram slot can count: each layer's last batch of activations and its weights and their gradients, once each */
+function countBound(layers, inputs, batchSize) {
+  return layers.reduce((m, l, i) => Math.max(m, l.units * Math.max(batchSize, i ? layers[i - 1].units : inputs)), 0);
+}
+
+/** history.histograms: the newest HISTOGRAM_LIMIT snapshots the log (of [step low, step high, counts...] rows) shows, each { step, layers } */
+function histogramEntries(log, layers, bound) {
+  const size = log.width - 2;
+  const skip = Math.max(0, log.length - HISTOGRAM_LIMIT);
+  const counts = countsArray((log.length - skip) * size, bound); // one copy for all, a view of it per snapshot
+  const entries = [];
+  let row = 0;
+  log.forEachRow((data, at) => {
+    if (row++ < skip) return;
+    const slots = counts.subarray(entries.length * size, (entries.length + 1) * size);
+    slots.set(data.subarray(at + 2, at + 2 + size));
+    entries.push(histogramSnapshot(data[at] + data[at + 1] * 2 ** 32, slots, layers));
+  });
+  return entries;
+}
+
+/** fit's { step, layers } entry: slots are its counts (a copy), the objects made when first read */
 function histogramSnapshot(step, slots, layers) {
   let objects = null;
   const entry = { step };
