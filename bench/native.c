@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 /* The same workloads through the C API, built natively (gcc -O3, SIMD path via
- * SIMDe) for reference: prints one JSON line per workload. */
+ * SIMDe) for reference: prints one JSON line per workload.
+ *   native [seconds] [workload]   (all four without a name) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,12 @@ static double now(void) {
 
 int main(int argc, char **argv) {
     const double seconds = argc > 1 ? atof(argv[1]) : 1.0;
+    const char *only = argc > 2 ? argv[2] : NULL;
+    int ran = 0;
     for (size_t k = 0; k < sizeof WORKLOADS / sizeof WORKLOADS[0]; k++) {
         const workload *w = &WORKLOADS[k];
+        if (only && strcmp(only, w->name) != 0) continue;
+        ran++;
         gs_net *net = gs_net_create(w->inputs, w->loss, 1);
         for (int l = 0; l < w->hidden_count; l++) gs_net_add_layer(net, w->hidden, w->act, w->bn, w->dropout);
         gs_net_add_layer(net, w->outputs, GS_ACT_LINEAR, 0, 0.0f);
@@ -58,6 +63,10 @@ int main(int argc, char **argv) {
         }
         printf("{\"impl\":\"native-gcc\",\"workload\":\"%s\",\"fitStepsPerSecond\":%.1f}\n", w->name, steps / (t - t0));
         gs_net_free(net);
+    }
+    if (!ran) {
+        fprintf(stderr, "native: no workload named %s\n", only);
+        return 2;
     }
     return 0;
 }

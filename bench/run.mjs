@@ -34,7 +34,19 @@ const sources = [...new Set(readFileSync(join(root, 'CMakeLists.txt'), 'utf8').m
 execFileSync('gcc', ['-O3', '-march=native', '-std=c11', '-DGS_SIMDE', `-I${join(root, 'include')}`, `-I${join(root, 'src')}`, ...sources, join(root, 'bench/native.c'), '-lm', '-o', join(out, 'native')], { stdio: ['ignore', 2, 2] });
 
 const { WORKLOADS, parameterCount } = await import('./workloads.js');
-const nativeBefore = execFileSync(join(out, 'native'), [String(seconds)], { encoding: 'utf8' }).trim().split('\n');
+/** the native build's records (all workloads, or the one named) */
+const native = (name) =>
+  execFileSync(join(out, 'native'), [String(seconds), ...(name ? [name] : [])], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const r = JSON.parse(line);
+      const w = WORKLOADS.find((x) => x.name === r.workload);
+      return { kind: 'native', workload: r.workload, fit: r.fitStepsPerSecond, gflops: (r.fitStepsPerSecond * 6 * parameterCount(w) * w.batch) / 1e9 };
+    });
+const browser = args.has('--browser');
+// Node: the native build timed before and after all the workloads; --browser: right before and after each one's rounds
+const nativeBefore = browser ? [] : native();
 const { INSTRUMENTS, peakGflops } = await import('./impl.js');
 // the WASM SIMD ceiling probe, one instance for the mnist rounds and the probe alone
 const peak = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(out, 'peak.wasm'))), {});
@@ -44,9 +56,9 @@ const THREADS = argv.includes('--threads') ? Number(argv[argv.indexOf('--threads
 if (!(Number.isInteger(THREADS) && THREADS >= 2 && THREADS <= 32)) throw new Error(`bench: --threads is ${argv[argv.indexOf('--threads') + 1]}; expected a whole number from 2 to 32`);
 const THREAD_WORKLOADS = ['mnist', 'digits'];
 
-if (args.has('--browser')) {
+if (browser) {
   const { runInBrowser } = await import('./browser.mjs');
-  for (const record of await runInBrowser({ seconds, runs, threads: THREADS, threadWorkloads: THREAD_WORKLOADS })) emit(record);
+  for (const record of await runInBrowser({ seconds, runs, native, threads: THREADS, threadWorkloads: THREAD_WORKLOADS })) emit(record);
 } else {
   const { measureThreads, measureWorkload, stepCosts, workloadRecord } = await import('./impl.js');
   const tf = await import('@tensorflow/tfjs-core');
@@ -70,13 +82,9 @@ if (args.has('--browser')) {
 emit({ kind: 'peak', env: 'node', probe: '16 independent f32x4 chains c = c*m + a', gflops: peakGflops(peak) });
 
 // ---- native gcc -O3 build of the same C -------------------------------------------------
-// timed before the workloads too (the native records of both runs; the table takes each
-// workload's median), so one slow or fast spell of the VM moves it less
-for (const line of [...nativeBefore, ...execFileSync(join(out, 'native'), [String(seconds)], { encoding: 'utf8' }).trim().split('\n')]) {
-  const r = JSON.parse(line);
-  const w = WORKLOADS.find((x) => x.name === r.workload);
-  emit({ kind: 'native', workload: r.workload, fit: r.fitStepsPerSecond, gflops: (r.fitStepsPerSecond * 6 * parameterCount(w) * w.batch) / 1e9 });
-}
+// timed before the workloads too (the native records of both runs; the table takes their mean),
+// so one slow or fast spell of the VM moves it less
+if (!browser) for (const record of [...nativeBefore, ...native()]) emit(record);
 
 // ---- what a page downloads to train ---------------------------------------------------------
 {
@@ -157,7 +165,7 @@ if (threadRows.length) {
 const mnist = rows.find((r) => r.workload === 'mnist' && r.peak);
 for (const peak of results.filter((r) => r.kind === 'peak')) console.log(`\nWASM SIMD peak probe (${peak.env}), alone: ${f(peak.gflops, 1)} GFLOP/s`);
 if (mnist) console.log(`mnist (fit) does the flops it needs at ${(100 * mnist.neededOfPeak).toFixed(0)}% of the probe's peak (${f(mnist.peak, 1)} GFLOP/s, measured in the same rounds; target ${100 * TARGET_OF_PEAK}%: ${mark(mnist.neededOfPeak >= TARGET_OF_PEAK)}); counting 6 x params x batch, ${(100 * mnist.ofPeak).toFixed(0)}%`);
-console.log('native gcc -O3, measured alone before and after the workloads (the table uses the mean of the two; a slow or fast spell of a shared machine moves it):');
+console.log(`native gcc -O3, measured alone ${browser ? "right before and after each workload's rounds" : 'before and after the workloads'} (the table uses the mean of the two):`);
 console.log(`  fit: ${results.filter((r) => r.kind === 'native').map((r) => `${r.workload} ${f(r.fit)} steps/s (${f(r.gflops, 1)} GFLOP/s)`).join(', ')}`);
 const size = results.find((r) => r.kind === 'size');
 console.log(`download to train, gzipped: gradscope ${(size.gradscopeTotalGz / 1024).toFixed(1)} KB (JS ${(size.gradscopeJsGz / 1024).toFixed(1)} + wasm ${(size.gradscopeWasmGz / 1024).toFixed(1)}); tfjs core+layers+wasm ${(size.tfjsTotalGz / 1024).toFixed(1)} KB`);
@@ -165,5 +173,5 @@ console.log(`\nmnist network, cost per fit step against batch size (${rows[0]?.e
 for (const r of results.filter((x) => x.kind === 'scaling-batch')) console.log(`  batch ${String(r.batch).padStart(3)}: ${f(r.usPerStep).padStart(8)} µs/step, ${f(r.usPerExample, 2).padStart(8)} µs/example`);
 console.log('two hidden layers of width w, batch 64, cost per step against parameter count:');
 for (const r of results.filter((x) => x.kind === 'scaling-params')) console.log(`  w ${String(r.width).padStart(4)} (${String(r.params).padStart(8)} params): ${f(r.usPerStep).padStart(8)} µs/step, ${f(r.nsPerParamExample, 3)} ns per parameter-example`);
-writeFileSync(join(out, `results-${args.has('--browser') ? 'browser' : 'node'}.json`), JSON.stringify(results, null, 2));
+writeFileSync(join(out, `results-${browser ? 'browser' : 'node'}.json`), JSON.stringify(results, null, 2));
 if (!existsSync(join(out, 'native'))) process.exitCode = 1;
