@@ -72,6 +72,8 @@ export class Network {
   #openEpoch = null;
   // fit's histogram snapshots, [step (low, high 32 bits), counts...] rows: the newest HISTOGRAM_LIMIT (a history shows its own)
   #snapshots = null;
+  // the steps of the epoch under way, for onEpoch and a resumed epoch (one fit at a time uses it)
+  #epochLog = null;
   #unitCount; // units over all layers
   #threads = 1;
 
@@ -277,7 +279,7 @@ export class Network {
     const runSteps = new StepLog(nLayers, RECORD_LIMIT); // history.steps: this fit's newest steps
     const runSnapshots = o.histogramEvery ? new RowLog(this.#snapshotLog().width, HISTOGRAM_LIMIT) : null; // history.histograms
     // onEpoch's info.steps; kept with maxSteps too, for the epoch a later fit resumes
-    const epochSteps = open?.log ?? (o.onEpoch || o.maxSteps ? new StepLog(nLayers, EPOCH_STEPS_LIMIT) : null);
+    const epochSteps = open?.log ?? (o.onEpoch || o.maxSteps ? (this.#epochLog ??= new StepLog(nLayers, EPOCH_STEPS_LIMIT)) : null);
     let budget = o.maxSteps ?? Infinity; // optimizer steps this fit may still take
     let lastYield = performance.now();
     this.#fitting = true;
@@ -289,9 +291,9 @@ export class Network {
         }
         if (!this.#handle) throw new Error('fit: the network was disposed during training');
         if (!(epoch === 0 && open)) epochSteps?.clear();
-        const before = runSteps.dropped + runSteps.length;
+        const before = runSteps.appended;
         const { finished, loss, skipped } = this.#runEpoch(where, o, { runSteps, epochSteps, runSnapshots }, history, budget, probeSet);
-        const ran = runSteps.dropped + runSteps.length - before;
+        const ran = runSteps.appended - before;
         budget -= ran;
         if (!finished) {
           // maxSteps ran out mid-epoch: a fit with resume: true continues it where it stopped
@@ -473,8 +475,8 @@ export class Network {
         data[at + 1] = Math.floor(step / 2 ** 32);
         data.set(counts.subarray(i * size, (i + 1) * size), at + 2);
       });
+      view.appendFrom(log, 1); // one at a time: a chunk of steps can take more snapshots than the log keeps
     }
-    view.appendFrom(log, n);
   }
 
   /**
@@ -491,7 +493,7 @@ export class Network {
     let status;
     do {
       // stop after each step with throwOnNonFinite
-      const done = runSteps.dropped + runSteps.length;
+      const done = runSteps.appended;
       let most = this.#config.throwOnNonFinite ? 1 : LIMITS.logSteps;
       if (probeSet) most = Math.min(most, probeSet.every - (done % probeSet.every)); // and at the next probe step
       const chunk = Math.min(most, budget);
@@ -502,8 +504,8 @@ export class Network {
       const rows = this.#core.view(e.gs_net_epoch_log(handle), ran * perStep);
       this.#record.steps.appendRows(rows);
       runSteps.appendFrom(this.#record.steps, ran); // the same rows, held by reference during the fit
-      epochSteps?.appendFrom(this.#record.steps, ran);
-      const total = runSteps.dropped + runSteps.length;
+      epochSteps?.appendRows(rows); // its own copy: exact however much trains before a resumed epoch ends
+      const total = runSteps.appended;
       if (runSnapshots) this.#collectHistograms(runSnapshots, done);
       if (this.#config.throwOnNonFinite) {
         const bad = firstNonFinite(rows, nLayers, NONFINITE_KINDS);

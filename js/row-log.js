@@ -23,7 +23,8 @@ export class RowLog {
   #chunkRows;
   #segments = []; // the kept rows, oldest first: { chunk, at, rows, gen } (rows at..at+rows of chunk.data while chunk.gen === gen)
   #rows = 0; // rows in #segments (a view's may include rows filled over since: see #prune)
-  #dropped = 0;
+  #dropped = 0; // rows appended and no longer in #segments
+  #clearedAt = 0; // rows appended before the last clear(): still in the ring, no longer shown
   #tail = null; // own chunk being filled: { data, gen, owner: this }
   #tailRows = 0;
   #free = []; // own chunks whose rows were dropped: filled again next
@@ -40,15 +41,18 @@ export class RowLog {
   get width() {
     return this.#width;
   }
-  /** rows kept */
+  /** rows kept (since the last clear) */
   get length() {
     this.#prune();
-    return this.#rows;
+    return Math.min(this.#rows, this.appended);
   }
-  /** rows dropped from the front (the index of the first kept row) */
+  /** rows dropped from the front (the index of the first kept row, counted from the last clear) */
   get dropped() {
-    this.#prune();
-    return this.#dropped;
+    return this.appended - this.length;
+  }
+  /** rows appended since the last clear, kept or dropped */
+  get appended() {
+    return this.#rows + this.#dropped - this.#clearedAt;
   }
   /** chunks this log has allocated: bounded by its limit, however many rows it was given */
   get chunksAllocated() {
@@ -81,8 +85,7 @@ export class RowLog {
    * rows; the record keeps the newest `limit` of the network).
    */
   appendFrom(source, n) {
-    source.#prune();
-    if (!(n >= 0 && n <= source.#rows)) throw new RangeError(`RowLog.appendFrom: ${n} rows of a log of ${source.#rows}`);
+    if (!(n >= 0 && n <= source.length)) throw new RangeError(`RowLog.appendFrom: ${n} rows of a log of ${source.length}`);
     const picked = [];
     for (let i = source.#segments.length - 1, left = n; left > 0; i--) {
       const s = source.#segments[i];
@@ -94,25 +97,27 @@ export class RowLog {
     this.#trim();
   }
 
-  /** forgets every row. Its chunks are not filled again: logs showing their rows keep them (a fit's history outlives resetRecord). */
+  /**
+   * forgets every row: they are no longer shown, and their memory is filled again when the
+   * ring comes round to it, as if they had been kept (logs showing them lose them no sooner)
+   */
   clear() {
-    this.#segments = [];
-    this.#rows = 0;
-    this.#dropped = 0;
-    this.#tail = null;
-    this.#free = [];
+    this.#clearedAt = this.#rows + this.#dropped;
   }
 
   /** calls visit(data, offset) for each kept row, oldest first */
   forEachRow(visit) {
-    this.#prune();
+    let skip = this.#rows - this.length; // cleared rows still in the ring
     const width = this.#width;
-    for (const { chunk, at, rows } of this.#segments) for (let r = at; r < at + rows; r++) visit(chunk.data, r * width);
+    for (const { chunk, at, rows } of this.#segments) {
+      for (let r = at + Math.min(skip, rows); r < at + rows; r++) visit(chunk.data, r * width);
+      skip -= Math.min(skip, rows);
+    }
   }
 
   /** the chunk filled next: a dropped one (a new generation: logs showing its rows drop them), or a new one */
   #newTail() {
-    this.#tail = this.#free.pop();
+    this.#tail = this.#free.shift(); // the oldest: rows leave the ring in the order they came
     if (this.#tail) this.#tail.gen++;
     else {
       this.#tail = { data: new this.#Type(this.#chunkRows * this.#width), gen: 0, owner: this };
@@ -146,17 +151,23 @@ export class RowLog {
     }
   }
 
-  /** rows of chunks filled again since this log took them are dropped (the oldest: a ring fills its oldest chunk again) */
+  /**
+   * drops the rows of chunks filled again since this log took them, and every older row:
+   * what is shown stays the newest rows, with no gap (a ring fills its oldest chunk first,
+   * but rows taken after its clear() can be in newer chunks than older rows still shown)
+   */
   #prune() {
-    if (this.#segments.every((s) => s.chunk.gen === s.gen)) return;
-    const kept = [];
-    for (const s of this.#segments) {
-      if (s.chunk.gen === s.gen) kept.push(s);
-      else {
-        this.#rows -= s.rows;
-        this.#dropped += s.rows;
+    let stale = -1;
+    for (let i = this.#segments.length - 1; i >= 0; i--) {
+      if (this.#segments[i].chunk.gen !== this.#segments[i].gen) {
+        stale = i;
+        break;
       }
     }
-    this.#segments = kept;
+    if (stale < 0) return;
+    for (const s of this.#segments.splice(0, stale + 1)) {
+      this.#rows -= s.rows;
+      this.#dropped += s.rows;
+    }
   }
 }

@@ -67,3 +67,43 @@ test('history.histograms: the snapshots the network still keeps (its newest HIST
   assert.deepStrictEqual(long.histograms.at(-1).layers, net.layerHistograms());
   net.dispose();
 });
+
+test('review findings: histograms every step of an epoch longer than the network keeps; resetRecord mid-fit leaves no gap; a resumed epoch keeps every step', async () => {
+  // one chunk of the core's steps (up to 1,024) takes more snapshots than the network keeps (1,000)
+  const rows = 1064;
+  const xl = randomFloats(rows * 2, 9);
+  const yl = new Float32Array(rows).map((_, i) => i % 2);
+  const net = await createNetwork(CONFIG);
+  const long = await net.fit(xl, yl, { epochs: 2, batchSize: 1, histogramEvery: 1 });
+  assert.equal(long.histograms.length, HISTOGRAM_LIMIT);
+  assert.deepEqual(long.histograms.map((h) => h.step), Array.from({ length: HISTOGRAM_LIMIT }, (_, i) => 2 * rows - HISTOGRAM_LIMIT + i));
+  assert.deepStrictEqual(long.histograms.at(-1).layers, net.layerHistograms());
+
+  // resetRecord in the first epoch, then the record filled over in the second: what is shown is the newest, with no gap
+  const perEpoch = [];
+  const x1 = x.subarray(0, 2);
+  const y1 = y.subarray(0, 1);
+  const h = await fit(net, 3, {
+    onEpoch: ({ epoch, steps }) => {
+      perEpoch.push(Array.from(steps.loss));
+      if (epoch === 0) net.resetRecord();
+      if (epoch === 1) for (let k = 0; k < RECORD_LIMIT + 2500; k++) net.trainStep(x1, y1);
+    },
+  });
+  assert.equal(h.steps.loss.length + h.droppedSteps, 30);
+  assert.deepEqual(Array.from(h.steps.loss), perEpoch.flat().slice(h.droppedSteps), 'the newest steps, in order');
+  assert.equal(net.trainingRecord().firstStep + net.trainingRecord().steps.loss.length, 20 + RECORD_LIMIT + 2500, 'the record counts from resetRecord');
+
+  // an epoch stopped by maxSteps and resumed after the record was filled over: onEpoch still sees all of it
+  const twin = await createNetwork(CONFIG);
+  let whole = null;
+  await fit(twin, 1, { onEpoch: ({ steps }) => (whole = Array.from(steps.loss)) });
+  let resumed = null;
+  const net2 = await createNetwork(CONFIG);
+  await fit(net2, 1, { maxSteps: 5, onEpoch: () => assert.fail('the epoch is not over') });
+  for (let k = 0; k < RECORD_LIMIT + 2500; k++) net2.trainStep(x1, y1); // changes the weights: compare the first 5 steps only
+  await fit(net2, 1, { resume: true, onEpoch: ({ steps }) => (resumed = Array.from(steps.loss)) });
+  assert.equal(resumed.length, ROWS);
+  assert.deepEqual(resumed.slice(0, 5), whole.slice(0, 5));
+  for (const n of [net, twin, net2]) n.dispose();
+});
