@@ -470,11 +470,7 @@ export class Network {
     const counts = this.#core.u32(e.gs_net_fit_histograms(this.#handle), n * size);
     for (let i = 0; i < n; i++) {
       const step = firstStep + steps[i];
-      log.appendRowWith((data, at) => {
-        data[at] = step % 2 ** 32;
-        data[at + 1] = Math.floor(step / 2 ** 32);
-        data.set(counts.subarray(i * size, (i + 1) * size), at + 2);
-      });
+      log.appendRow(step % 2 ** 32, Math.floor(step / 2 ** 32), counts.subarray(i * size, (i + 1) * size));
       view.appendFrom(log, 1); // one at a time: a chunk of steps can take more snapshots than the log keeps
     }
   }
@@ -868,29 +864,30 @@ function histogramObjects(slots, layers) {
  * newest RECORD_LIMIT steps); read, they are the history's own.
  */
 function historyWithSteps(history, log) {
-  let steps = null;
-  let dropped = 0;
-  const read = () => {
-    if (log) {
-      steps = log.series();
-      dropped = log.dropped;
-      log = null;
-    }
+  let read = null; // both at once, when either is first read; then the log can go
+  const both = () => {
+    if (!read) (read = { steps: log.series(), dropped: log.dropped }), (log = null);
+    return read;
   };
-  Object.defineProperty(history, 'steps', { enumerable: true, configurable: true, get: () => (read(), steps), set: (v) => (read(), (steps = v)) });
-  Object.defineProperty(history, 'droppedSteps', { enumerable: true, configurable: true, get: () => (read(), dropped), set: (v) => (read(), (dropped = v)) });
+  lazyProperty(history, 'steps', () => both().steps);
+  lazyProperty(history, 'droppedSteps', () => both().dropped);
   return history;
 }
 
-/** obj[name] is build()'s value, built when first read (and then kept) */
+/** obj[name] is build()'s value, built when first read (and then kept), unless set first */
 function lazyProperty(obj, name, build) {
   let value;
   let built = false;
   const get = () => {
-    if (!built) (value = build()), (built = true);
+    if (!built) set(build());
     return value;
   };
-  Object.defineProperty(obj, name, { enumerable: true, configurable: true, get, set: (v) => (get(), (value = v)) });
+  const set = (v) => {
+    value = v;
+    built = true;
+    build = null; // and what it read
+  };
+  Object.defineProperty(obj, name, { enumerable: true, configurable: true, get, set });
 }
 
 /** the most any histogram slot can count: each layer's last batch of activations and its weights and their gradients, once each */
@@ -916,14 +913,8 @@ function histogramEntries(log, layers, bound) {
 
 /** fit's { step, layers } entry: slots are its counts (a copy), the objects made when first read */
 function histogramSnapshot(step, slots, layers) {
-  let objects = null;
   const entry = { step };
-  Object.defineProperty(entry, 'layers', {
-    enumerable: true,
-    configurable: true,
-    get: () => (objects ??= histogramObjects(slots, layers)),
-    set: (v) => (objects = v),
-  });
+  lazyProperty(entry, 'layers', () => histogramObjects(slots, layers));
   return entry;
 }
 

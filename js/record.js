@@ -7,7 +7,8 @@ const STAT_COUNT = STAT_NAMES.length;
 
 /**
  * Step rows: [loss, learning rate, then every layer's STAT_NAMES statistics]
- * (ROW_HEAD floats before the stats), in a RowLog of Float32Array chunks.
+ * (ROW_HEAD = 2 floats before the stats), in a RowLog of Float32Array chunks:
+ * appendRow(loss, learningRate, stats) adds one.
  */
 export class StepLog extends RowLog {
   /** nLayers: layers per row; limit: steps kept (the newest) */
@@ -17,15 +18,6 @@ export class StepLog extends RowLog {
 
   get nLayers() {
     return (this.width - ROW_HEAD) / STAT_COUNT;
-  }
-
-  /** appends one row: loss, learning rate, then stats (a Float32Array of nLayers * STAT_COUNT) */
-  appendRow(loss, learningRate, stats) {
-    this.appendRowWith((data, at) => {
-      data[at] = loss;
-      data[at + 1] = learningRate;
-      data.set(stats, at + ROW_HEAD);
-    });
   }
 
   /** -> { loss, learningRate: Float32Array, layers: [{ gradNorm: Float32Array, ... }] } of the kept steps */

@@ -59,10 +59,17 @@ export class RowLog {
     return this.#allocated;
   }
 
-  /** appends one row, written by write(data, offset) into data[offset .. offset + width) */
-  appendRowWith(write) {
+  /**
+   * appends one row: two numbers, then values (width - 2 of them). Both logs' rows start so: a
+   * step's loss and learning rate, a histogram snapshot's step (low and high 32 bits).
+   */
+  appendRow(first, second, values) {
     if (!this.#tail) this.#newTail();
-    write(this.#tail.data, this.#tailRows * this.#width);
+    const data = this.#tail.data;
+    const at = this.#tailRows * this.#width;
+    data[at] = first;
+    data[at + 1] = second;
+    data.set(values, at + 2);
     this.#filled(1);
   }
 
