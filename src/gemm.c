@@ -37,24 +37,30 @@ void gs_gemm_scalar(float *c, int ldc, const float *a, int a_rs, int a_ks, const
 #endif
 
 /* Micro-kernels: C rows [0, R) (R <= 4, a constant at each call site, so the
- * loops over r unroll into registers) += a packed panel of A (pa[4k + r], see
- * pack_panel) times kc rows of B, ldb apart (8 when the strip is packed). All
- * four rows are computed; rows past R are padding and never stored. */
-static inline __attribute__((always_inline)) void kernel8(float *c, int ldc, const float *pa,
-                                                          const float *b, int ldb, int kc, int R,
+ * loops over r unroll into registers) += rows of A, element (r, k) at
+ * a[r * a_rs + k * a_ks] (a packed panel, see pack_panel: a_rs 1, a_ks 4; or A
+ * in place), times kc rows of B, ldb apart (8 when the strip is packed). All
+ * four rows are computed; rows past R repeat row 0 and are never stored. */
+#define GS_A_ROWS(ar, a, a_rs, R)                                                                  \
+    const float *ar[4];                                                                          \
+    for (int r = 0; r < 4; r++) ar[r] = (a) + (size_t)(r < (R) ? r : 0) * (a_rs)
+
+static inline __attribute__((always_inline)) void kernel8(float *c, int ldc, const float *a, size_t a_rs,
+                                                          size_t a_ks, const float *b, int ldb, int kc, int R,
                                                           int accumulate) {
+    GS_A_ROWS(ar, a, a_rs, R);
     v128_t acc0[4], acc1[4];
     for (int r = 0; r < 4; r++) {
         const int load = accumulate && r < R;
         acc0[r] = load ? wasm_v128_load(c + (size_t)r * ldc) : wasm_f32x4_splat(0.0f);
         acc1[r] = load ? wasm_v128_load(c + (size_t)r * ldc + 4) : wasm_f32x4_splat(0.0f);
     }
-    for (int k = 0; k < kc; k++, pa += 4, b += ldb) {
+    for (size_t k = 0; k < (size_t)kc; k++, b += ldb) {
         const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
         for (int r = 0; r < 4; r++) {
-            const v128_t ar = wasm_v128_load32_splat(pa + r);
-            acc0[r] = GS_MADD(acc0[r], ar, b0);
-            acc1[r] = GS_MADD(acc1[r], ar, b1);
+            const v128_t ark = wasm_v128_load32_splat(ar[r] + k * a_ks);
+            acc0[r] = GS_MADD(acc0[r], ark, b0);
+            acc1[r] = GS_MADD(acc1[r], ark, b1);
         }
     }
     for (int r = 0; r < R; r++) {
@@ -63,27 +69,29 @@ static inline __attribute__((always_inline)) void kernel8(float *c, int ldc, con
     }
 }
 
-static inline __attribute__((always_inline)) void kernel4(float *c, int ldc, const float *pa,
-                                                          const float *b, int ldb, int kc, int R,
+static inline __attribute__((always_inline)) void kernel4(float *c, int ldc, const float *a, size_t a_rs,
+                                                          size_t a_ks, const float *b, int ldb, int kc, int R,
                                                           int accumulate) {
+    GS_A_ROWS(ar, a, a_rs, R);
     v128_t acc[4];
     for (int r = 0; r < 4; r++)
         acc[r] = accumulate && r < R ? wasm_v128_load(c + (size_t)r * ldc) : wasm_f32x4_splat(0.0f);
-    for (int k = 0; k < kc; k++, pa += 4, b += ldb) {
+    for (size_t k = 0; k < (size_t)kc; k++, b += ldb) {
         const v128_t b0 = wasm_v128_load(b);
-        for (int r = 0; r < 4; r++) acc[r] = GS_MADD(acc[r], wasm_v128_load32_splat(pa + r), b0);
+        for (int r = 0; r < 4; r++) acc[r] = GS_MADD(acc[r], wasm_v128_load32_splat(ar[r] + k * a_ks), b0);
     }
     for (int r = 0; r < R; r++) wasm_v128_store(c + (size_t)r * ldc, acc[r]);
 }
 
 /* one column: scalar, same summation order as the vector lanes */
-static inline __attribute__((always_inline)) void kernel1(float *c, int ldc, const float *pa,
-                                                          const float *b, int ldb, int kc, int R,
+static inline __attribute__((always_inline)) void kernel1(float *c, int ldc, const float *a, size_t a_rs,
+                                                          size_t a_ks, const float *b, int ldb, int kc, int R,
                                                           int accumulate) {
+    GS_A_ROWS(ar, a, a_rs, R);
     float acc[4];
     for (int r = 0; r < 4; r++) acc[r] = accumulate && r < R ? c[(size_t)r * ldc] : 0.0f;
-    for (int k = 0; k < kc; k++, pa += 4, b += ldb)
-        for (int r = 0; r < 4; r++) acc[r] += pa[r] * b[0];
+    for (size_t k = 0; k < (size_t)kc; k++, b += ldb)
+        for (int r = 0; r < 4; r++) acc[r] += ar[r][k * a_ks] * b[0];
     for (int r = 0; r < R; r++) c[(size_t)r * ldc] = acc[r];
 }
 
@@ -147,17 +155,34 @@ static void pack_strip(float *pb, const float *b, int b_ks, int b_js, int W, int
         }                                                                                        \
     } while (0)
 
+/* every panel of the block times one strip of B: A packed (pa) or in place (ai) */
+#define GS_PANELS(kernel, cj, strip, ldb)                                                          \
+    do {                                                                                         \
+        for (int p = 0; p * 4 < mc; p++) {                                                       \
+            float *const cp = (cj) + (size_t)4 * p * ldc;                                        \
+            if (direct_a)                                                                        \
+                GS_CALL_KERNEL(kernel, mc - 4 * p, cp, ldc, ai + (size_t)4 * p * a_rs, (size_t)a_rs, \
+                               (size_t)a_ks, strip, ldb, kc);                                    \
+            else                                                                                 \
+                GS_CALL_KERNEL(kernel, mc - 4 * p, cp, ldc, pa + (size_t)p * 4 * kc, (size_t)1, (size_t)4, \
+                               strip, ldb, kc);                                                  \
+        }                                                                                        \
+    } while (0)
+
 /* Blocked as the classic packed GEMM: K in chunks of KC and M in blocks of MC.
  * A block is packed into panels of four rows (64 KB), then for every column
- * strip of 8 each panel runs the micro-kernel. The strip is also packed, into
- * a contiguous KC x 8 buffer (8 KB), when B is stored transposed, or when it is
- * larger than a quarter of L1: B's rows are often a power-of-two bytes apart
- * (512 floats = 2 KB), and such a strided strip maps onto two L1 sets and
- * evicts itself (mnist's forward product ran at half the speed of the others);
- * a small B is read in place. Each element of C still sums its k terms in
- * order (a chunk resumes from the stored float), so the result equals
- * gs_gemm_scalar bit for bit (except in the relaxed build, see GS_MADD). */
-enum { GS_GEMM_KC = 256, GS_GEMM_MC = 64, GS_GEMM_PACK_FLOATS = 2048 };
+ * strip of 8 each panel runs the micro-kernel. An A of at most 4096 floats
+ * (16 KB: it stays in L1 as it is) is read in place instead: for the small
+ * networks' products (K of 8 or 16) packing it cost more than it saved
+ * (chromium: playground +7-10%, deepsigmoid +4%, digits unchanged). The strip is
+ * also packed, into a contiguous KC x 8 buffer (8 KB), when B is stored
+ * transposed, or when it is larger than a quarter of L1: B's rows are often a
+ * power-of-two bytes apart (512 floats = 2 KB), and such a strided strip maps
+ * onto two L1 sets and evicts itself (mnist's forward product ran at half the
+ * speed of the others); a small B is read in place. Each element of C still
+ * sums its k terms in order (a chunk resumes from the stored float), so the
+ * result equals gs_gemm_scalar bit for bit (except in the relaxed build, see GS_MADD). */
+enum { GS_GEMM_KC = 256, GS_GEMM_MC = 64, GS_GEMM_PACK_FLOATS = 2048, GS_GEMM_DIRECT_A_FLOATS = 4096 };
 
 void gs_gemm(float *c, int ldc, const float *a, int a_rs, int a_ks, const float *b, int b_ks, int b_js, int M,
              int N, int K, int accumulate) {
@@ -165,6 +190,7 @@ void gs_gemm(float *c, int ldc, const float *a, int a_rs, int a_ks, const float 
     float pa[GS_GEMM_MC * GS_GEMM_KC] __attribute__((aligned(16)));
     /* columns must be adjacent to be read in place; then packing pays when the strip is reused and large */
     const int pack_b = b_js != 1 || (M > 4 && (size_t)K * N > GS_GEMM_PACK_FLOATS);
+    const int direct_a = (size_t)M * K <= GS_GEMM_DIRECT_A_FLOATS;
     if (K == 0) { /* an empty sum: C keeps its values, or is zeroed */
         if (!accumulate)
             for (int i = 0; i < M; i++)
@@ -177,28 +203,26 @@ void gs_gemm(float *c, int ldc, const float *a, int a_rs, int a_ks, const float 
         const float *bk = b + (size_t)k0 * b_ks;
         for (int i0 = 0; i0 < M; i0 += GS_GEMM_MC) {
             const int mc = M - i0 < GS_GEMM_MC ? M - i0 : GS_GEMM_MC;
-            for (int p = 0; p * 4 < mc; p++)
-                pack_panel(pa + (size_t)p * 4 * kc, a + (size_t)(i0 + 4 * p) * a_rs + (size_t)k0 * a_ks, a_rs,
-                           a_ks, mc - 4 * p < 4 ? mc - 4 * p : 4, kc);
+            const float *ai = a + (size_t)i0 * a_rs + (size_t)k0 * a_ks;
+            if (!direct_a)
+                for (int p = 0; p * 4 < mc; p++)
+                    pack_panel(pa + (size_t)p * 4 * kc, ai + (size_t)4 * p * a_rs, a_rs, a_ks, mc - 4 * p < 4 ? mc - 4 * p : 4, kc);
             float *ci = c + (size_t)i0 * ldc;
             int j = 0;
             for (; j + 8 <= N; j += 8) {
                 const float *strip = bk + (size_t)j * b_js;
                 int ldb = b_ks;
                 if (pack_b) pack_strip(pb, strip, b_ks, b_js, 8, kc), strip = pb, ldb = 8;
-                for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel8, mc - 4 * p, ci + (size_t)4 * p * ldc + j, ldc, pa + (size_t)p * 4 * kc, strip, ldb, kc);
+                GS_PANELS(kernel8, ci + j, strip, ldb);
             }
             for (; j + 4 <= N; j += 4) {
                 const float *strip = bk + (size_t)j * b_js;
                 int ldb = b_ks;
                 if (b_js != 1) pack_strip(pb, strip, b_ks, b_js, 4, kc), strip = pb, ldb = 4;
-                for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel4, mc - 4 * p, ci + (size_t)4 * p * ldc + j, ldc, pa + (size_t)p * 4 * kc, strip, ldb, kc);
+                GS_PANELS(kernel4, ci + j, strip, ldb);
             }
             for (; j < N; j++) /* one column: b_ks apart in place */
-                for (int p = 0; p * 4 < mc; p++)
-                    GS_CALL_KERNEL(kernel1, mc - 4 * p, ci + (size_t)4 * p * ldc + j, ldc, pa + (size_t)p * 4 * kc, bk + (size_t)j * b_js, b_ks, kc);
+                GS_PANELS(kernel1, ci + j, bk + (size_t)j * b_js, b_ks);
         }
     }
 }

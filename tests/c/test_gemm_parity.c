@@ -7,7 +7,9 @@ int main(void) {
     const int shapes[][3] = {{1, 1, 1},  {4, 8, 3},   {5, 9, 7},   {3, 13, 17}, {17, 33, 9},
                              {32, 64, 10}, {10, 1, 8}, {7, 4, 64}, {64, 129, 31},
                              /* K past one 256-deep chunk, strips packed (M > 4) or not */
-                             {9, 24, 600}, {4, 16, 513}, {130, 17, 257}, {8, 4, 300}, {6, 8, 0}};
+                             {9, 24, 600}, {4, 16, 513}, {130, 17, 257}, {8, 4, 300}, {6, 8, 0},
+                             /* A read in place up to M x K = 4096 floats, packed past it */
+                             {64, 20, 64}, {65, 20, 64}};
     long mismatches = 0;
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
