@@ -61,27 +61,46 @@ static inline float sigmoid_rational(float z) {
 }
 
 #ifdef GS_SIMD
-static inline v128_t tanh4(v128_t x) {
+/* tanh of `ways` vectors (a constant at each call, at most GS_TANH_WAYS) at once, each
+ * step done for all of them before the next: the polynomials are one long chain of
+ * dependent operations per vector, and with four chains side by side the processor
+ * always has independent work in its window (chromium: deepsigmoid's step 6.6% faster
+ * than one vector at a time). */
+#define GS_TANH_WAYS 4
+static inline __attribute__((always_inline)) void tanh4v(v128_t x[GS_TANH_WAYS], int ways) {
     const v128_t clamp = wasm_f32x4_splat(TANH_CLAMP);
-    const v128_t xc = wasm_f32x4_pmax(wasm_f32x4_pmin(x, clamp), wasm_f32x4_neg(clamp));
-    const v128_t x2 = wasm_f32x4_mul(xc, xc);
-    v128_t p = wasm_f32x4_splat(TANH_ALPHA[6]);
-    for (int k = 5; k >= 0; k--) p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(TANH_ALPHA[k]));
-    p = wasm_f32x4_mul(p, xc);
-    v128_t q = wasm_f32x4_splat(TANH_BETA[3]);
-    for (int k = 2; k >= 0; k--) q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(TANH_BETA[k]));
-    const v128_t ax = wasm_f32x4_abs(x);
-    const v128_t tiny = wasm_f32x4_lt(ax, wasm_f32x4_splat(TANH_TINY));
-    const v128_t one = wasm_f32x4_ge(ax, wasm_f32x4_splat(TANH_ONE));
-    /* copysign(1, x): x's sign bit on 1.0 */
-    const v128_t signed_one = wasm_v128_or(wasm_v128_and(x, wasm_i32x4_splat((int32_t)0x80000000u)), wasm_f32x4_splat(1.0f));
-    return wasm_v128_bitselect(signed_one, wasm_v128_bitselect(x, wasm_f32x4_div(p, q), tiny), one);
+    v128_t xc[GS_TANH_WAYS], x2[GS_TANH_WAYS], p[GS_TANH_WAYS], q[GS_TANH_WAYS];
+    for (int v = 0; v < ways; v++) {
+        xc[v] = wasm_f32x4_pmax(wasm_f32x4_pmin(x[v], clamp), wasm_f32x4_neg(clamp));
+        x2[v] = wasm_f32x4_mul(xc[v], xc[v]);
+        p[v] = wasm_f32x4_splat(TANH_ALPHA[6]);
+        q[v] = wasm_f32x4_splat(TANH_BETA[3]);
+    }
+    for (int k = 5; k >= 0; k--)
+        for (int v = 0; v < ways; v++) {
+            p[v] = wasm_f32x4_add(wasm_f32x4_mul(p[v], x2[v]), wasm_f32x4_splat(TANH_ALPHA[k]));
+            if (k <= 2) q[v] = wasm_f32x4_add(wasm_f32x4_mul(q[v], x2[v]), wasm_f32x4_splat(TANH_BETA[k]));
+        }
+    for (int v = 0; v < ways; v++) {
+        p[v] = wasm_f32x4_mul(p[v], xc[v]);
+        const v128_t ax = wasm_f32x4_abs(x[v]);
+        const v128_t tiny = wasm_f32x4_lt(ax, wasm_f32x4_splat(TANH_TINY));
+        const v128_t one = wasm_f32x4_ge(ax, wasm_f32x4_splat(TANH_ONE));
+        /* copysign(1, x): x's sign bit on 1.0 */
+        const v128_t signed_one = wasm_v128_or(wasm_v128_and(x[v], wasm_i32x4_splat((int32_t)0x80000000u)), wasm_f32x4_splat(1.0f));
+        x[v] = wasm_v128_bitselect(signed_one, wasm_v128_bitselect(x[v], wasm_f32x4_div(p[v], q[v]), tiny), one);
+    }
 }
 
-static inline v128_t sigmoid4(v128_t z) {
+static inline __attribute__((always_inline)) void sigmoid4v(v128_t z[GS_TANH_WAYS], int ways) {
     const v128_t half = wasm_f32x4_splat(0.5f);
-    const v128_t s = wasm_f32x4_add(half, wasm_f32x4_mul(half, tanh4(wasm_f32x4_mul(half, z))));
-    return wasm_v128_bitselect(wasm_f32x4_splat(1.0f), s, wasm_f32x4_ge(z, wasm_f32x4_splat(SIGMOID_ONE)));
+    v128_t t[GS_TANH_WAYS];
+    for (int v = 0; v < ways; v++) t[v] = wasm_f32x4_mul(half, z[v]);
+    tanh4v(t, ways);
+    for (int v = 0; v < ways; v++) {
+        const v128_t s = wasm_f32x4_add(half, wasm_f32x4_mul(half, t[v]));
+        z[v] = wasm_v128_bitselect(wasm_f32x4_splat(1.0f), s, wasm_f32x4_ge(z[v], wasm_f32x4_splat(SIGMOID_ONE)));
+    }
 }
 #endif
 
@@ -99,20 +118,37 @@ int gs_activation_needs_z(int act) {
 static inline float elu(float z, float alpha) { return z > 0.0f ? z : alpha * expm1f(z); }
 static inline float logistic(float z) { return gs_sigmoidf(z); }
 
+#ifdef GS_SIMD
+/* h[0, 4 ways): tanh or sigmoid; a vector with a lane below SIGMOID_EXP_BELOW is done as scalar */
+static inline __attribute__((always_inline)) void map_tanh_block(float *h, int sigmoid, int ways) {
+    v128_t z[GS_TANH_WAYS], low[GS_TANH_WAYS], any_low = wasm_i32x4_splat(0);
+    for (int v = 0; v < ways; v++) {
+        z[v] = wasm_v128_load(h + 4 * v);
+        low[v] = wasm_f32x4_lt(z[v], wasm_f32x4_splat(SIGMOID_EXP_BELOW));
+        any_low = wasm_v128_or(any_low, low[v]);
+    }
+    if (!sigmoid) {
+        tanh4v(z, ways);
+    } else {
+        sigmoid4v(z, ways);
+        if (wasm_v128_any_true(any_low)) { /* rare: one test for the block, then one per vector */
+            for (int v = 0; v < ways; v++)
+                if (wasm_v128_any_true(low[v])) {
+                    for (int k = 4 * v; k < 4 * v + 4; k++) h[k] = sigmoid_rational(h[k]);
+                    z[v] = wasm_v128_load(h + 4 * v);
+                }
+        }
+    }
+    for (int v = 0; v < ways; v++) wasm_v128_store(h + 4 * v, z[v]);
+}
+#endif
+
 /* h (n): pre-activation in, activation out */
 static void map_tanh(float *h, int n, int sigmoid) {
     int i = 0;
 #ifdef GS_SIMD
-    for (; i + 4 <= n; i += 4) {
-        const v128_t z = wasm_v128_load(h + i);
-        if (!sigmoid) {
-            wasm_v128_store(h + i, tanh4(z));
-        } else if (wasm_v128_any_true(wasm_f32x4_lt(z, wasm_f32x4_splat(SIGMOID_EXP_BELOW)))) {
-            for (int k = 0; k < 4; k++) h[i + k] = sigmoid_rational(h[i + k]); /* a lane in the tail: as scalar */
-        } else {
-            wasm_v128_store(h + i, sigmoid4(z));
-        }
-    }
+    for (; i + 4 * GS_TANH_WAYS <= n; i += 4 * GS_TANH_WAYS) map_tanh_block(h + i, sigmoid, GS_TANH_WAYS);
+    for (; i + 4 <= n; i += 4) map_tanh_block(h + i, sigmoid, 1);
 #endif
     for (; i < n; i++) h[i] = sigmoid ? sigmoid_rational(h[i]) : tanh_rational(h[i]);
 }

@@ -209,6 +209,30 @@ static void test_nonfinite_guard(void) {
     gs_net_free(net);
 }
 
+/* tanh and sigmoid over whole arrays (the SIMD build: blocks of 16, then of 4, then single
+ * values; a vector with a lane below -4 as scalar) give each value the bits it gets alone
+ * (the scalar code), for every length up to 40 and values that put the low tail, the
+ * saturated ends and NaN in random lanes */
+static void test_tanh_sigmoid_blocks(void) {
+    enum { MAX_N = 40 };
+    for (int act = GS_ACT_SIGMOID; act <= GS_ACT_TANH; act++)
+        for (int n = 1; n <= MAX_N; n++)
+            for (int trial = 0; trial < 20; trial++) {
+                float v[MAX_N], alone[MAX_N];
+                for (int i = 0; i < n; i++) {
+                    const float u = test_uniform(); /* [-1, 1) */
+                    const float r = test_uniform();
+                    v[i] = r > 0.9f ? -4.0f - 20.0f * (u + 1.0f) : r > 0.8f ? 17.0f * u : r > 0.79f ? NAN : 5.0f * u;
+                    alone[i] = v[i];
+                    gs_activation_forward(alone + i, 1, act);
+                }
+                gs_activation_forward(v, n, act);
+                for (int i = 0; i < n; i++)
+                    CHECK(memcmp(v + i, alone + i, sizeof(float)) == 0, "activation %d, n %d, lane %d: %.9g in the array, %.9g alone",
+                          act, n, i, v[i], alone[i]);
+            }
+}
+
 /* tanh and sigmoid saturate exactly where float32 libm does; derivative exactly 0 */
 static void test_exact_saturation(void) {
     float h[8] = {9.01091385f, -9.01091385f, 20.0f, -1e30f, 16.6355324f, 40.0f, -110.0f, NAN};
@@ -298,6 +322,7 @@ int main(void) {
     test_fit_histogram_snapshots();
     test_nonfinite_guard();
     test_exact_saturation();
+    test_tanh_sigmoid_blocks();
     test_nan_is_never_correct();
     test_max_norm_tiny_ratio();
 
