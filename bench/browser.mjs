@@ -15,10 +15,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 /**
- * The workloads in chromium; native(name) gives the native build's records for a workload,
- * timed right before and after its rounds here (a slow spell of the VM falls on both).
+ * The workloads in chromium; nativeRate(name) times the native build on a workload (steps/s),
+ * called from the page as one more contender in each of its rounds (a slow spell of the VM
+ * then falls on both sides of the ratio).
  */
-export async function runInBrowser({ seconds, runs, native, threads = 2, threadWorkloads = ['mnist', 'digits'] }) {
+export async function runInBrowser({ seconds, runs, nativeRate, threads = 2, threadWorkloads = ['mnist', 'digits'] }) {
   ensureTools([{ cmd: 'chromium', pkg: 'chromium' }]);
   const server = await createServer({ configFile: false, root, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, fs: { allow: [root] }, headers: ISOLATION_HEADERS } });
   await server.listen();
@@ -43,11 +44,8 @@ export async function runInBrowser({ seconds, runs, native, threads = 2, threadW
   try {
     const records = await onPage('bench/browser/index.html', 'runWorkload', async (page) => {
       const out = [];
-      for (const { name } of WORKLOADS) {
-        out.push(...native(name));
-        out.push(await page.evaluate((options) => window.runWorkload(options), { name, seconds, runs }));
-        out.push(...native(name));
-      }
+      if (nativeRate) await page.exposeFunction('gsNativeRate', nativeRate);
+      for (const { name } of WORKLOADS) out.push(await page.evaluate((options) => window.runWorkload(options), { name, seconds, runs }));
       out.push(...(await page.evaluate((options) => window.runExtras(options), { seconds })));
       return out;
     });

@@ -72,11 +72,12 @@ export async function gradscopeRunner(w, coreOptions) {
  * of a shared machine falls on all of them); medians, and every round's rates.
  * Only the first round warms up for long: by then the engine has tiered up.
  */
-export async function measureWorkload(w, tf, tfl, { seconds, runs = 3, coreOptions, peak } = {}) {
+export async function measureWorkload(w, tf, tfl, { seconds, runs = 3, coreOptions, peak, native } = {}) {
   const g = await gradscopeRunner(w, coreOptions);
   const t = await tfjsRunner(w, tf, tfl);
   const contenders = { fit: g.fit, fitInstruments: g.fitInstruments, trainStep: g.trainStep, tfjs: t.rate };
   if (peak) contenders.peak = () => peakGflops(peak); // the ceiling in the same rounds: its share is paired too
+  if (native) contenders.native = native; // the native build of the same C, steps/s, timed by itself in each round
   let samples;
   try {
     samples = await interleave(contenders, { runs, seconds });
@@ -169,6 +170,7 @@ export function workloadRecord(w, env, m, tfjsSimd) {
     gflopsFit: (m.fit * flopsPerStep) / 1e9,
     gflopsNeededFit: (m.fit * neededFlops(w)) / 1e9,
     gflopsTfjs: (m.tfjs * flopsPerStep) / 1e9,
+    ...(m.samples.native && { native: m.native, fitVsNative: ratio('fit', 'native') }),
     ...(m.samples.peak && {
       peak: m.peak,
       ofPeak: median(m.samples.fit.map((v, i) => (v * flopsPerStep) / 1e9 / m.samples.peak[i])),

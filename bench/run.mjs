@@ -33,20 +33,10 @@ execFileSync('emcc', ['-O3', '-msimd128', '--no-entry', '-sSTANDALONE_WASM', '-s
 const sources = [...new Set(readFileSync(join(root, 'CMakeLists.txt'), 'utf8').match(/src\/\w+\.c/g))].map((f) => join(root, f)); // each once, however often CMake names it
 execFileSync('gcc', ['-O3', '-march=native', '-std=c11', '-DGS_SIMDE', `-I${join(root, 'include')}`, `-I${join(root, 'src')}`, ...sources, join(root, 'bench/native.c'), '-lm', '-o', join(out, 'native')], { stdio: ['ignore', 2, 2] });
 
-const { WORKLOADS, parameterCount } = await import('./workloads.js');
-/** the native build's records (all workloads, or the one named) */
-const native = (name) =>
-  execFileSync(join(out, 'native'), [String(seconds), ...(name ? [name] : [])], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const r = JSON.parse(line);
-      const w = WORKLOADS.find((x) => x.name === r.workload);
-      return { kind: 'native', workload: r.workload, fit: r.fitStepsPerSecond, gflops: (r.fitStepsPerSecond * 6 * parameterCount(w) * w.batch) / 1e9 };
-    });
+const { WORKLOADS } = await import('./workloads.js');
+/** the native build's fit steps/s on the named workload: one more contender in each of its rounds */
+const nativeRate = (name) => JSON.parse(execFileSync(join(out, 'native'), [String(seconds), name], { encoding: 'utf8' })).fitStepsPerSecond;
 const browser = args.has('--browser');
-// Node: the native build timed before and after all the workloads; --browser: right before and after each one's rounds
-const nativeBefore = browser ? [] : native();
 const { INSTRUMENTS, peakGflops } = await import('./impl.js');
 // the WASM SIMD ceiling probe, one instance for the mnist rounds and the probe alone
 const peak = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(out, 'peak.wasm'))), {});
@@ -58,7 +48,7 @@ const THREAD_WORKLOADS = ['mnist', 'digits'];
 
 if (browser) {
   const { runInBrowser } = await import('./browser.mjs');
-  for (const record of await runInBrowser({ seconds, runs, native, threads: THREADS, threadWorkloads: THREAD_WORKLOADS })) emit(record);
+  for (const record of await runInBrowser({ seconds, runs, nativeRate, threads: THREADS, threadWorkloads: THREAD_WORKLOADS })) emit(record);
 } else {
   const { measureThreads, measureWorkload, stepCosts, workloadRecord } = await import('./impl.js');
   const tf = await import('@tensorflow/tfjs-core');
@@ -70,7 +60,7 @@ if (browser) {
   await tf.ready();
   const tfjsSimd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   for (const w of WORKLOADS) {
-    const m = await measureWorkload(w, tf, tfl, { seconds, runs, peak: w === mnistWorkload ? peak : undefined });
+    const m = await measureWorkload(w, tf, tfl, { seconds, runs, peak: w === mnistWorkload ? peak : undefined, native: () => nativeRate(w.name) });
     emit(workloadRecord(w, 'node', m, tfjsSimd));
   }
   for (const record of await stepCosts(mnistWorkload, { seconds })) emit(record);
@@ -80,11 +70,6 @@ if (browser) {
 
 // ---- the machine's WASM SIMD ceiling --------------------------------------------------
 emit({ kind: 'peak', env: 'node', probe: '16 independent f32x4 chains c = c*m + a', gflops: peakGflops(peak) });
-
-// ---- native gcc -O3 build of the same C -------------------------------------------------
-// timed before the workloads too (the native records of both runs; the table takes their mean),
-// so one slow or fast spell of the VM moves it less
-if (!browser) for (const record of [...nativeBefore, ...native()]) emit(record);
 
 // ---- what a page downloads to train ---------------------------------------------------------
 {
@@ -125,12 +110,10 @@ if (rows.length) {
   console.log(`\nsteps per second, single thread (${rows[0].env}): medians of ${rows[0].runs} interleaved rounds, ratios the medians of the rounds' ratios; gradscope with per-layer statistics on every step`);
   console.log('workload     params  batch  fit      trainStep  tfjs-wasm  fit/tfjs (target)     step/fit (<= 1)  vs native (80%)  GFLOP/s fit');
   for (const r of rows) {
-    const nativeRuns = results.filter((x) => x.kind === 'native' && x.workload === r.workload).map((x) => x.fit);
-    const native = nativeRuns.length ? { fit: nativeRuns.reduce((a, b) => a + b) / nativeRuns.length } : null;
     const target = TARGET_VS_TFJS[r.workload];
     const vsTfjs = `${f(r.fitVsTfjs)}x (${target}x ${mark(r.fitVsTfjs >= target)})`;
     const stepFit = `${f(r.trainStepVsFit, 2)} ${mark(r.trainStepVsFit <= 1)}`;
-    const vsNative = native ? `${(100 * (r.gradscopeFit / native.fit)).toFixed(0)}% ${mark(r.gradscopeFit / native.fit >= TARGET_VS_NATIVE)}` : '-';
+    const vsNative = r.fitVsNative ? `${(100 * r.fitVsNative).toFixed(0)}% ${mark(r.fitVsNative >= TARGET_VS_NATIVE)}` : '-';
     console.log(`${r.workload.padEnd(12)}${String(r.params).padStart(7)}${String(r.batch).padStart(7)}  ${f(r.gradscopeFit).padEnd(9)}${f(r.gradscopeTrainStep).padEnd(11)}${f(r.tfjs).padEnd(11)}${vsTfjs.padEnd(22)}${stepFit.padEnd(17)}${vsNative.padStart(14)}${f(r.gflopsFit, 2).padStart(13)}`);
   }
   console.log(`\nwith the instruments on (fit with histograms every ${INSTRUMENTS.histogramEvery} steps, as the page does)`);
@@ -165,8 +148,8 @@ if (threadRows.length) {
 const mnist = rows.find((r) => r.workload === 'mnist' && r.peak);
 for (const peak of results.filter((r) => r.kind === 'peak')) console.log(`\nWASM SIMD peak probe (${peak.env}), alone: ${f(peak.gflops, 1)} GFLOP/s`);
 if (mnist) console.log(`mnist (fit) does the flops it needs at ${(100 * mnist.neededOfPeak).toFixed(0)}% of the probe's peak (${f(mnist.peak, 1)} GFLOP/s, measured in the same rounds; target ${100 * TARGET_OF_PEAK}%: ${mark(mnist.neededOfPeak >= TARGET_OF_PEAK)}); counting 6 x params x batch, ${(100 * mnist.ofPeak).toFixed(0)}%`);
-console.log(`native gcc -O3, measured alone ${browser ? "right before and after each workload's rounds" : 'before and after the workloads'} (the table uses the mean of the two):`);
-console.log(`  fit: ${results.filter((r) => r.kind === 'native').map((r) => `${r.workload} ${f(r.fit)} steps/s (${f(r.gflops, 1)} GFLOP/s)`).join(', ')}`);
+console.log("native gcc -O3 build of the same C, one more contender in each workload's rounds (medians; the table's share is the median of the rounds' fit / native):");
+console.log(`  fit: ${rows.filter((r) => r.native).map((r) => `${r.workload} ${f(r.native)} steps/s (${f((r.native * 6 * r.params * r.batch) / 1e9, 1)} GFLOP/s)`).join(', ')}`);
 const size = results.find((r) => r.kind === 'size');
 console.log(`download to train, gzipped: gradscope ${(size.gradscopeTotalGz / 1024).toFixed(1)} KB (JS ${(size.gradscopeJsGz / 1024).toFixed(1)} + wasm ${(size.gradscopeWasmGz / 1024).toFixed(1)}); tfjs core+layers+wasm ${(size.tfjsTotalGz / 1024).toFixed(1)} KB`);
 console.log(`\nmnist network, cost per fit step against batch size (${rows[0]?.env ?? ''}):`);

@@ -19,12 +19,14 @@ const ready = (async () => {
   return { tfjsSimd, env, peak };
 })();
 
-/** one workload's rounds (the driver times the native build right before and after them) */
+/** one workload's rounds; the driver's gsNativeRate(name), when it exposes one, times the
+ * native build in each round (outside the browser, as one more contender) */
 window.runWorkload = async ({ name, seconds, runs }) => {
   const { tfjsSimd, env, peak } = await ready;
   const w = WORKLOADS.find((x) => x.name === name);
   document.getElementById('status').textContent = `running ${w.name}`;
-  const m = await measureWorkload(w, tf, tfl, { seconds, runs, peak: w.name === 'mnist' ? peak : undefined });
+  const native = typeof window.gsNativeRate === 'function' ? () => window.gsNativeRate(name) : undefined;
+  const m = await measureWorkload(w, tf, tfl, { seconds, runs, peak: w.name === 'mnist' ? peak : undefined, native });
   return workloadRecord(w, env, m, tfjsSimd);
 };
 
