@@ -206,17 +206,23 @@ void gs_init_params(gs_net *net, double *work); /* work: gs_init_work(net) doubl
 /* per dense weight slice: squared sums of the update, W before and after, and plain sums
  * of the update and W before (for standard deviations) */
 enum { GS_SUM_UPDATE, GS_SUM_BEFORE, GS_SUM_AFTER, GS_SUM_UPDATE_1, GS_SUM_BEFORE_1, GS_SUM_COUNT };
-double gs_sumsq(const float *g, int n);
-double gs_moments(const float *x, int n, double *sum); /* returns the sum of squares */
 float gs_clip_coef(const gs_net *net); /* clip_grad_norm_'s factor, applied in the optimizer */
 /* writes the next params / m / v; returns the first layer with a non-finite
  * new value, or -1 when all are finite (the caller then swaps them in) */
-int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT]);
+/* each layer's dense weight gradient: sum, sum of squares, and whether every gradient of the layer is finite */
+typedef struct {
+    double sum[GS_MAX_LAYERS], sumsq[GS_MAX_LAYERS];
+    int ok[GS_MAX_LAYERS];
+} gs_grad_moments;
+int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT], gs_grad_moments *moments);
 double gs_learning_rate(const gs_net *net, int t); /* scheduled rate of optimizer step t */
 int gs_optimizer_uses_m(const gs_net *net);
 int gs_optimizer_uses_v(const gs_net *net);
 
 /* ---- stats.c ----------------------------------------------------------------- */
+/* sums in double over n floats, always in the same order (interleaved partial sums) */
+double gs_sumsq(const float *g, int n);
+double gs_moments(const float *x, int n, double *sum); /* returns the sum of squares */
 /* returns 0 when an activation is not finite */
 int gs_stats_activations(float *stats, const float *h, int B, int C, int act);
 /* the gradient norms; returns 0 when a gradient of the layer is not finite */

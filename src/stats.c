@@ -8,6 +8,45 @@
 #include "internal.h"
 #include "simd.h"
 
+/* eight independent partial sums: a single chain of double adds is
+ * latency-bound (one add every ~4 cycles); eight keep the adder busy */
+double gs_sumsq(const float *g, int n) {
+    double s[8] = {0};
+    int i = 0;
+#ifdef GS_SIMD
+    v128_t a0 = wasm_f64x2_splat(0.0), a1 = a0, a2 = a0, a3 = a0;
+    for (; i + 8 <= n; i += 8) {
+        gs_f64_sumsq4(&a0, &a1, wasm_v128_load(g + i));
+        gs_f64_sumsq4(&a2, &a3, wasm_v128_load(g + i + 4));
+    }
+    s[0] = gs_f64_total(a0, a1);
+    s[1] = gs_f64_total(a2, a3);
+#endif
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) s[k] += (double)g[i + k] * g[i + k];
+    for (; i < n; i++) s[0] += (double)g[i] * g[i];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* sum of squares, and *sum the plain sum, in one pass */
+double gs_moments(const float *x, int n, double *sum) {
+    double s[2] = {0}, q[2] = {0};
+    int i = 0;
+#ifdef GS_SIMD
+    v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, q0 = s0, q1 = s0;
+    for (; i + 4 <= n; i += 4) {
+        const v128_t v = wasm_v128_load(x + i);
+        gs_f64_sum4(&s0, &s1, v);
+        gs_f64_sumsq4(&q0, &q1, v);
+    }
+    s[0] = gs_f64_total(s0, s1);
+    q[0] = gs_f64_total(q0, q1);
+#endif
+    for (; i < n; i++) s[i & 1] += x[i], q[i & 1] += (double)x[i] * x[i];
+    *sum = s[0] + s[1];
+    return q[0] + q[1];
+}
+
 /* h (B,C): activation output before dropout */
 int gs_stats_activations(float *stats, const float *h, int B, int C, int act) {
     const size_t n = (size_t)B * C;

@@ -134,17 +134,23 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     }
     net->hist_rows = batch; /* the activations in the workspace are this pass's (see gs_hist_flush_activations) */
     if (!isfinite(loss32)) flag_nonfinite(net, L_count, GS_NF_LOSS);
-    double grad_sum[GS_MAX_LAYERS], grad_sumsq[GS_MAX_LAYERS];
-    for (int l = 0; l < L_count; l++)
-        if (!gs_stats_grads(net->stats + (size_t)l * GS_STAT_COUNT, net, l, grad_sum + l, grad_sumsq + l))
-            flag_nonfinite(net, l, GS_NF_GRADIENT);
-
+    /* the gradients' statistics: measured by the optimizer's pass where it runs (its threads
+     * share them out with the layers' updates), else here; flagged before the update is
+     * looked at, which is only written to the next buffers */
+    gs_grad_moments grads;
     double weight_sums[GS_MAX_LAYERS][GS_SUM_COUNT];
-    int updated = 0;
+    int updated = 0, bad_layer = -1;
     net->last_lr = (float)gs_learning_rate(net, net->step); /* recorded even when the step is skipped */
-    if (update && net->nonfinite_kind == GS_NF_NONE) {
-        /* the optimizer applies the clip factor, writes the next copies and measures the weight norms as it goes */
-        const int bad_layer = gs_optimizer_step(net, weight_sums);
+    const int optimize = update && net->nonfinite_kind == GS_NF_NONE;
+    if (optimize) /* the optimizer applies the clip factor, writes the next copies and measures the weight norms as it goes */
+        bad_layer = gs_optimizer_step(net, weight_sums, &grads);
+    else
+        for (int l = 0; l < L_count; l++)
+            grads.ok[l] = gs_stats_grads(net->stats + (size_t)l * GS_STAT_COUNT, net, l, grads.sum + l, grads.sumsq + l);
+    for (int l = 0; l < L_count; l++)
+        if (!grads.ok[l]) flag_nonfinite(net, l, GS_NF_GRADIENT);
+
+    if (optimize && net->nonfinite_kind == GS_NF_NONE) {
         if (bad_layer >= 0) flag_nonfinite(net, bad_layer, GS_NF_UPDATE);
         for (int l = 0; l < L_count && net->nonfinite_kind == GS_NF_NONE; l++) {
             const gs_layer *Ly = &net->layers[l];
@@ -178,8 +184,8 @@ int gs_net_train_step(gs_net *net, const float *x, const float *y, int batch, in
     if (!updated) net->rng = rng_before;
     for (int l = 0; l < L_count; l++) {
         const gs_layer *Ly = &net->layers[l];
-        gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, weight_sums[l], Ly->in * Ly->out, grad_sum[l],
-                         grad_sumsq[l]);
+        gs_stats_weights(net->stats + (size_t)l * GS_STAT_COUNT, weight_sums[l], Ly->in * Ly->out, grads.sum[l],
+                         grads.sumsq[l]);
     }
     if (updated) { /* units that fired, for the dead-unit masks: applied updates only */
         for (int l = 0, u = 0; l < L_count; u += net->layers[l].out, l++)
