@@ -228,7 +228,7 @@ static void grad_moments_of(gs_net *net, gs_grad_moments *m, int l) {
 static void update_part(void *ctx, int part) {
     layers_job *job = ctx;
     for (int l = 0; l < job->net->n_layers; l++) {
-        if (job->moments && job->moments_part[l] == part) grad_moments_of(job->net, job->moments, l);
+        if (job->moments_part[l] == part) grad_moments_of(job->net, job->moments, l);
         if (job->update_part[l] == part) job->ok[l] = update_layer(job->net, job->k, l, job->sums[l]);
     }
 }
@@ -241,8 +241,8 @@ static void update_part(void *ctx, int part) {
 
 /* weight_sums (n_layers, GS_SUM_COUNT): the dense weights' squared norms of
  * the update, before and after it. Every slice is computed even after a
- * non-finite one, so the step costs the same either way. With `moments`, each
- * layer's gradient statistics are measured too (gs_stats_grads: the caller flags
+ * non-finite one, so the step costs the same either way. Each layer's gradient
+ * statistics are measured into `moments` too (gs_stats_grads: the caller flags
  * non-finite gradients before it looks at the update, which is written to the
  * next buffers only). Returns the first layer with a non-finite new value, or -1. */
 int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT], gs_grad_moments *moments) {
@@ -260,7 +260,7 @@ int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT], gs_grad_
     const int parts = net->threads < 2 * net->n_layers ? net->threads : 2 * net->n_layers;
     if (parts < 2 || net->n_params < GS_PAR_MIN_PARAMS) {
         for (int l = 0; l < net->n_layers; l++) {
-            if (moments) grad_moments_of(net, moments, l);
+            grad_moments_of(net, moments, l);
             if (!update_layer(net, &k, l, weight_sums[l]) && first_bad < 0) first_bad = l;
         }
         return first_bad;
@@ -272,7 +272,7 @@ int gs_optimizer_step(gs_net *net, double (*weight_sums)[GS_SUM_COUNT], gs_grad_
     for (int task = 0; task < 2 * net->n_layers; task++) {
         int best_l = -1, best_kind = 0;
         double best_cost = -1.0;
-        for (int kind = 0; kind < (moments ? 2 : 1); kind++)
+        for (int kind = 0; kind < 2; kind++)
             for (int l = 0; l < net->n_layers; l++) {
                 const gs_layer *L = &net->layers[l];
                 const double cost = kind ? (double)L->in * L->out : GS_UPDATE_COST * ((double)L->in * L->out + L->out);
